@@ -1,0 +1,276 @@
+"""The office web's words, Thai first with English.
+
+One dict: key -> (Thai, English). Templates call `t("key")`; the language comes from the
+`lang` cookie (Thai unless the user switched). Other parts (reports) keep their own dict in
+the same shape and pass it to `render(..., strings=...)`; their keys are looked up first.
+
+A missing key renders as the key itself in brackets, so a typo shows on the page instead of
+crashing it, and `tests/web/test_i18n.py` checks every `t("...")` in the templates exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = [
+    "CODE_LABELS",
+    "DEFAULT_LANG",
+    "LANGS",
+    "STRINGS",
+    "Strings",
+    "code_label",
+    "codes",
+    "normalise_lang",
+    "translate",
+]
+
+Strings = Mapping[str, tuple[str, str]]
+
+LANGS = ("th", "en")
+DEFAULT_LANG = "th"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # frame
+    "app_name": ("ทัมบอนฟิลด์ สำนักงานพัฒนาชุมชนอำเภอ", "Tambon Field district office"),
+    "nav_producers": ("ทะเบียนผู้ผลิต", "Producers"),
+    "nav_review": ("ตรวจงานเยี่ยม", "Review visits"),
+    "nav_conflicts": ("ข้อมูลขัดแย้ง", "Conflicts"),
+    "nav_duplicates": ("ผู้ผลิตซ้ำ", "Duplicates"),
+    "nav_reports": ("รายงาน", "Reports"),
+    "sign_out": ("ออกจากระบบ", "Sign out"),
+    "switch_lang": ("English", "ภาษาไทย"),
+    "role_officer": ("นักวิชาการพัฒนาชุมชน", "Field officer"),
+    "role_supervisor": ("หัวหน้า/ผู้ตรวจ", "Supervisor"),
+    "role_partner": ("หน่วยงานภาคี", "Partner agency"),
+    "role_admin": ("ผู้ดูแลระบบ", "Administrator"),
+    "skip_to_content": ("ข้ามไปยังเนื้อหา", "Skip to content"),
+    # sign-in
+    "sign_in": ("เข้าสู่ระบบ", "Sign in"),
+    "username": ("ชื่อผู้ใช้", "Username"),
+    "password": ("รหัสผ่าน", "Password"),
+    "login_failed": (
+        "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง",
+        "The username or password is wrong.",
+    ),
+    "login_locked": (
+        "บัญชีนี้ถูกล็อกชั่วคราวเพราะใส่รหัสผ่านผิดหลายครั้ง กรุณาลองใหม่หลังเวลา {until} น.",
+        "This account is locked for a while after repeated wrong passwords. "
+        "Try again after {until}.",
+    ),
+    "login_attempts_left": (
+        "เหลือโอกาสอีก {n} ครั้งก่อนบัญชีจะถูกล็อก",
+        "{n} attempts left before the account locks.",
+    ),
+    "login_not_office": (
+        "บัญชีนี้ใช้เว็บสำนักงานไม่ได้",
+        "This account cannot use the office web.",
+    ),
+    "signed_out": ("ออกจากระบบแล้ว", "You have signed out."),
+    # errors
+    "csrf_failed": (
+        "แบบฟอร์มหมดอายุหรือไม่ถูกต้อง กรุณาโหลดหน้าใหม่แล้วลองอีกครั้ง",
+        "The form expired or is not valid. Reload the page and try again.",
+    ),
+    "forbidden": ("คุณไม่มีสิทธิ์ทำรายการนี้", "You are not allowed to do this."),
+    "not_found": ("ไม่พบข้อมูลที่ต้องการ", "Not found."),
+    "bad_input": ("ข้อมูลที่ส่งมาไม่ถูกต้อง", "The submitted data is not valid."),
+    "back": ("ย้อนกลับ", "Back"),
+    "saved": ("บันทึกแล้ว", "Saved."),
+    "save": ("บันทึก", "Save"),
+    # register
+    "search": ("ค้นหา", "Search"),
+    "search_placeholder": ("ชื่อ เลขประจำตัว หรือเบอร์โทร", "Name, ID number or phone"),
+    "filter_subdistrict": ("ตำบล", "Subdistrict"),
+    "filter_category": ("ประเภทผลิตภัณฑ์", "Product category"),
+    "filter_stars": ("ระดับดาว OPC", "OPC stars"),
+    "filter_quadrant": ("กลุ่ม (Quadrant)", "Quadrant"),
+    "filter_standard": ("มาตรฐาน", "Standard"),
+    "filter_need": ("ความต้องการ", "Need"),
+    "filter_review": ("สถานะการตรวจ", "Review status"),
+    "any": ("ทั้งหมด", "Any"),
+    "standard_held": ("มีมาตรฐาน", "Holds a standard"),
+    "standard_expiring": ("มาตรฐานใกล้หมดอายุ (90 วัน)", "Standard expiring (90 days)"),
+    "standard_none": ("ไม่มีมาตรฐาน", "No standard"),
+    "results_count": ("พบ {n} ราย", "{n} found"),
+    "page_of": ("หน้า {page} จาก {pages}", "Page {page} of {pages}"),
+    "prev_page": ("ก่อนหน้า", "Previous"),
+    "next_page": ("ถัดไป", "Next"),
+    "no_results": ("ไม่พบผู้ผลิตตามเงื่อนไข", "No producers match."),
+    "col_name": ("ชื่อ", "Name"),
+    "col_type": ("ประเภท", "Type"),
+    "col_subdistrict": ("ตำบล", "Subdistrict"),
+    "col_phone": ("โทรศัพท์", "Phone"),
+    "col_products": ("ผลิตภัณฑ์", "Products"),
+    "col_updated": ("ปรับปรุงล่าสุด", "Updated"),
+    # producer page
+    "profile": ("ข้อมูลผู้ผลิต", "Profile"),
+    "contact_person": ("ผู้ติดต่อ", "Contact person"),
+    "id_number": ("เลขประจำตัว", "ID number"),
+    "address": ("ที่อยู่", "Address"),
+    "moo": ("หมู่ที่", "Moo"),
+    "members_count": ("จำนวนสมาชิก", "Members"),
+    "year_founded": ("ปีที่ก่อตั้ง (พ.ศ.)", "Year founded (B.E.)"),
+    "gps": ("พิกัด", "GPS"),
+    "products": ("ผลิตภัณฑ์", "Products"),
+    "price": ("ราคา", "Price"),
+    "category": ("ประเภท", "Category"),
+    "opc_stars": ("ดาว OPC", "OPC stars"),
+    "quadrant": ("กลุ่ม", "Quadrant"),
+    "photos": ("ภาพถ่าย", "Photos"),
+    "no_photos": ("ยังไม่มีภาพ", "No photos yet"),
+    "standards": ("มาตรฐาน", "Standards"),
+    "standard_number": ("เลขที่", "Number"),
+    "expires_on": ("หมดอายุ", "Expires"),
+    "expired": ("หมดอายุแล้ว", "Expired"),
+    "expiring_soon": ("ใกล้หมดอายุ", "Expiring soon"),
+    "valid": ("ใช้ได้", "Valid"),
+    "visits": ("ประวัติการเยี่ยม", "Visit history"),
+    "visit_when": ("วันที่", "When"),
+    "visit_officer": ("เจ้าหน้าที่", "Officer"),
+    "visit_purpose": ("วัตถุประสงค์", "Purpose"),
+    "visit_needs": ("ความต้องการ", "Needs"),
+    "plan": ("แผนพัฒนาผลิตภัณฑ์", "Development plan"),
+    "plan_need": ("ประเด็น", "Need"),
+    "plan_action": ("กิจกรรม", "Action"),
+    "plan_agency": ("หน่วยงานรับผิดชอบ", "Agency"),
+    "plan_budget": ("งบประมาณ (บาท)", "Budget (THB)"),
+    "plan_due": ("กำหนดเสร็จ", "Due"),
+    "plan_status": ("สถานะ", "Status"),
+    "plan_follow_up": ("การติดตามผล", "Follow-up"),
+    "plan_add": ("เพิ่มรายการแผน", "Add a plan item"),
+    "plan_edit": ("แก้ไข", "Edit"),
+    "network": ("เครือข่าย", "Network"),
+    "audit": ("ประวัติการแก้ไข", "Audit trail"),
+    "audit_at": ("เวลา", "When"),
+    "audit_who": ("ผู้ทำรายการ", "Who"),
+    "audit_action": ("รายการ", "Action"),
+    "none_yet": ("ยังไม่มี", "None yet"),
+    "forwarded_to": ("รวมเข้ากับผู้ผลิตรายอื่นแล้ว", "Merged into another producer"),
+    # review
+    "review_status": ("สถานะการตรวจ", "Review status"),
+    "review_comment": ("ความเห็น", "Comment"),
+    "review_submit": ("บันทึกผลการตรวจ", "Save review"),
+    "review_pending": ("รอตรวจ", "Waiting for review"),
+    "review_all": ("ทั้งหมด", "All"),
+    "review_history": ("ประวัติการตรวจ", "Review history"),
+    "no_visits": ("ไม่มีงานเยี่ยม", "No visits"),
+    "status_received": ("รับแล้ว", "Received"),
+    "status_has_issues": ("มีประเด็นต้องแก้", "Has issues"),
+    "status_approved": ("อนุมัติ", "Approved"),
+    "status_rejected": ("ไม่อนุมัติ", "Rejected"),
+    "status_none": ("ยังไม่ตรวจ", "Not reviewed"),
+    # conflicts
+    "conflicts_open": ("ข้อมูลขัดแย้งที่รอแก้ไข", "Open conflicts"),
+    "no_conflicts": ("ไม่มีข้อมูลขัดแย้ง", "No open conflicts"),
+    "conflict_field": ("ช่องข้อมูล", "Field"),
+    "conflict_record": ("ระเบียน", "Record"),
+    "conflict_winning": ("ค่าที่ใช้อยู่", "Current (winning) value"),
+    "conflict_losing": ("ค่าที่ถูกแทนที่", "Overwritten (losing) value"),
+    "conflict_device": ("อุปกรณ์", "Device"),
+    "conflict_keep_winning": ("ใช้ค่าที่ใช้อยู่", "Keep current value"),
+    "conflict_keep_losing": ("ใช้ค่าที่ถูกแทนที่", "Use overwritten value"),
+    "conflict_new_value": ("พิมพ์ค่าใหม่", "Type a new value"),
+    "conflict_resolve": ("แก้ไขข้อขัดแย้ง", "Resolve"),
+    "conflict_resolved": ("แก้ไขข้อขัดแย้งแล้ว", "Conflict resolved"),
+    "conflict_new_value_json": (
+        "ค่าใหม่ (ข้อความ ตัวเลข หรือ JSON)",
+        "New value (text, number or JSON)",
+    ),
+    # duplicates
+    "duplicates_found": ("ผู้ผลิตที่อาจซ้ำกัน", "Likely duplicate producers"),
+    "no_duplicates": ("ไม่พบผู้ผลิตที่อาจซ้ำกัน", "No likely duplicates"),
+    "evidence": ("หลักฐาน", "Evidence"),
+    "keep_this": ("เก็บรายนี้", "Keep this one"),
+    "merge": ("รวมเป็นรายเดียว", "Merge"),
+    "merged": ("รวมผู้ผลิตแล้ว", "Producers merged"),
+    "ev_same_id": ("เลขประจำตัวเดียวกัน", "Same ID number"),
+    "ev_same_phone": ("เบอร์โทรเดียวกัน", "Same phone"),
+    "ev_similar_name": (
+        "ชื่อคล้ายกันในตำบลเดียวกัน ({score}%)",
+        "Similar name, same subdistrict ({score}%)",
+    ),
+    "ev_near_gps": ("พิกัดห่างกัน {m} เมตร", "GPS points {m} m apart"),
+}
+
+
+def normalise_lang(value: str | None) -> str:
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def translate(
+    key: str, lang: str, extra: Strings | None = None, **values: object
+) -> str:
+    """The text for `key` in `lang`, with `{name}` placeholders filled from `values`."""
+    pair = (extra or {}).get(key) or STRINGS.get(key)
+    if pair is None:
+        return f"[{key}]"
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**values) if values else text
+
+
+# Labels for the record model's codes, keyed "<kind>.<code>" (see docs/record-model.md).
+CODE_LABELS: dict[str, tuple[str, str]] = {
+    "producer_type.community_group": ("กลุ่มผู้ผลิตชุมชน", "Community producer group"),
+    "producer_type.community_enterprise": ("วิสาหกิจชุมชน", "Community enterprise"),
+    "producer_type.single_owner": ("ผู้ผลิตชุมชนรายเดียว", "Single-owner producer"),
+    "producer_type.sme": ("ผู้ประกอบการ SME", "SME"),
+    "category.food": ("อาหาร", "Food"),
+    "category.beverage": ("เครื่องดื่ม", "Beverages"),
+    "category.textile": ("ผ้า เครื่องแต่งกาย", "Textiles and garments"),
+    "category.household": ("ของใช้ ของตกแต่ง ของที่ระลึก", "Household, decor, souvenirs"),
+    "category.herbal": ("สมุนไพรที่ไม่ใช่อาหาร", "Non-food herbal"),
+    "standard.mpc": ("มผช.", "Community Product Standard (TCPS)"),
+    "standard.fda": ("อย.", "Thai FDA"),
+    "standard.gmp": ("GMP", "GMP"),
+    "standard.gap": ("GAP", "GAP"),
+    "standard.haccp": ("HACCP", "HACCP"),
+    "standard.q_mark": ("เครื่องหมาย Q", "Q mark"),
+    "standard.tis": ("มอก.", "Thai Industrial Standard"),
+    "standard.halal": ("ฮาลาล", "Halal"),
+    "standard.organic_thailand": ("Organic Thailand", "Organic Thailand"),
+    "need.raw_materials": ("วัตถุดิบ", "Raw materials"),
+    "need.budget": ("งบประมาณ", "Budget"),
+    "need.production_technology": ("การผลิต/เทคโนโลยี", "Production and technology"),
+    "need.packaging": ("บรรจุภัณฑ์", "Packaging"),
+    "need.standards": ("มาตรฐาน", "Standards"),
+    "need.identity_diversity": ("อัตลักษณ์/ความหลากหลาย", "Identity and diversity"),
+    "need.marketing_channels": ("การตลาด/ช่องทางจำหน่าย", "Marketing and channels"),
+    "need.management": ("การบริหารจัดการ", "Management"),
+    "need.networks": ("เครือข่าย", "Networks"),
+    "purpose.registration": ("ขึ้นทะเบียน", "Registration"),
+    "purpose.follow_up": ("ติดตามผล", "Follow-up"),
+    "purpose.product_development": ("พัฒนาผลิตภัณฑ์", "Product development"),
+    "purpose.standards": ("มาตรฐาน", "Standards"),
+    "purpose.other": ("อื่น ๆ", "Other"),
+    "plan_status.planned": ("วางแผนแล้ว", "Planned"),
+    "plan_status.in_progress": ("กำลังดำเนินการ", "In progress"),
+    "plan_status.done": ("เสร็จแล้ว", "Done"),
+    "plan_status.cancelled": ("ยกเลิก", "Cancelled"),
+    "review.received": ("รับแล้ว", "Received"),
+    "review.has_issues": ("มีประเด็นต้องแก้", "Has issues"),
+    "review.approved": ("อนุมัติ", "Approved"),
+    "review.rejected": ("ไม่อนุมัติ", "Rejected"),
+    "link.raw_material_supply": ("ส่งวัตถุดิบ", "Raw-material supply"),
+    "link.co_selling": ("ขายร่วมกัน", "Co-selling"),
+    "link.shared_brand": ("แบรนด์ร่วม", "Shared brand"),
+    "link.mentoring": ("พี่เลี้ยง", "Mentoring"),
+    "subject.product": ("ผลิตภัณฑ์", "Product"),
+    "subject.packaging": ("บรรจุภัณฑ์", "Packaging"),
+    "subject.label": ("ฉลาก", "Label"),
+    "subject.production_site": ("สถานที่ผลิต", "Production site"),
+    "subject.certificate": ("ใบรับรอง", "Certificate"),
+}
+
+
+def codes(kind: str) -> list[str]:
+    """The codes of one kind, in the order the record model lists them."""
+    prefix = kind + "."
+    return [key[len(prefix):] for key in CODE_LABELS if key.startswith(prefix)]
+
+
+def code_label(kind: str, code: object, lang: str) -> str:
+    """The label of a code; an unknown code shows as itself rather than vanishing."""
+    pair = CODE_LABELS.get(f"{kind}.{code}")
+    if pair is None:
+        return "" if code is None else str(code)
+    return pair[1] if lang == "en" else pair[0]
