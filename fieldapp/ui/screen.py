@@ -1,0 +1,52 @@
+"""A screen: builds its view once, refreshes its content when it comes back to the top."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from fieldapp.ui.context import AppContext
+
+__all__ = ["Screen", "UiEvent"]
+
+# Handlers accept any control's event: Flet types them per control class.
+UiEvent = ft.Event[Any]
+
+
+class Screen:
+    route = "/"
+    # The bottom navigation shows on the four top-level screens only.
+    nav_index: int | None = None
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self._view: ft.View | None = None
+
+    def t(self, key: str, **values: object) -> str:
+        return self.ctx.t(key, **values)
+
+    @property
+    def view(self) -> ft.View:
+        if self._view is None:
+            self._view = self.build()
+        return self._view
+
+    def build(self) -> ft.View:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """Reload data from the store; called every time the screen shows."""
+
+    def app_bar(self, title: str, actions: list[ft.Control] | None = None) -> ft.AppBar:
+        leading: ft.Control | None = None
+        if len(self.ctx.stack) > 1 and self.ctx.stack[0] is not self:
+            leading = ft.IconButton(
+                ft.Icons.ARROW_BACK, tooltip=self.t("nav.back"), on_click=lambda e: self.ctx.back()
+            )
+        return ft.AppBar(
+            title=ft.Text(title),
+            leading=leading,
+            automatically_imply_leading=False,
+            actions=actions or [],
+        )

@@ -1,0 +1,55 @@
+"""Small shared pieces of UI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import flet as ft
+
+from fieldapp.logic import thai_dates
+from fieldapp.sync_errors import describe_error
+from fieldapp.ui.context import AppContext
+
+__all__ = ["STATE_COLORS", "be_datetime", "error_banner", "section_title", "state_chip"]
+
+STATE_COLORS = {
+    "synced": ft.Colors.GREEN_700,
+    "pending": ft.Colors.ORANGE_800,
+    "conflict": ft.Colors.RED_700,
+    "error": ft.Colors.RED_700,
+    "local": ft.Colors.BLUE_GREY_600,
+}
+
+
+def be_datetime(value: datetime | None) -> str:
+    return thai_dates.be_datetime(value)
+
+
+def error_banner(ctx: AppContext, exc: BaseException) -> ft.Control:
+    return ft.Container(
+        ft.Text(describe_error(exc, ctx.tr.lang), color=ft.Colors.ON_ERROR_CONTAINER),
+        bgcolor=ft.Colors.ERROR_CONTAINER,
+        padding=12,
+        border_radius=8,
+    )
+
+
+def section_title(text: str) -> ft.Text:
+    return ft.Text(text, size=18, weight=ft.FontWeight.BOLD)
+
+
+def state_chip(ctx: AppContext, state: str) -> ft.Control:
+    key = f"sync.state.{state}"
+    label = ctx.t(key) if key in _known_keys() else state
+    return ft.Container(
+        ft.Text(label, size=12, color=ft.Colors.WHITE),
+        bgcolor=STATE_COLORS.get(state, ft.Colors.BLUE_GREY_600),
+        padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+        border_radius=10,
+    )
+
+
+def _known_keys() -> set[str]:
+    from fieldapp.i18n import STRINGS
+
+    return set(STRINGS)
