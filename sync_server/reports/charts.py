@@ -1,0 +1,90 @@
+"""Server-rendered bar charts as SVG strings: no JavaScript, prints sharply on A4.
+
+Horizontal bars, because Thai labels are long and read best on the left of their bar.
+Every text is escaped; the numbers are drawn at the end of each bar and the page shows
+them in a table beside the chart as well, so nothing depends on reading bar lengths.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+__all__ = ["Bar", "bar_chart", "text_width"]
+
+FONT_FAMILY = "'Noto Sans Thai', 'Sarabun', 'Tahoma', sans-serif"
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    value: float
+
+
+def text_width(text: str, font_px: float) -> float:
+    """A width estimate in pixels, enough to size a label column.
+
+    Thai vowel and tone marks above or below a consonant (combining characters) take no
+    width of their own, so they are not counted.
+    """
+    visible = sum(1 for ch in text if not unicodedata.combining(ch))
+    return visible * font_px * 0.62
+
+
+def _format_number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+def bar_chart(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    width: int = 560,
+    bar_height: int = 22,
+    gap: int = 6,
+    font_px: int = 13,
+    color: str = "#2f6f8f",
+    value_format: Callable[[float], str] = _format_number,
+) -> str:
+    """One horizontal bar per item, longest bar = the largest value.
+
+    An empty list draws the title and a "no data" line rather than an empty box, so a
+    printed page never shows a chart that looks broken.
+    """
+    label_w = min(width * 0.45, max((text_width(b.label, font_px) for b in bars), default=0) + 8)
+    value_w = max((text_width(value_format(b.value), font_px) for b in bars), default=0) + 8
+    plot_w = max(width - label_w - value_w - 8, 20)
+    top = font_px + 14
+    height = top + max(len(bars), 1) * (bar_height + gap) + gap
+    biggest = max((b.value for b in bars), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="{escape(FONT_FAMILY)}" font-size="{font_px}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="{font_px + 2}" font-weight="bold">{escape(title)}</text>',
+    ]
+    if not bars:
+        parts.append(
+            f'<text x="0" y="{top + bar_height * 0.7:.1f}" fill="#666">'
+            "ไม่มีข้อมูล · no data</text>"
+        )
+    for i, bar in enumerate(bars):
+        y = top + i * (bar_height + gap)
+        length = max(bar.value, 0) / biggest * plot_w
+        text_y = y + bar_height * 0.7
+        parts.append(
+            f'<g class="bar"><text x="{label_w - 6:.1f}" y="{text_y:.1f}" '
+            f'text-anchor="end">{escape(bar.label)}</text>'
+            f'<rect x="{label_w:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" '
+            f'fill="{color}"><title>{escape(bar.label)}: {escape(value_format(bar.value))}'
+            f"</title></rect>"
+            f'<text x="{label_w + length + 4:.1f}" y="{text_y:.1f}">'
+            f"{escape(value_format(bar.value))}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,55 @@
+"""The Thai government fiscal year and Buddhist-Era dates.
+
+The fiscal year runs 1 October to 30 September and is named by the พ.ศ. year it ends in:
+1 Oct 2025 – 30 Sep 2026 is ปีงบประมาณ 2569. พ.ศ. = ค.ศ. + 543.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+__all__ = [
+    "BE_OFFSET",
+    "be_date",
+    "fiscal_year_be",
+    "fiscal_year_bounds",
+    "parse_iso_date",
+]
+
+BE_OFFSET = 543
+
+
+def fiscal_year_be(day: date) -> int:
+    """The พ.ศ. name of the fiscal year that contains `day`."""
+    ends_in = day.year + 1 if day.month >= 10 else day.year
+    return ends_in + BE_OFFSET
+
+
+def fiscal_year_bounds(year_be: int) -> tuple[date, date]:
+    """First and last day (both inclusive) of fiscal year `year_be`."""
+    ends_in = year_be - BE_OFFSET
+    return date(ends_in - 1, 10, 1), date(ends_in, 9, 30)
+
+
+def parse_iso_date(value: object) -> date | None:
+    """A stored `YYYY-MM-DD` date or UTC ISO timestamp as a date; None when absent or bad.
+
+    Reports read what phones sent; one malformed date must not break a whole page, so it
+    counts as "no date" (the record's validation is the merge's job, not the report's).
+    """
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def be_date(value: object) -> str:
+    """`2026-03-05` → `05/03/2569` (day/month/พ.ศ. year); empty when there is no date."""
+    day = parse_iso_date(value)
+    if day is None:
+        return ""
+    return f"{day.day:02d}/{day.month:02d}/{day.year + BE_OFFSET}"

@@ -1,0 +1,112 @@
+"""What a partner agency may see of a record: an allow-list, then the server's redaction.
+
+An allow-list, not a block-list, so a field added to the model later stays private until
+someone decides partners need it. On top of it:
+- `db.records.redact_for_partner` runs last (ID numbers, phones and house numbers, also
+  inside nested objects), so the two lists must both fail for anything to leak;
+- free text (notes, problems, stories) has long digit runs masked, because officers type
+  phone numbers into notes ("โทร 081-234-5678") whatever the form says;
+- GPS points are rounded to 0.01° (about 1 km): enough for a map of a district, not enough
+  to find a single owner's house, which the hidden house number would otherwise give away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from sync_server.db.records import redact_for_partner
+
+from .fiscal import parse_iso_date
+from .labels import code_label, subdistrict_name
+
+__all__ = ["mask_digits", "partner_plan", "partner_producer", "partner_product",
+           "partner_standards", "partner_visit_needs"]
+
+# 9 or more digits, allowing spaces, dashes and dots between them (phones, ID numbers).
+_DIGIT_RUN = re.compile(r"(?:\+?\d[\s.\-]?){8,}\d")
+GPS_DECIMALS = 2
+
+Record = Mapping[str, Any]
+
+
+def mask_digits(text: object) -> str | None:
+    if not isinstance(text, str):
+        return None
+    return _DIGIT_RUN.sub("•••", text)
+
+
+def _pick(record: Record, keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: record[k] for k in keys if record.get(k) is not None}
+
+
+def _final(record_type: str, out: dict[str, Any]) -> dict[str, Any]:
+    return redact_for_partner(record_type, out)
+
+
+def partner_producer(producer: Record, *, categories: list[str], needs: list[str]
+                     ) -> dict[str, Any]:
+    address = producer.get("address") or {}
+    gps = producer.get("gps") or {}
+    out = _pick(producer, ("id", "name_th", "name_en", "producer_type", "members_count",
+                           "year_founded_be", "registration_year_be", "community_link"))
+    out["producer_type_th"] = code_label("producer_type", producer.get("producer_type"))
+    code = address.get("subdistrict_code")
+    out["address"] = _pick(address, ("moo", "village", "subdistrict_code", "district_code",
+                                     "province_code", "postal_code"))
+    out["subdistrict_th"] = subdistrict_name(str(code)) if code else None
+    lat, lon = gps.get("lat"), gps.get("lon")
+    if isinstance(lat, int | float) and isinstance(lon, int | float):
+        out["gps_approx"] = {"lat": round(float(lat), GPS_DECIMALS),
+                             "lon": round(float(lon), GPS_DECIMALS)}
+    out["categories"] = categories
+    out["needs"] = needs
+    return _final("producer", out)
+
+
+def partner_product(product: Record) -> dict[str, Any]:
+    out = _pick(product, ("id", "producer_id", "name_th", "brand", "category", "price_thb",
+                          "unit", "monthly_capacity", "sales_channels", "local_material_pct",
+                          "opc_stars", "opc_year_be", "quadrant"))
+    out["category_th"] = code_label("category", product.get("category"))
+    out["story"] = mask_digits(product.get("story"))
+    out["certifications"] = [
+        _pick(c, ("standard", "number", "issued_on", "expires_on"))
+        for c in product.get("certifications") or () if isinstance(c, Mapping)
+    ]
+    packaging = product.get("packaging") or {}
+    out["packaging"] = _pick(packaging, ("material", "has_label", "fda_number_shown",
+                                         "needs_redesign"))
+    return _final("product", out)
+
+
+def partner_standards(product: Record) -> list[dict[str, Any]]:
+    """One row per certification of a product."""
+    rows = []
+    for cert in product.get("certifications") or ():
+        if not isinstance(cert, Mapping):
+            continue
+        row = {"product_id": product.get("id"), "producer_id": product.get("producer_id"),
+               "product_name_th": product.get("name_th"), "category": product.get("category"),
+               **_pick(cert, ("standard", "number", "issued_on", "expires_on"))}
+        row["standard_th"] = code_label("standard", cert.get("standard"))
+        rows.append(_final("product", row))
+    return rows
+
+
+def partner_visit_needs(visit: Record) -> dict[str, Any]:
+    started = parse_iso_date(visit.get("started_at"))
+    out = {"visit_id": visit.get("id"), "producer_id": visit.get("producer_id"),
+           "visited_on": started.isoformat() if started else None,
+           "needs": [n for n in visit.get("needs") or () if isinstance(n, str)],
+           "problems": mask_digits(visit.get("problems"))}
+    return _final("visit", out)
+
+
+def partner_plan(item: Record) -> dict[str, Any]:
+    out = _pick(item, ("id", "producer_id", "visit_id", "need", "agency", "budget_thb",
+                       "due_on", "status"))
+    out["action"] = mask_digits(item.get("action"))
+    out["follow_up_notes"] = mask_digits(item.get("follow_up_notes"))
+    return _final("plan_item", out)
