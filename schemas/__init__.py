@@ -1,0 +1,92 @@
+"""The record model: JSON Schema documents and the one validator every part uses.
+
+    from schemas import validate_record, ValidationIssue, load_schema, field_specs
+    issues = validate_record("producer", record, mode="draft")   # or "final" / "partial"
+
+Importable without FastAPI or SQLAlchemy (the phone app uses it); needs only jsonschema and
+geothai. The map of the model is docs/record-model.md.
+"""
+
+from __future__ import annotations
+
+from schemas import geo
+from schemas._errors import InputError, NewerSchemaError, SchemaError, UnknownRecordType
+from schemas._fields import (
+    Choice,
+    FieldSpec,
+    Section,
+    field_label,
+    field_specs,
+    find_field,
+    label,
+    required_final_groups,
+    required_final_paths,
+    sections,
+)
+from schemas._finalize import missing_for_finalize
+from schemas._formats import FORMAT_CHECKER, make_format_checker
+from schemas._issues import ValidationIssue
+from schemas._loader import RECORD_TYPES, load_schema
+from schemas._validate import Mode, is_empty, validate_record
+from schemas._versions import SCHEMA_VERSION, UPGRADES, register_upgrade, upgrade_record
+from schemas.geo import Area, describe_address
+from schemas.phone import format_phone, is_valid_phone, normalize_phone
+from schemas.thai_dates import (
+    be_to_ce,
+    ce_to_be,
+    current_year_be,
+    fiscal_year_be,
+    format_thai_date,
+    format_thai_datetime,
+    parse_date,
+    parse_timestamp,
+)
+from schemas.thai_id import check_digit, is_valid_thai_id, mask_thai_id, normalize_thai_id
+
+__all__ = [
+    "FORMAT_CHECKER",
+    "RECORD_TYPES",
+    "SCHEMA_VERSION",
+    "UPGRADES",
+    "Area",
+    "Choice",
+    "FieldSpec",
+    "InputError",
+    "Mode",
+    "NewerSchemaError",
+    "SchemaError",
+    "Section",
+    "UnknownRecordType",
+    "ValidationIssue",
+    "be_to_ce",
+    "ce_to_be",
+    "check_digit",
+    "current_year_be",
+    "describe_address",
+    "field_label",
+    "field_specs",
+    "find_field",
+    "fiscal_year_be",
+    "format_phone",
+    "format_thai_date",
+    "format_thai_datetime",
+    "geo",
+    "is_empty",
+    "is_valid_phone",
+    "is_valid_thai_id",
+    "label",
+    "load_schema",
+    "make_format_checker",
+    "mask_thai_id",
+    "missing_for_finalize",
+    "normalize_phone",
+    "normalize_thai_id",
+    "parse_date",
+    "parse_timestamp",
+    "register_upgrade",
+    "required_final_groups",
+    "required_final_paths",
+    "sections",
+    "upgrade_record",
+    "validate_record",
+]

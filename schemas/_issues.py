@@ -1,0 +1,210 @@
+"""ValidationIssue, and jsonschema's errors turned into messages an officer can act on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from jsonschema import ValidationError
+
+from schemas import geo
+from schemas._fields import field_label, find_field
+from schemas._formats import FormatDetail
+
+__all__ = ["ValidationIssue", "issue", "translate"]
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationIssue:
+    """One problem with one field.
+
+    `path` is dotted ("address.postal_code", "certifications.0.number"; "" for the record),
+    `pointer` the JSON Pointer of the same place ("/address/postal_code"). `code` is stable
+    (see docs/record-model.md). `record_type` / `record_id` are set by the cross-record
+    finalize check, which reports on several records at once.
+    """
+
+    path: str
+    pointer: str
+    code: str
+    message_th: str
+    message_en: str
+    record_type: str | None = None
+    record_id: str | None = None
+
+    def message(self, lang: str = "th") -> str:
+        return self.message_en if lang == "en" else self.message_th
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def issue(parts: Sequence[str | int], code: str, message_th: str, message_en: str,
+          *, record_type: str | None = None, record_id: str | None = None) -> ValidationIssue:
+    path = ".".join(str(p) for p in parts)
+    pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    return ValidationIssue(path, pointer, code, message_th, message_en, record_type, record_id)
+
+
+_TYPE_WORDS = {
+    "string": ("ข้อความ", "text"),
+    "integer": ("จำนวนเต็ม", "a whole number"),
+    "number": ("ตัวเลข", "a number"),
+    "boolean": ("ใช่/ไม่ใช่", "yes or no"),
+    "array": ("รายการ", "a list"),
+    "object": ("กลุ่มข้อมูล", "a group of fields"),
+    "null": ("ค่าว่าง", "empty"),
+}
+
+# format -> (code, Thai message, English message); {label} is the field's label
+_FORMATS = {
+    "th-id-13": ("id_checksum",
+                 "{label} ไม่ถูกต้อง (เลขตรวจสอบหลักสุดท้ายไม่ตรง) กรุณาตรวจทานเลข 13 หลักอีกครั้ง",
+                 "{label} is not valid (its check digit does not match): check the 13 digits"),
+    "th-phone": ("phone",
+                 "{label} ไม่ถูกต้อง: มือถือ 10 หลักขึ้นต้นด้วย 06 08 09 หรือโทรศัพท์บ้าน 9 หลัก",
+                 "{label} is not a Thai number: mobiles have 10 digits starting 06, 08 or 09, "
+                 "landlines 9 digits"),
+    "th-province-code": ("province_unknown", "ไม่พบจังหวัดรหัส {value}",
+                         "There is no province with code {value}"),
+    "th-district-code": ("district_unknown", "ไม่พบอำเภอรหัส {value}",
+                         "There is no district with code {value}"),
+    "th-subdistrict-code": ("subdistrict_unknown", "ไม่พบตำบลรหัส {value}",
+                            "There is no subdistrict with code {value}"),
+    "th-postal-code": ("postal_code_unknown", "ไม่มีรหัสไปรษณีย์ {value} ในประเทศไทย",
+                       "There is no postal code {value} in Thailand"),
+    "date": ("date", "{label} ต้องเป็นวันที่ที่มีอยู่จริง (ปปปป-ดด-วว ค.ศ.)",
+             "{label} must be a real date (YYYY-MM-DD, Gregorian)"),
+    "date-time": ("datetime", "{label} ต้องเป็นวันเวลาแบบ ISO 8601 พร้อมเขตเวลา",
+                  "{label} must be an ISO 8601 timestamp with a time zone"),
+    "gtin": ("barcode_checksum", "{label} ไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) กรุณาตรวจทาน",
+             "{label} is not valid (its check digit does not match): please check it"),
+    "be-year-not-future": ("year_in_future", "{label} ({value}) ต้องไม่เกินปีปัจจุบัน",
+                           "{label} ({value}) cannot be in the future"),
+}
+
+
+def _labels(record_type: str, parts: Sequence[str | int], schema: Mapping[str, Any]
+            ) -> tuple[str, str]:
+    path = ".".join(str(p) for p in parts)
+    if find_field(record_type, path):
+        return f"«{field_label(record_type, path)}»", f"“{field_label(record_type, path, 'en')}”"
+    th = schema.get("title") or path or "ระเบียน"
+    en = schema.get("x-title-en") or path or "the record"
+    return f"«{th}»", f"“{en}”"
+
+
+def _number(value: Any) -> str:
+    # Group thousands in money and counts, not in years such as 2569
+    if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 10000:
+        return f"{value:,}"
+    return str(value)
+
+
+def _unit(record_type: str, parts: Sequence[str | int]) -> tuple[str, str]:
+    spec = find_field(record_type, ".".join(str(p) for p in parts))
+    if spec and spec.unit_th:
+        return f" {spec.unit_th}", f" {spec.unit_en}"
+    return "", ""
+
+
+def _custom(error: ValidationError) -> tuple[str, str] | None:
+    custom = error.schema.get("x-errors", {}).get(error.validator) if isinstance(
+        error.schema, Mapping) else None
+    if custom:
+        return custom["th"], custom["en"]
+    return None
+
+
+def _translate_one(record_type: str, error: ValidationError) -> Iterator[ValidationIssue]:
+    parts = list(error.absolute_path)
+    keyword = str(error.validator)
+    value = error.validator_value
+    instance = error.instance
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+
+    if keyword == "required":
+        present = instance if isinstance(instance, Mapping) else {}
+        for name in value:
+            if name not in present:
+                th, en = _labels(record_type, [*parts, name], {})
+                yield issue([*parts, name], "required", f"กรุณากรอก {th}", f"Please fill in {en}")
+        return
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        known = set(schema.get("properties", {}))
+        for name in instance if isinstance(instance, Mapping) else ():
+            if name not in known:
+                yield issue([*parts, name], "unknown_field",
+                            f"ไม่รู้จักช่องข้อมูล {name!r} (แอปอาจเก่าเกินไป หรือข้อมูลผิดรูปแบบ)",
+                            f"Unknown field {name!r} (the app may be out of date, or the data "
+                            "is malformed)")
+        return
+    if keyword == "format" and value == "th-address":
+        for problem in geo.address_problems(instance):
+            yield issue([*parts, problem.field], problem.code, problem.message_th,
+                        problem.message_en)
+        if not isinstance(error.cause, FormatDetail):  # pragma: no cover - defensive
+            yield issue(parts, "address_mismatch", "ที่อยู่ไม่สอดคล้องกัน",
+                        "The address does not add up")
+        return
+
+    th_label, en_label = _labels(record_type, parts, schema)
+    custom = _custom(error)
+    if custom:
+        yield issue(parts, keyword if keyword != "format" else _FORMATS[value][0], *custom)
+        return
+    if keyword == "format" and value in _FORMATS:
+        code, th, en = _FORMATS[value]
+        shown = _number(instance)
+        yield issue(parts, code, th.format(label=th_label, value=shown),
+                    en.format(label=en_label, value=shown))
+        return
+    if keyword == "type":
+        expected = value if isinstance(value, str) else value[0]
+        th_word, en_word = _TYPE_WORDS.get(expected, (expected, expected))
+        yield issue(parts, "type", f"{th_label} ต้องเป็น{th_word}", f"{en_label} must be {en_word}")
+        return
+    if keyword in ("oneOf", "const", "enum"):
+        yield issue(parts, "choice", f"{th_label} ต้องเลือกจากรายการที่กำหนด",
+                    f"Choose {en_label} from the list")
+        return
+    unit_th, unit_en = _unit(record_type, parts)
+    simple = {
+        "minimum": ("minimum", f"{th_label} ต้องไม่น้อยกว่า {_number(value)}{unit_th}",
+                    f"{en_label} must be at least {_number(value)}{unit_en}"),
+        "maximum": ("maximum", f"{th_label} ต้องไม่เกิน {_number(value)}{unit_th}",
+                    f"{en_label} must be at most {_number(value)}{unit_en}"),
+        "exclusiveMinimum": ("minimum", f"{th_label} ต้องมากกว่า {_number(value)}{unit_th}",
+                             f"{en_label} must be more than {_number(value)}{unit_en}"),
+        "exclusiveMaximum": ("maximum", f"{th_label} ต้องน้อยกว่า {_number(value)}{unit_th}",
+                             f"{en_label} must be less than {_number(value)}{unit_en}"),
+        "minLength": ("required", f"กรุณากรอก {th_label}", f"Please fill in {en_label}"),
+        "pattern": ("pattern", f"{th_label} มีรูปแบบไม่ถูกต้อง",
+                    f"{en_label} is not in the expected form"),
+        "maxLength": ("max_length", f"{th_label} ยาวเกิน {_number(value)} ตัวอักษร",
+                      f"{en_label} is longer than {_number(value)} characters"),
+        "maxItems": ("max_items", f"{th_label} มีได้ไม่เกิน {_number(value)} รายการ",
+                     f"{en_label} can hold at most {_number(value)} items"),
+        "minItems": ("min_items", f"{th_label} ต้องมีอย่างน้อย {_number(value)} รายการ",
+                     f"{en_label} needs at least {_number(value)} items"),
+        "uniqueItems": ("duplicate", f"{th_label} มีรายการซ้ำกัน",
+                        f"{en_label} lists the same item twice"),
+    }
+    if keyword == "pattern" and value == "\\S":  # the "not blank" rule of required_text
+        keyword = "minLength"
+    code, th, en = simple.get(keyword, (keyword, f"{th_label} ไม่ถูกต้อง", f"{en_label} is not valid"))
+    yield issue(parts, code, th, en)
+
+
+def translate(record_type: str, errors: Iterable[ValidationError]) -> list[ValidationIssue]:
+    """Every error as issues, once each, in document order of the paths."""
+    seen: set[tuple[str, str]] = set()
+    issues: list[ValidationIssue] = []
+    for error in errors:
+        for item in _translate_one(record_type, error):
+            key = (item.pointer, item.code)
+            if key not in seen:
+                seen.add(key)
+                issues.append(item)
+    return issues

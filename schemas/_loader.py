@@ -1,0 +1,89 @@
+"""Loading the JSON documents and compiling one validator per record type, once."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from schemas._errors import UnknownRecordType
+from schemas._formats import FORMAT_CHECKER
+
+__all__ = ["BASE_URI", "RECORD_TYPES", "compiled_validator", "load_schema", "registry",
+           "resolve"]
+
+RECORD_TYPES: tuple[str, ...] = (
+    "producer", "product", "visit", "photo", "plan_item", "network_link",
+)
+BASE_URI = "https://tambon-field.invalid/schemas/"
+_DOCUMENTS = ("common", *RECORD_TYPES)
+
+
+@cache
+def _raw(name: str) -> dict[str, Any]:
+    text = files("schemas").joinpath(f"{name}.json").read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+def load_schema(record_type: str) -> dict[str, Any]:
+    """The JSON Schema document of a record type (or "common"), as a fresh deep copy."""
+    if record_type not in _DOCUMENTS:
+        raise UnknownRecordType(record_type)
+    return copy.deepcopy(_raw(record_type))
+
+
+@cache
+def registry() -> Registry[Any]:
+    resources = [
+        (f"{BASE_URI}{name}.json", Resource.from_contents(_raw(name), DRAFT202012))
+        for name in _DOCUMENTS
+    ]
+    return Registry().with_resources(resources)
+
+
+def resolve(schema: dict[str, Any], document: str) -> tuple[dict[str, Any], str]:
+    """Follow `$ref` chains; returns the merged schema (keywords next to a `$ref` win over
+    the target's) and the name of the document the last target lives in.
+
+    Our documents only use refs of the forms "#/$defs/x" and "common.json#/$defs/x".
+    Used by the form-field walker and the message translator, not by validation.
+    """
+    merged: dict[str, Any] = {}
+    current, current_doc = schema, document
+    for _ in range(16):
+        for key, value in current.items():
+            merged.setdefault(key, value)
+        ref = current.get("$ref")
+        if not isinstance(ref, str):
+            break
+        doc_part, _, pointer = ref.partition("#")
+        if doc_part:
+            current_doc = doc_part.removesuffix(".json")
+        target: Any = _raw(current_doc)
+        for token in filter(None, pointer.split("/")):
+            target = target[token.replace("~1", "/").replace("~0", "~")]
+        current = target
+    merged.pop("$ref", None)
+    return merged, current_doc
+
+
+@cache
+def compiled_validator(record_type: str, partial: bool = False) -> Draft202012Validator:
+    """The validator of a record type, built once per process.
+
+    `partial` drops the record's top-level `required` list: for checking only the fields a
+    change sets. Nested objects (address, gps) merge as a whole, so they keep theirs.
+    """
+    if record_type not in RECORD_TYPES:
+        raise UnknownRecordType(record_type)
+    schema = _raw(record_type)
+    if partial:
+        schema = {k: v for k, v in schema.items() if k != "required"}
+    return Draft202012Validator(schema, registry=registry(), format_checker=FORMAT_CHECKER)

@@ -1,0 +1,135 @@
+"""validate_record: the one validator the app, the server and the exports share."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from schemas._errors import NewerSchemaError, UnknownRecordType
+from schemas._fields import field_label, required_final_groups, required_final_paths
+from schemas._issues import ValidationIssue, issue, translate
+from schemas._loader import RECORD_TYPES, compiled_validator
+from schemas._versions import SCHEMA_VERSION, Upgrade, upgrade_record
+
+__all__ = ["Mode", "is_empty", "validate_record"]
+
+Mode = Literal["draft", "final", "partial"]
+_MODES = ("draft", "final", "partial")
+
+
+def is_empty(value: object) -> bool:
+    """Empty as a form sees it: absent, None, blank text, an empty list or object."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | dict | tuple):
+        return len(value) == 0
+    return False
+
+
+def _drop_none(record: Mapping[str, Any]) -> dict[str, Any]:
+    # null means "cleared": the same as a field never filled in, for records and nested objects
+    return {
+        k: _drop_none(v) if isinstance(v, Mapping) else v
+        for k, v in record.items()
+        if v is not None
+    }
+
+
+def _value_at(record: Mapping[str, Any], path: str) -> object:
+    current: object = record
+    for part in path.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+def _final_issues(record_type: str, record: Mapping[str, Any], reported: set[str]
+                  ) -> list[ValidationIssue]:
+    issues: list[ValidationIssue] = []
+    for path in required_final_paths(record_type):
+        parts = path.split(".")
+        pointer = "/" + "/".join(parts)
+        if pointer in reported or not is_empty(_value_at(record, path)):
+            continue
+        th, en = field_label(record_type, path), field_label(record_type, path, "en")
+        issues.append(issue(parts, "required",
+                            f"ต้องกรอก «{th}» ก่อนยืนยันแบบสำรวจ",
+                            f"Fill in “{en}” before finalizing"))
+    for group in required_final_groups(record_type):
+        if all(is_empty(record.get(name)) for name in group):
+            th = " หรือ ".join(f"«{field_label(record_type, n)}»" for n in group)
+            en = " or ".join(f"“{field_label(record_type, n, 'en')}”" for n in group)
+            issues.append(issue([group[0]], "required_one_of",
+                                f"ต้องกรอกอย่างน้อยหนึ่งอย่าง: {th} ก่อนยืนยันแบบสำรวจ",
+                                f"Fill in at least one of {en} before finalizing"))
+    return issues
+
+
+def _parse_date(value: object) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _rule_issues(record_type: str, record: Mapping[str, Any]) -> list[ValidationIssue]:
+    """Checks across fields of one record that JSON Schema cannot say well."""
+    issues: list[ValidationIssue] = []
+    if record_type == "product":
+        certifications = record.get("certifications")
+        for index, cert in enumerate(certifications if isinstance(certifications, list) else []):
+            if not isinstance(cert, Mapping):
+                continue
+            issued, expires = _parse_date(cert.get("issued_on")), _parse_date(
+                cert.get("expires_on"))
+            if issued and expires and expires < issued:
+                issues.append(issue(
+                    ["certifications", index, "expires_on"], "date_order",
+                    "วันหมดอายุของการรับรองต้องไม่ก่อนวันที่ออก",
+                    "A certification cannot expire before it was issued"))
+    elif record_type == "network_link":
+        source, target = record.get("from_producer_id"), record.get("to_producer_id")
+        if source is not None and source == target:
+            issues.append(issue(["to_producer_id"], "self_link",
+                                "ผู้ผลิตต้นทางและปลายทางต้องเป็นคนละราย",
+                                "A network link needs two different producers"))
+    return issues
+
+
+def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
+                    upgrades: Mapping[int, Upgrade] | None = None,
+                    current_version: int = SCHEMA_VERSION) -> list[ValidationIssue]:
+    """Every problem of one record, each with its field path and a Thai and English message.
+
+    mode "draft": the shape and values of every field present; only the fields a draft needs
+      (e.g. a producer's `name_th`) must be there.
+    mode "final": also every field a finalized record needs (`x-required-final`).
+    mode "partial": only the fields present are checked (a change that sets a few fields).
+    Fields set to None count as empty. An older record is upgraded first (on a copy); a
+    record from a newer model gets one issue, code "schema_version_newer".
+    """
+    if record_type not in RECORD_TYPES:
+        raise UnknownRecordType(record_type)
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {_MODES}, got {mode!r}")
+    if not isinstance(record, Mapping):
+        return [issue([], "type", "ข้อมูลระเบียนต้องเป็นกลุ่มข้อมูล (JSON object)",
+                      "A record must be a JSON object")]
+    try:
+        upgraded = upgrade_record(record_type, record, upgrades=upgrades,
+                                  current=current_version)
+    except NewerSchemaError as newer:
+        return [issue(["schema_version"], newer.code, newer.message_th, newer.message_en)]
+    cleaned = _drop_none(upgraded)
+    validator = compiled_validator(record_type, mode == "partial")
+    issues = translate(record_type, validator.iter_errors(cleaned))
+    issues.extend(_rule_issues(record_type, cleaned))
+    if mode == "final":
+        issues.extend(_final_issues(record_type, cleaned, {i.pointer for i in issues}))
+    return issues
