@@ -1,0 +1,39 @@
+"""The phone's crash-safe record store.
+
+    from fieldapp.store import DeviceStore, open_store
+    store = open_store(folder, device_id)
+
+- `device_store`: the repository the screens and the sync client share (records, per-field
+  clocks, tombstones, the outbox, sync states, settings).
+- `storages`: crash-safe TinyDB storages (`JournalStorage`, `AtomicJSONStorage`).
+- `journal`, `ops`, `outbox`, `search`, `finalize`: pure pieces, tested without files.
+- `errors`: the error tree (Thai and English messages).
+
+See docs/device-store.md.
+"""
+
+from .device_store import DeviceStore, SyncState, open_store
+from .errors import (
+    DuplicateRecordError,
+    InvalidRecordError,
+    RecordNotFoundError,
+    StoreCorruptError,
+    StoreError,
+    StoreLockedError,
+)
+from .storages import AtomicJSONStorage, DurableStorage, JournalStorage
+
+__all__ = [
+    "AtomicJSONStorage",
+    "DeviceStore",
+    "DuplicateRecordError",
+    "DurableStorage",
+    "InvalidRecordError",
+    "JournalStorage",
+    "RecordNotFoundError",
+    "StoreCorruptError",
+    "StoreError",
+    "StoreLockedError",
+    "SyncState",
+    "open_store",
+]

@@ -1,0 +1,138 @@
+"""The journal storage in particular: torn tails, checksums, compaction, cost per save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fieldapp.store import JournalStorage, StoreCorruptError
+from fieldapp.store import journal as jr
+
+
+def _producer(n: int) -> dict:
+    return {"name_th": f"กลุ่มจักสานผักตบชวา หมู่ {n}", "moo": n % 12 + 1, "members": n}
+
+
+def _saves(path: Path, count: int) -> list[dict]:
+    """Make `count` saves; return the table after each, so tests know every acknowledged state."""
+    states = []
+    storage = JournalStorage(path)
+    try:
+        for n in range(count):
+            storage.commit([["put", "producer", str(n), _producer(n)]])
+            states.append(dict(storage.table("producer")))
+    finally:
+        storage.close()
+    return states
+
+
+def test_a_torn_last_entry_is_ignored_at_every_cut_and_later_saves_survive(tmp_path: Path) -> None:
+    path = tmp_path / "records.journal"
+    states = _saves(path, 3)
+    whole = path.read_bytes()
+    entries = jr.scan(whole)
+    last_start = entries.good_end - len(jr.encode_entry(entries.payloads[-1]))
+    for cut in range(last_start, len(whole)):
+        path.write_bytes(whole[:cut])
+        storage = JournalStorage(path)
+        try:
+            assert dict(storage.table("producer")) == states[1], cut
+            assert storage.torn_bytes_dropped == cut - last_start
+            storage.commit([["put", "producer", "new", _producer(99)]])
+        finally:
+            storage.close()
+        # the torn bytes were cut off, so the save made after them is readable
+        storage = JournalStorage(path)
+        try:
+            assert dict(storage.table("producer")) == {**states[1], "new": _producer(99)}
+        finally:
+            storage.close()
+
+
+def test_a_flipped_bit_in_the_last_entry_fails_its_checksum(tmp_path: Path) -> None:
+    path = tmp_path / "records.journal"
+    states = _saves(path, 2)
+    damaged = bytearray(path.read_bytes())
+    damaged[-3] ^= 0x01
+    path.write_bytes(bytes(damaged))
+    storage = JournalStorage(path)
+    try:
+        assert dict(storage.table("producer")) == states[0]
+    finally:
+        storage.close()
+
+
+def test_scan_refuses_an_absurd_length() -> None:
+    good = jr.encode_entry(b'{"o":[]}')
+    data = jr.MAGIC + good + b"\xff\xff\xff\xff\x00\x00\x00\x00garbage"
+    found = jr.scan(data)
+    assert found.payloads == [b'{"o":[]}']
+    assert found.good_end == len(jr.MAGIC) + len(good)
+    assert found.torn_bytes == 15
+
+
+@pytest.mark.parametrize(
+    ("content", "hint"),
+    [(b'{"_default": {}}', "not a Tambon Field journal"), (jr.MAGIC + b"\x00\x00", "damaged")],
+)
+def test_a_file_that_is_not_a_journal_is_refused(tmp_path: Path, content: bytes, hint: str) -> None:
+    path = tmp_path / "records.journal"
+    path.write_bytes(content)
+    with pytest.raises(StoreCorruptError, match=hint) as error:
+        JournalStorage(path)
+    assert "ไฟล์" in error.value.message_th
+    # the lock was released: after fixing the file, it opens
+    path.unlink()
+    JournalStorage(path).close()
+
+
+def test_compaction_keeps_the_file_bounded_and_the_data_whole(tmp_path: Path) -> None:
+    path = tmp_path / "records.journal"
+    storage = JournalStorage(path, compact_min_bytes=4096)
+    try:
+        for n in range(400):
+            storage.commit([["put", "producer", str(n % 50), _producer(n)]])
+        assert storage.compactions >= 3
+        # 50 live documents: the file never holds much more than twice their snapshot
+        snapshot = len(jr.encode_payload({"s": {"producer": dict(storage.table("producer"))}}))
+        assert path.stat().st_size <= 2 * max(snapshot, 4096) + 512
+        expected = dict(storage.table("producer"))
+    finally:
+        storage.close()
+    assert not path.with_name(path.name + ".tmp").exists()
+    storage = JournalStorage(path)
+    try:
+        assert dict(storage.table("producer")) == expected
+        assert expected["7"] == _producer(357)
+    finally:
+        storage.close()
+
+
+def test_a_leftover_temp_file_from_a_crashed_compaction_is_harmless(tmp_path: Path) -> None:
+    path = tmp_path / "records.journal"
+    states = _saves(path, 2)
+    path.with_name(path.name + ".tmp").write_bytes(b"half a snapsh")
+    storage = JournalStorage(path, compact_min_bytes=0)
+    try:
+        assert dict(storage.table("producer")) == states[-1]
+        storage.commit([["put", "producer", "x", _producer(5)]])  # compacts over the leftover
+        assert storage.compactions == 1
+    finally:
+        storage.close()
+
+
+def test_bytes_written_per_save_do_not_grow_with_the_database(tmp_path: Path) -> None:
+    storage = JournalStorage(tmp_path / "records.journal", compact_min_bytes=1 << 30)
+    try:
+        def cost_of_one_save(doc_id: str) -> int:
+            before = storage.file_size
+            storage.commit([["put", "producer", doc_id, _producer(7)]])
+            return storage.file_size - before
+
+        small = cost_of_one_save("a" * 32)
+        storage.commit([["put", "producer", f"{n:032d}", _producer(n)] for n in range(5000)])
+        large = cost_of_one_save("b" * 32)
+        assert small == large
+    finally:
+        storage.close()
