@@ -16,6 +16,8 @@ Design notes:
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -31,8 +33,32 @@ metadata = sa.MetaData(
 
 # JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
 Json = sa.JSON().with_variant(JSONB(), "postgresql")
-# Timestamps are stored as timezone-aware UTC.
-UtcDateTime = sa.DateTime(timezone=True)
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on both databases.
+
+    PostgreSQL stores `timestamptz`; SQLite has no time zones, so the value is converted to
+    UTC before it is stored and marked UTC again when read. Naive datetimes are refused: a
+    local time would silently shift by seven hours.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware UTC time")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 districts = sa.Table(
     "districts",
@@ -43,7 +69,7 @@ districts = sa.Table(
     sa.Column("province_code", sa.String(2), nullable=False),
     sa.Column("province_name_th", sa.Text, nullable=False),
     sa.Column("province_name_en", sa.Text, nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 users = sa.Table(
@@ -58,9 +84,9 @@ users = sa.Table(
     sa.Column("password_hash", sa.Text),  # argon2
     sa.Column("agency_name", sa.Text),  # for partner-agency users
     sa.Column("failed_logins", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("locked_until", UtcDateTime),
+    sa.Column("locked_until", UtcDateTime()),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 enrolment_codes = sa.Table(
@@ -68,9 +94,9 @@ enrolment_codes = sa.Table(
     metadata,
     sa.Column("code_hash", sa.String(64), primary_key=True),  # sha256 of the one-time code
     sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False, index=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("expires_at", UtcDateTime, nullable=False),
-    sa.Column("used_at", UtcDateTime),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
+    sa.Column("used_at", UtcDateTime()),
 )
 
 # A device token (a phone) or an API token (a partner agency). Only the hash is stored.
@@ -82,9 +108,9 @@ devices = sa.Table(
     sa.Column("kind", sa.String(8), nullable=False, server_default="phone"),  # phone | api
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("last_seen_at", UtcDateTime),
-    sa.Column("revoked_at", UtcDateTime),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("last_seen_at", UtcDateTime()),
+    sa.Column("revoked_at", UtcDateTime()),
 )
 
 web_sessions = sa.Table(
@@ -93,8 +119,8 @@ web_sessions = sa.Table(
     sa.Column("token_hash", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False, index=True),
     sa.Column("csrf_token", sa.String(64), nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("expires_at", UtcDateTime(), nullable=False),
 )
 
 # Attempts counted for rate limits (enrolment, sign-in); shared by every worker.
@@ -103,7 +129,7 @@ rate_events = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("bucket", sa.String(128), nullable=False),  # e.g. "enrol:127.0.0.1"
-    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
     sa.Index("ix_rate_events_bucket_at", "bucket", "at"),
 )
 
@@ -130,8 +156,8 @@ records = sa.Table(
     # Denormalised for the register's search and filters (kept in step by the merge).
     sa.Column("title", sa.Text),  # producer / product name in Thai
     sa.Column("search_text", sa.Text),  # lower-cased names, ids and phones
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Index("ix_records_feed", "district_code", "seq"),
     sa.Index("ix_records_district_type", "district_code", "record_type", "id"),
     sa.Index("ix_records_producer", "producer_id"),
@@ -146,7 +172,7 @@ producer_forwards = sa.Table(
     sa.Column("new_id", sa.String(64), nullable=False),
     sa.Column("district_code", sa.ForeignKey("districts.code"), nullable=False),
     sa.Column("merged_by", sa.ForeignKey("users.id")),
-    sa.Column("merged_at", UtcDateTime, nullable=False),
+    sa.Column("merged_at", UtcDateTime(), nullable=False),
 )
 
 change_log = sa.Table(
@@ -164,7 +190,7 @@ change_log = sa.Table(
     # applied | superseded | rejected (duplicates are answered, not logged twice)
     sa.Column("outcome", sa.String(16), nullable=False),
     sa.Column("detail", Json),  # which fields won or lost, the rejection reason
-    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("received_at", UtcDateTime(), nullable=False),
 )
 
 conflicts = sa.Table(
@@ -185,8 +211,8 @@ conflicts = sa.Table(
     sa.Column("change_id", sa.String(64)),  # the change that revealed the conflict
     sa.Column("status", sa.String(10), nullable=False, server_default="open"),  # open|resolved
     sa.Column("resolved_by", sa.ForeignKey("users.id")),
-    sa.Column("resolved_at", UtcDateTime),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("resolved_at", UtcDateTime()),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 # Blobs by content: full photos and thumbnails alike. Bytes live on disk under
@@ -199,7 +225,7 @@ photos = sa.Table(
     sa.Column("mime", sa.String(32), nullable=False, server_default="image/jpeg"),
     sa.Column("district_code", sa.ForeignKey("districts.code"), nullable=False),  # first upload
     sa.Column("uploaded_by_device", sa.String(36)),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 # tus uploads in progress. The upload id derives from the photo's sha256, so every device
@@ -214,8 +240,8 @@ uploads = sa.Table(
     sa.Column("district_code", sa.ForeignKey("districts.code"), nullable=False),
     sa.Column("device_id", sa.String(36)),
     sa.Column("metadata", Json),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 # History of the office's review of visits. The current status and comments also live in
@@ -229,7 +255,7 @@ review_events = sa.Table(
     sa.Column("user_id", sa.ForeignKey("users.id"), nullable=False),
     sa.Column("status", sa.String(16)),  # received | has_issues | approved | rejected
     sa.Column("comment", sa.Text),
-    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
 audit_log = sa.Table(
@@ -237,7 +263,7 @@ audit_log = sa.Table(
     metadata,
     sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
               autoincrement=True),
-    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
     sa.Column("district_code", sa.String(4), index=True),
     sa.Column("user_id", sa.String(36)),
     sa.Column("device_id", sa.String(36)),

@@ -1,0 +1,1 @@
+"""The server's own JSON API: health, enrolment, the caller, and the plain record read API."""

@@ -1,0 +1,64 @@
+"""`create_app(settings)`: the FastAPI application, stateless so several workers share one DB.
+
+Everything a request needs hangs off `app.state`: `settings` (a `Settings`) and `engine` (the
+SQLAlchemy engine). Routers of the other parts are included here; each part owns its
+`routes.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from sync_server import __version__
+from sync_server.api import core, enrol
+from sync_server.api import records as records_api
+from sync_server.db.engine import make_engine
+from sync_server.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from sync_server.problems import install_problem_handlers
+from sync_server.reports import routes as reports_routes
+from sync_server.settings import Settings
+from sync_server.sync import routes as sync_routes
+from sync_server.uploads import routes as uploads_routes
+from sync_server.web import routes as web_routes
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for `settings` (default: from the environment).
+
+    Does not migrate: run `python -m sync_server migrate` (or `migrate(engine)`) first.
+    """
+    settings = settings or Settings.from_env()
+    settings.ensure_dirs()
+    engine = make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Tambon Field district server",
+        version=__version__,
+        description="Sync, uploads, accounts and office pages of one district office.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    install_problem_handlers(app)
+    # Outermost first: the access log sees the body limit's 413 answers too.
+    app.add_middleware(BodyLimitMiddleware, limit_for=settings.body_limit_for)
+    app.add_middleware(AccessLogMiddleware)
+
+    app.include_router(core.router)
+    app.include_router(enrol.router)
+    app.include_router(records_api.router)
+    app.include_router(sync_routes.router)
+    app.include_router(uploads_routes.router)
+    app.include_router(reports_routes.router)
+    app.include_router(web_routes.router)  # last: office pages live at "/"
+    return app

@@ -1,0 +1,163 @@
+"""The admin command line: `python -m sync_server <command> [options]`.
+
+Commands: migrate, create-district, add-user, new-code, revoke-device, list-users, serve, demo.
+Settings come from the environment (DATABASE_URL, TAMBON_DATA_DIR, TAMBON_PUBLIC_URL).
+Errors print in English and Thai and exit with status 2; nothing is half-stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from sync_server.accounts import AccountError, create_district, create_user, list_users
+from sync_server.audit import audit
+from sync_server.auth import enrolment_url, issue_enrolment_code, revoke_device
+from sync_server.db.engine import make_engine, migrate
+from sync_server.settings import Settings
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m sync_server",
+        description="Tambon Field district server: database, accounts and the web server.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="create or upgrade the database (idempotent)")
+
+    p = sub.add_parser("create-district",
+                       help="add a district by its DOPA code (names from geothai)")
+    p.add_argument("code", help="4-digit district code, e.g. 2403")
+
+    p = sub.add_parser("add-user", help="add a user; prints a one-time enrolment code last")
+    p.add_argument("--district", required=True, help="district code, e.g. 2403")
+    p.add_argument("--role", required=True, choices=("officer", "supervisor", "partner", "admin"))
+    p.add_argument("--name", required=True, help="display name, e.g. 'สมศรี ใจดี'")
+    p.add_argument("--username", help="web sign-in name (needs --password)")
+    p.add_argument("--password", help="web sign-in password, 8+ characters")
+    p.add_argument("--agency", help="partner agency's name")
+    p.add_argument("--qr", type=Path, help="also write the enrolment QR code to this PNG file")
+
+    p = sub.add_parser("new-code", help="a fresh enrolment code for an existing user")
+    p.add_argument("--user", required=True, help="user id or username")
+    p.add_argument("--qr", type=Path, help="also write the enrolment QR code to this PNG file")
+
+    p = sub.add_parser("revoke-device", help="revoke a phone's or API client's token")
+    p.add_argument("device_id")
+
+    p = sub.add_parser("list-users", help="list users and their active devices")
+    p.add_argument("--district", help="only this district")
+
+    p = sub.add_parser("serve", help="run the server with uvicorn")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+
+    sub.add_parser("demo", help="create the demo district 2403 with users and producers")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = settings or Settings.from_env()
+    if args.command == "serve":
+        return _serve(args, settings)
+    settings.ensure_dirs()
+    engine = make_engine(settings.database_url)
+    try:
+        return _run(args, settings, engine)
+    except AccountError as exc:
+        print(f"error: {exc.message_en}\nข้อผิดพลาด: {exc.message_th}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
+def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    if args.command == "migrate":
+        migrate(engine)
+        print("database is up to date / ฐานข้อมูลเป็นรุ่นล่าสุดแล้ว")
+        return 0
+    if args.command == "create-district":
+        with engine.begin() as conn:
+            created = create_district(conn, args.code)
+            if created:
+                audit(conn, None, "district.create", "district", args.code,
+                      district_code=args.code)
+        print(f"district {args.code} {'created' if created else 'already exists'}")
+        return 0
+    if args.command == "add-user":
+        with engine.begin() as conn:
+            user_id = create_user(
+                conn, district_code=args.district, role=args.role, display_name=args.name,
+                username=args.username, password=args.password, agency_name=args.agency)
+            code = issue_enrolment_code(conn, user_id, ttl=settings.enrolment_code_ttl)
+            audit(conn, None, "user.create", "user", user_id, {"role": args.role},
+                  district_code=args.district)
+        print(f"user {user_id} ({args.role}) created in district {args.district}")
+        _print_code(settings, code, args.qr)
+        return 0
+    if args.command == "new-code":
+        from sync_server.accounts import find_user
+        with engine.begin() as conn:
+            user = (find_user(conn, user_id=args.user)
+                    or find_user(conn, username=args.user))
+            if user is None:
+                raise AccountError(f"no user {args.user!r}", f"ไม่พบผู้ใช้ {args.user!r}")
+            code = issue_enrolment_code(conn, user.id, ttl=settings.enrolment_code_ttl)
+        _print_code(settings, code, args.qr)
+        return 0
+    if args.command == "revoke-device":
+        with engine.begin() as conn:
+            revoked = revoke_device(conn, args.device_id)
+            if revoked:
+                audit(conn, None, "device.revoke", "device", args.device_id)
+        if not revoked:
+            raise AccountError(f"no active device {args.device_id!r}",
+                               f"ไม่พบเครื่องที่ใช้งานอยู่ {args.device_id!r}")
+        print(f"device {args.device_id} revoked")
+        return 0
+    if args.command == "list-users":
+        with engine.begin() as conn:
+            for user in list_users(conn, args.district):
+                print("\t".join([user.id, user.district_code, user.role, user.display_name,
+                                 user.username or "-", f"devices={user.active_devices}",
+                                 "active" if user.active else "inactive"]))
+        return 0
+    if args.command == "demo":
+        from sync_server.demo import run_demo
+        migrate(engine)
+        return run_demo(engine, settings)
+    raise AssertionError(args.command)
+
+
+def _print_code(settings: Settings, code: str, qr: Path | None) -> None:
+    url = enrolment_url(settings.public_url, code)
+    if qr is not None:
+        import segno
+        segno.make(url, error="m").save(str(qr), scale=8, border=4)
+        print(f"QR code written to {qr}: {url}")
+    print(f"enrolment code (valid {settings.enrolment_code_ttl.days} days, one use):")
+    print(code)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    import uvicorn
+
+    from sync_server.middleware import configure_logging
+    # Workers are separate processes that build the app from the environment.
+    os.environ.setdefault("TAMBON_DATA_DIR", str(settings.data_dir))
+    os.environ.setdefault("DATABASE_URL", settings.database_url)
+    configure_logging()
+    uvicorn.run("sync_server.asgi:create", factory=True, host=args.host, port=args.port,
+                workers=args.workers, access_log=False, log_config=None,
+                proxy_headers=False)
+    return 0

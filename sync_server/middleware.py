@@ -1,0 +1,168 @@
+"""ASGI middleware: request body limits and the structured access log.
+
+Pure ASGI (not BaseHTTPMiddleware) so streamed bodies such as tus chunks are never buffered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sync_server.problems import Problem, problem_for_status
+
+__all__ = ["AccessLogMiddleware", "BodyLimitMiddleware", "JsonLogFormatter", "configure_logging"]
+
+access_log = logging.getLogger("sync_server.access")
+
+
+def _problem_bytes(problem: Problem) -> bytes:
+    return json.dumps(problem.to_json(), ensure_ascii=False).encode("utf-8")
+
+
+def _too_large(limit: int) -> Problem:
+    problem = problem_for_status(413)
+    problem.detail_en = (
+        f"The request body is larger than {limit} bytes, the most this address accepts.")
+    problem.detail_th = f"ข้อมูลที่ส่งมามีขนาดเกิน {limit} ไบต์ ซึ่งเป็นขนาดสูงสุดที่ที่อยู่นี้รับได้"
+    return problem
+
+
+class BodyLimitMiddleware:
+    """Answer 413 (a problem) when a body is larger than `limit_for(path)` bytes.
+
+    A declared Content-Length over the limit is refused before the app runs. Otherwise the
+    bytes are counted as they stream in; going over raises a 413 `Problem` from `receive`,
+    which the app's handlers turn into the answer (FastAPI re-raises HTTP exceptions met
+    while reading a body). If the app had already started answering, the connection is cut.
+    """
+
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+        self.app = app
+        self.limit_for = limit_for
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = -1
+                if declared > limit:
+                    await self._send_problem(send, _too_large(limit))
+                    return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _too_large(limit)
+            return message
+
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except Problem as problem:
+            if problem.status != 413 or started:
+                raise
+            await self._send_problem(send, problem)
+
+    @staticmethod
+    async def _send_problem(send: Send, problem: Problem) -> None:
+        body = _problem_bytes(problem)
+        await send({"type": "http.response.start", "status": problem.status, "headers": [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class AccessLogMiddleware:
+    """One JSON line per request: time, level, request id, method, path, status, duration,
+    device. The request id comes from `X-Request-ID` if the client sent one and is echoed back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = ""
+        for name, value in scope.get("headers", ()):
+            if name == b"x-request-id":
+                request_id = value.decode("latin-1")[:64]
+        request_id = request_id or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        start = time.perf_counter()
+
+        async def logging_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, logging_send)
+        finally:
+            principal = scope.get("state", {}).get("principal")
+            access_log.info("request", extra={"fields": {
+                "request_id": request_id,
+                "method": scope.get("method"),
+                "path": scope.get("path"),
+                "status": status,
+                "duration_ms": round((time.perf_counter() - start) * 1000, 2),
+                "device": getattr(principal, "device_id", None),
+                "user": getattr(principal, "user_id", None),
+            }})
+
+
+class JsonLogFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """JSON lines on stderr for the server's loggers and uvicorn's."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLogFormatter())
+    for name in ("sync_server", "uvicorn", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.setLevel(level)
+        logger.propagate = False

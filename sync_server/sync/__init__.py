@@ -1,0 +1,1 @@
+"""sync part of the district server (owned by its engineer)."""

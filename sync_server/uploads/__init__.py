@@ -1,0 +1,1 @@
+"""uploads part of the district server (owned by its engineer)."""

@@ -1,0 +1,1 @@
+"""web part of the district server (owned by its engineer)."""
