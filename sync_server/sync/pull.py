@@ -1,0 +1,53 @@
+"""One page of a district's change feed (no HTTP here).
+
+The cursor is the last feed position (`records.seq`) the phone has applied. Positions are
+handed out under the district's `feed_counters` row lock, held until the writer commits, so
+positions become visible in order and `seq > cursor` never skips a writer that commits late.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sync_server.db.tables import records
+
+__all__ = ["PullPage", "pull_page"]
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class PullPage:
+    records: list[dict[str, Any]]
+    next_cursor: int
+    more: bool
+
+
+def pull_page(conn: Connection, district_code: str, since: int, limit: int,
+              subdistricts: Sequence[str] = ()) -> PullPage:
+    limit = max(1, min(limit, MAX_PAGE))
+    query = (
+        sa.select(records.c.id, records.c.record_type, records.c.data, records.c.clocks,
+                  records.c.deleted, records.c.schema_version, records.c.seq)
+        .where(records.c.district_code == district_code, records.c.seq > since)
+        .order_by(records.c.seq)
+        .limit(limit + 1)
+    )
+    if subdistricts:
+        # Producers in those subdistricts and everything that belongs to them (their
+        # products, visits, photos, plan items carry the producer's subdistrict).
+        query = query.where(records.c.subdistrict_code.in_(list(subdistricts)))
+    rows = conn.execute(query).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    page = [
+        {"id": r.id, "type": r.record_type, "data": r.data, "clocks": r.clocks,
+         "deleted": bool(r.deleted), "schema_version": r.schema_version, "seq": r.seq}
+        for r in rows
+    ]
+    return PullPage(page, rows[-1].seq if rows else since, more)
