@@ -1,0 +1,9 @@
+"""Routes of the office web pages; create_app() includes `router` last (pages live at "/")."""
+
+from fastapi import APIRouter
+
+from sync_server.web import pages_auth, pages_register
+
+router = APIRouter(include_in_schema=False)
+for _part in (pages_auth, pages_register):
+    router.include_router(_part.router)

@@ -1,0 +1,130 @@
+"""Fixtures for the office pages: a real app on a fresh SQLite database, real users, and
+helpers that sign in through the real form."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.engine import Engine
+
+from sync_server.accounts import create_district, create_user
+from sync_server.db.records import upsert_record
+from tests.support.server import ServerProcess, start_server
+
+DISTRICT = "2403"  # Bang Nam Priao, Chachoengsao
+OTHER_DISTRICT = "2401"  # Mueang Chachoengsao
+PASSWORD = "ตรวจงาน-2569"
+DEVICE = "phone1"
+
+
+@dataclass
+class Office:
+    """A real server process shared by a test module, and users made fresh for each test
+    (so one test's lock-out or sign-out never touches another's)."""
+
+    server: ServerProcess
+    users: dict[str, str]  # short name -> username
+    ids: dict[str, str]  # short name -> user id
+    clients: list[httpx.Client] = field(default_factory=list)
+
+    @property
+    def engine(self) -> Engine:
+        return self.server.engine
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def client(self) -> httpx.Client:
+        """A browser-like client with its own cookie jar (closed after the test)."""
+        client = httpx.Client(base_url=self.server.base_url, follow_redirects=False,
+                              timeout=30)
+        self.clients.append(client)
+        return client
+
+
+@pytest.fixture(scope="module")
+def office_server() -> Iterator[ServerProcess]:
+    with tempfile.TemporaryDirectory(prefix="tambon-web-") as temp:
+        server = start_server(Path(temp))
+        try:
+            with server.engine.begin() as conn:
+                create_district(conn, DISTRICT)
+                create_district(conn, OTHER_DISTRICT)
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def office(office_server: ServerProcess) -> Iterator[Office]:
+    suffix = uuid.uuid4().hex[:8]
+    usernames, ids = {}, {}
+    with office_server.engine.begin() as conn:
+        for short, role, district, display in (
+            ("somchai", "officer", DISTRICT, "สมชาย ใจดี"),
+            ("malee", "supervisor", DISTRICT, "มาลี ศรีสุข"),
+            ("commerce", "partner", DISTRICT, "พาณิชย์จังหวัด"),
+            ("other", "supervisor", OTHER_DISTRICT, "วิชัย เมืองแปด"),
+        ):
+            usernames[short] = f"{short}-{suffix}"
+            ids[short] = create_user(
+                conn, district_code=district, role=role, display_name=display,
+                username=usernames[short], password=PASSWORD,
+                agency_name="สำนักงานพาณิชย์จังหวัดฉะเชิงเทรา" if role == "partner" else None)
+    office = Office(office_server, usernames, ids)
+    yield office
+    for client in office.clients:
+        client.close()
+
+
+def sign_in(client: httpx.Client, username: str, password: str = PASSWORD,
+            next_url: str = "/producers") -> httpx.Response:
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, page.text
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token[1], "next": next_url})
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html
+    return found[1]
+
+
+def signed_in(office: Office, who: str) -> httpx.Client:
+    client = office.client()
+    response = sign_in(client, office.users[who])
+    assert response.status_code == 303, response.text
+    return client
+
+
+def stamp(n: int, node: str = DEVICE) -> str:
+    return f"{1_764_000_000_000 + n:013d}-00000-{node}"
+
+
+def put(engine: Engine, record_type: str, data: dict[str, Any], *, record_id: str | None = None,
+        district: str = DISTRICT, clock: int = 1) -> str:
+    """Store a record the way a phone's push leaves it: every field stamped by the device."""
+    record_id = record_id or uuid.uuid4().hex
+    with engine.begin() as conn:
+        upsert_record(conn, district_code=district, record_type=record_type,
+                      record_id=record_id, data=data,
+                      clocks={key: stamp(clock) for key in data})
+    return record_id
+
+
+def producer(engine: Engine, name: str, subdistrict: str = "240301", **extra: Any) -> str:
+    data = {"name_th": name, "producer_type": "community_enterprise",
+            "address": {"subdistrict_code": subdistrict, "district_code": subdistrict[:4],
+                        "province_code": subdistrict[:2], "moo": 3}, **extra}
+    return put(engine, "producer", data, district=subdistrict[:4])
