@@ -21,7 +21,7 @@ STORAGES: dict[str, type[DurableStorage]] = {
     "atomic": AtomicJSONStorage,
 }
 
-DEVICE = "phone-bnp-01"
+DEVICE = "phone_bnp_01"
 
 
 class ManualClock:
