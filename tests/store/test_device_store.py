@@ -178,7 +178,8 @@ def test_finalize_visit_reports_what_is_missing_then_finalizes(
     store.update("product", product["id"], {"category": "food", "price_thb": 40})
     store.update("visit", visit["id"], {
         "purpose": "follow_up", "started_at": "2026-11-25T03:00:00Z", "needs": ["packaging"],
-        "gps": {"lat": 13.84, "lon": 101.05, "accuracy_m": 6, "captured_at": "2026-11-25T03:01:00Z"},
+        "gps": {"lat": 13.84, "lon": 101.05, "accuracy_m": 6,
+                "captured_at": "2026-11-25T03:01:00Z"},
     })
     assert store.finalize_visit(visit["id"]) == []
     final = store.get("visit", visit["id"])
