@@ -10,7 +10,13 @@ geothai. The map of the model is docs/record-model.md.
 from __future__ import annotations
 
 from schemas import geo
-from schemas._errors import InputError, NewerSchemaError, SchemaError, UnknownRecordType
+from schemas._errors import (
+    InputError,
+    NewerSchemaError,
+    SchemaError,
+    UnknownRecordType,
+    UnknownSchemaVersion,
+)
 from schemas._fields import (
     Choice,
     FieldSpec,
@@ -57,6 +63,7 @@ __all__ = [
     "SchemaError",
     "Section",
     "UnknownRecordType",
+    "UnknownSchemaVersion",
     "ValidationIssue",
     "be_to_ce",
     "ce_to_be",

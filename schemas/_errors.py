@@ -3,12 +3,14 @@
     SchemaError (ValueError)
     ├── InputError          a value typed by a person cannot be read (phone, ID, date)
     ├── UnknownRecordType   a caller asked for a record type that does not exist
-    └── NewerSchemaError    a record made by a newer app than this one
+    ├── NewerSchemaError    a record made by a newer app than this one
+    └── UnknownSchemaVersion  a record version no upgrade leads from
 """
 
 from __future__ import annotations
 
-__all__ = ["InputError", "NewerSchemaError", "SchemaError", "UnknownRecordType"]
+__all__ = ["InputError", "NewerSchemaError", "SchemaError", "UnknownRecordType",
+           "UnknownSchemaVersion"]
 
 
 class SchemaError(ValueError):
@@ -48,3 +50,15 @@ class NewerSchemaError(SchemaError):
         )
         self.record_version = record_version
         self.known_version = known_version
+
+
+class UnknownSchemaVersion(SchemaError):
+    """No upgrade is registered from this version (below 1, or a step is missing)."""
+
+    def __init__(self, record_version: int) -> None:
+        super().__init__(
+            "schema_version_unknown",
+            f"ไม่รู้จักแบบข้อมูลรุ่น {record_version} ของระเบียนนี้",
+            f"Unknown record model version {record_version}",
+        )
+        self.record_version = record_version

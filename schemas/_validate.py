@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from schemas._errors import NewerSchemaError, UnknownRecordType
+from schemas._errors import SchemaError, UnknownRecordType
 from schemas._fields import field_label, required_final_groups, required_final_paths
 from schemas._issues import ValidationIssue, issue, translate
 from schemas._loader import RECORD_TYPES, compiled_validator
@@ -124,8 +124,8 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
     try:
         upgraded = upgrade_record(record_type, record, upgrades=upgrades,
                                   current=current_version)
-    except NewerSchemaError as newer:
-        return [issue(["schema_version"], newer.code, newer.message_th, newer.message_en)]
+    except SchemaError as refused:  # newer than this app, or no upgrade path
+        return [issue(["schema_version"], refused.code, refused.message_th, refused.message_en)]
     cleaned = _drop_none(upgraded)
     validator = compiled_validator(record_type, mode == "partial")
     issues = translate(record_type, validator.iter_errors(cleaned))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from schemas._errors import NewerSchemaError
+from schemas._errors import NewerSchemaError, UnknownSchemaVersion
 
 __all__ = ["SCHEMA_VERSION", "UPGRADES", "Upgrade", "record_version", "register_upgrade",
            "upgrade_record"]
@@ -52,8 +52,8 @@ def upgrade_record(record_type: str, record: Mapping[str, Any], *,
                    current: int = SCHEMA_VERSION) -> dict[str, Any]:
     """A copy of the record lifted to the `current` version.
 
-    Raises NewerSchemaError for a record newer than `current`, and ValueError when an
-    upgrade step is missing (a programming error: every version below current needs one).
+    Raises NewerSchemaError for a record newer than `current`, UnknownSchemaVersion when
+    no upgrade step leads from the record's version.
     """
     chain = UPGRADES if upgrades is None else upgrades
     result = dict(record)
@@ -65,8 +65,7 @@ def upgrade_record(record_type: str, record: Mapping[str, Any], *,
     while version < current:
         step = chain.get(version)
         if step is None:
-            raise ValueError(f"no upgrade registered from record model version {version} "
-                             f"({record_type})")
+            raise UnknownSchemaVersion(version)
         result = step(record_type, result)
         version += 1
         result["schema_version"] = version

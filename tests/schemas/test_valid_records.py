@@ -1,0 +1,192 @@
+"""Valid records of every type, made by hypothesis, pass in draft and final mode; one
+mutated field makes them fail with that field's path and the right code."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemas import RECORD_TYPES, validate_record
+
+from .strategies import VALID
+
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_every_record_type_has_a_strategy() -> None:
+    assert set(VALID) == set(RECORD_TYPES)
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+@SETTINGS
+@given(data=st.data())
+def test_valid_records_pass_in_draft_and_final(record_type: str, data: st.DataObject) -> None:
+    record = data.draw(VALID[record_type])
+    assert validate_record(record_type, record, "draft") == []
+    assert validate_record(record_type, record, "final") == []
+    assert validate_record(record_type, record, "partial") == []
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+@SETTINGS
+@given(data=st.data())
+def test_validation_never_changes_the_record(record_type: str, data: st.DataObject) -> None:
+    record = data.draw(VALID[record_type])
+    before = copy.deepcopy(record)
+    validate_record(record_type, record, "final")
+    assert record == before
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+@SETTINGS
+@given(data=st.data())
+def test_an_unknown_field_is_refused_with_its_path(record_type: str, data: st.DataObject
+                                                   ) -> None:
+    record = data.draw(VALID[record_type])
+    record["nickname"] = "พี่ใหญ่"
+    issues = validate_record(record_type, record)
+    assert [(i.path, i.code) for i in issues] == [("nickname", "unknown_field")]
+
+
+# (record type, field, a wrong value, expected path, expected code)
+MUTATIONS: list[tuple[str, str, Any, str, str]] = [
+    ("producer", "name_th", 42, "name_th", "type"),
+    ("producer", "name_th", "   ", "name_th", "required"),
+    ("producer", "producer_type", "cooperative", "producer_type", "choice"),
+    ("producer", "id_number", "1103702071812", "id_number", "id_checksum"),
+    ("producer", "id_number", "1-1037-02071-81-1", "id_number", "pattern"),
+    ("producer", "phone", "0112345678", "phone", "phone"),
+    ("producer", "phone", "+66812345678", "phone", "phone"),
+    ("producer", "year_founded_be", 2026, "year_founded_be", "minimum"),
+    ("producer", "members_count", -1, "members_count", "minimum"),
+    ("producer", "members_count", 3.5, "members_count", "type"),
+    ("producer", "members_count", True, "members_count", "type"),
+    ("producer", "community_link", ["production", "production"], "community_link", "duplicate"),
+    ("producer", "group_strength", {"fund": 4}, "group_strength.fund", "choice"),
+    ("producer", "address", {"subdistrict_code": "999999"}, "address.subdistrict_code",
+     "subdistrict_unknown"),
+    ("producer", "address", {"subdistrict_code": "240302", "postal_code": "24000"},
+     "address.postal_code", "postal_code_mismatch"),
+    ("producer", "address", {"subdistrict_code": "240302", "postal_code": "2415"},
+     "address.postal_code", "pattern"),
+    ("producer", "address", {"subdistrict_code": "240302", "postal_code": "00000"},
+     "address.postal_code", "postal_code_unknown"),
+    ("producer", "address", {"subdistrict_code": "240302", "district_code": "2401"},
+     "address.subdistrict_code", "address_mismatch"),
+    ("producer", "address", {"district_code": "2403", "province_code": "10"},
+     "address.district_code", "address_mismatch"),
+    ("producer", "address", {"province_code": "99"}, "address.province_code",
+     "province_unknown"),
+    ("producer", "address", {"moo": 100}, "address.moo", "maximum"),
+    ("producer", "gps", {"lat": 0.0, "lon": 0.0}, "gps.lat", "minimum"),
+    ("producer", "gps", {"lat": 13.8}, "gps.lon", "required"),
+    ("product", "price_thb", -5, "price_thb", "minimum"),
+    ("product", "price_thb", "120", "price_thb", "type"),
+    ("product", "local_material_pct", 100.5, "local_material_pct", "maximum"),
+    ("product", "opc_stars", 6, "opc_stars", "maximum"),
+    ("product", "opc_stars", 0, "opc_stars", "minimum"),
+    ("product", "category", "toys", "category", "choice"),
+    ("product", "sales_channels", ["online", "market"], "sales_channels.1", "choice"),
+    ("product", "certifications", [{"standard": "fda", "number": "12345"}],
+     "certifications.0.number", "pattern"),
+    ("product", "certifications", [{"number": "มผช. 1/2546"}], "certifications.0.standard",
+     "required"),
+    ("product", "certifications", [{"standard": "gmp", "issued_on": "2025-02-30"}],
+     "certifications.0.issued_on", "date"),
+    ("product", "certifications",
+     [{"standard": "gmp", "issued_on": "2025-02-01", "expires_on": "2024-02-01"}],
+     "certifications.0.expires_on", "date_order"),
+    ("product", "packaging", {"barcode": "8850999320015"}, "packaging.barcode",
+     "barcode_checksum"),
+    ("product", "producer_id", "not-an-id", "producer_id", "pattern"),
+    ("visit", "started_at", "2026-11-25 10:00", "started_at", "datetime"),
+    ("visit", "started_at", "2026-11-25T10:00:00", "started_at", "datetime"),
+    ("visit", "needs", ["budget", "luck"], "needs.1", "choice"),
+    ("visit", "next_visit_on", "25/11/2569", "next_visit_on", "date"),
+    ("visit", "review_status", "maybe", "review_status", "choice"),
+    ("visit", "review_comments", [{"by": "หัวหน้า"}], "review_comments.0.text", "required"),
+    ("photo", "subject", "id_card", "subject", "choice"),
+    ("photo", "id", "abc", "id", "pattern"),
+    ("photo", "mime", "image/png", "mime", "choice"),
+    ("photo", "width", 0, "width", "minimum"),
+    ("plan_item", "need", "luck", "need", "choice"),
+    ("plan_item", "budget_thb", -1, "budget_thb", "minimum"),
+    ("plan_item", "status", "finished", "status", "choice"),
+    ("network_link", "kind", "friends", "kind", "choice"),
+]
+
+
+@pytest.mark.parametrize(("record_type", "field", "value", "path", "code"), MUTATIONS,
+                         ids=[f"{m[0]}.{m[1]}={m[2]!r}" for m in MUTATIONS])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_one_broken_field_fails_with_its_path_and_code(
+    record_type: str, field: str, value: Any, path: str, code: str, data: st.DataObject
+) -> None:
+    record = data.draw(VALID[record_type])
+    record[field] = value
+    issues = validate_record(record_type, record, "draft")
+    assert (path, code) in [(i.path, i.code) for i in issues], issues
+    for item in issues:
+        assert item.message_th and item.message_en
+        assert item.message_th != item.message_en
+        assert item.pointer == "/" + item.path.replace(".", "/")
+        assert "is not valid under" not in item.message_en  # no jsonschema internals
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_every_broken_field_is_reported_not_only_the_first(record_type: str,
+                                                            data: st.DataObject) -> None:
+    record = data.draw(VALID[record_type])
+    record["id"] = "XYZ"
+    record["schema_version"] = "one"
+    paths = {i.path for i in validate_record(record_type, record)}
+    assert {"id", "schema_version"} <= paths
+
+
+def test_a_year_in_the_future_is_refused_this_year_is_fine() -> None:
+    from .strategies import THIS_YEAR_BE
+
+    base = {"name_th": "กลุ่มแม่บ้านบางขนาก"}
+    assert validate_record("producer", {**base, "year_founded_be": THIS_YEAR_BE}) == []
+    issues = validate_record("producer", {**base, "year_founded_be": THIS_YEAR_BE + 1})
+    assert [(i.path, i.code) for i in issues] == [("year_founded_be", "year_in_future")]
+    assert str(THIS_YEAR_BE + 1) in issues[0].message_th
+
+
+def test_none_means_empty() -> None:
+    record = {"name_th": "กลุ่มทอผ้าดอนฉิมพลี", "phone": None, "address": {"moo": None}}
+    assert validate_record("producer", record) == []
+    final = validate_record("producer", record, "final")
+    assert {i.path for i in final} == {"producer_type", "phone", "address.subdistrict_code"}
+
+
+def test_partial_mode_checks_only_the_fields_present() -> None:
+    assert validate_record("product", {"price_thb": 120}, "partial") == []
+    assert validate_record("product", {"price_thb": 120}, "draft") != []
+    issues = validate_record("product", {"price_thb": -1}, "partial")
+    assert [(i.path, i.code) for i in issues] == [("price_thb", "minimum")]
+
+
+def test_not_an_object_and_unknown_type() -> None:
+    from schemas import UnknownRecordType
+
+    assert [i.code for i in validate_record("producer", ["กลุ่ม"])] == ["type"]
+    with pytest.raises(UnknownRecordType):
+        validate_record("household", {})
+    with pytest.raises(ValueError, match="mode"):
+        validate_record("producer", {}, "strict")  # type: ignore[arg-type]
+
+
+def test_messages_name_the_field_in_both_languages() -> None:
+    [item] = validate_record("product", {"producer_id": "0" * 32, "name_th": "น้ำพริกปลาสลิด",
+                                         "price_thb": -1})
+    assert "ราคาขายต่อหน่วย" in item.message_th and "บาท" in item.message_th
+    assert "Price per unit" in item.message_en and "THB" in item.message_en
