@@ -60,11 +60,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "visit.draft": ("ร่าง", "Draft"),
     "visit.final": ("เสร็จแล้ว", "Final"),
     # sync badge / states
-    "sync.state.synced": ("ส่งแล้ว", "Sent"),
-    "sync.state.pending": ("รอส่ง", "Waiting"),
+    "sync.state.sent": ("ส่งแล้ว", "Sent"),
+    "sync.state.waiting": ("รอส่ง", "Waiting"),
+    "sync.state.draft": ("ร่าง", "Draft"),
     "sync.state.conflict": ("ข้อมูลขัดกัน", "Conflict"),
-    "sync.state.error": ("ส่งไม่สำเร็จ", "Failed"),
-    "sync.state.local": ("ในเครื่อง", "On phone"),
     # producer list
     "producers.title": ("รายชื่อผู้ผลิต", "Producers"),
     "producers.search": ("ค้นหาชื่อผู้ผลิต", "Search producer name"),

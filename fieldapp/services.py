@@ -38,7 +38,7 @@ class Services:
     @property
     def store(self) -> Any:
         if self._store is None:
-            from fieldapp.store import open_store  # type: ignore[attr-defined,unused-ignore]
+            from fieldapp.store import open_store
 
             self._store = open_store(self.data_dir / "store", self.settings.device_id, self.clock)
         return self._store
@@ -154,12 +154,116 @@ def record_sync_state(services: Services, record_type: str, record_id: str) -> s
 
 
 def pending_changes(services: Services) -> int:
+    return int(services.store.pending_count())
+
+
+def finalize_visit(services: Services, visit_id: str) -> list[dict[str, Any]]:
+    """Finalize when nothing is missing; returns what is missing (empty: finalized)."""
+    return [_issue_dict(i) for i in services.store.finalize_visit(visit_id)]
+
+
+def validate_draft(record_type: str, record: dict[str, Any]) -> list[Any]:
+    """Inline validation as the officer types: the shared schemas in draft mode."""
+    from schemas import validate_record
+
+    return list(validate_record(record_type, record, mode="draft"))
+
+
+def missing_for_finalize(services: Services, visit_id: str) -> list[dict[str, Any]]:
+    """What the visit still needs, without finalizing it (the shared schemas' check)."""
+    from schemas import missing_for_finalize as check
+
     store = services.store
-    for name in ("pending_count", "outbox_count"):
-        if hasattr(store, name):
-            return int(getattr(store, name)())
-    return 0
+    visit = store.get("visit", visit_id)
+    if visit is None:
+        return []
+    producer = store.get("producer", str(visit.get("producer_id") or ""))
+    products = [
+        p for pid in visit.get("product_ids") or [] if (p := store.get("product", str(pid)))
+    ]
+    return [_issue_dict(i) for i in check(visit, producer, products)]
 
 
-def finalize_visit(services: Services, visit_id: str) -> Any:
-    return services.store.finalize_visit(visit_id)
+def _issue_dict(issue: Any) -> dict[str, Any]:
+    if isinstance(issue, dict):
+        return issue
+    return {
+        "record_type": getattr(issue, "record_type", None),
+        "record_id": getattr(issue, "record_id", None),
+        "field": getattr(issue, "path", ""),
+        "message_th": issue.message_th,
+        "message_en": issue.message_en,
+    }
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+
+def thumbnail_bytes(services: Services, photo: dict[str, Any]) -> bytes | None:
+    """The photo's thumbnail (or the photo itself) from the photo store, None if absent."""
+    store = services.photo_store
+    for sha in (photo.get("thumb_sha256"), photo.get("id")):
+        if sha and store.has(sha):
+            data: bytes = store.read(sha)
+            return data
+    return None
+
+
+def add_photo(
+    services: Services, data: bytes, links: dict[str, Any], subject: str
+) -> dict[str, Any]:
+    """Process camera/picker bytes (upright, resized, metadata stripped), keep the JPEG and
+    its thumbnail, and store the photo record. Raises PhotoError with Thai/English text."""
+    from fieldapp.photos import process_photo
+
+    processed = process_photo(data, long_edge=services.settings.photo_long_edge)
+    store = services.photo_store
+    store.put(processed)
+    fields = {**processed.record_fields(), **links, "subject": subject}
+    if "gps" in fields and validate_gps(fields["gps"]):
+        # A camera position outside Thailand would be refused by the schema: drop it.
+        fields.pop("gps")
+    fields.setdefault("captured_at", _utc_now())
+    existing = services.store.get("photo", fields["id"])
+    if existing is None:
+        services.store.create("photo", fields)
+    else:
+        services.store.update("photo", fields["id"], {k: v for k, v in fields.items() if k != "id"})
+    return fields
+
+
+def validate_gps(gps: Any) -> list[Any]:
+    from schemas import validate_record
+
+    return [
+        i
+        for i in validate_record("photo", {"gps": gps}, mode="partial")
+        if str(i.path).startswith("gps")
+    ]
+
+
+def _utc_now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+# --- sync ------------------------------------------------------------------------------------
+
+
+async def run_sync(services: Services, on_progress: Callable[[Any], None]) -> Any:
+    """One sync with the enrolled server: records first, then thumbnails, photos, pull."""
+    from fieldapp.sync import SyncClient
+
+    settings = services.settings
+    client = SyncClient(services.store, services.photo_store, settings.server, settings.token)
+    try:
+        return await client.sync(progress=on_progress)
+    finally:
+        close = getattr(client, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def conflicts(services: Services) -> list[dict[str, Any]]:
+    return list(services.store.conflicts())

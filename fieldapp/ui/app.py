@@ -72,11 +72,22 @@ def configure_page(page: ft.Page, tr: Translator) -> None:
     )
 
 
+# One Services per data folder for the whole process: in web mode every browser tab (and a
+# reload, while the old session lingers) is a new session, but the store admits one opener.
+_SERVICES: dict[Path, Services] = {}
+
+
+def shared_services(folder: Path) -> Services:
+    if folder not in _SERVICES:
+        settings = load_settings(folder, default_server(os.environ))
+        _SERVICES[folder] = Services(data_dir=folder, settings=settings)
+    return _SERVICES[folder]
+
+
 def main(page: ft.Page) -> None:
-    folder = data_dir(os.environ, Path.cwd())
-    settings = load_settings(folder, default_server(os.environ))
+    services = shared_services(data_dir(os.environ, Path.cwd()))
+    settings = services.settings
     tr = Translator(settings.language)
-    services = Services(data_dir=folder, settings=settings)
     configure_page(page, tr)
     ctx = AppContext(page=page, services=services, tr=tr)
 

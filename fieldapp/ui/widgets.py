@@ -6,23 +6,27 @@ from datetime import datetime
 
 import flet as ft
 
-from fieldapp.logic import thai_dates
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.context import AppContext
+from schemas.thai_dates import format_thai_datetime
 
 __all__ = ["STATE_COLORS", "be_datetime", "error_banner", "section_title", "state_chip"]
 
 STATE_COLORS = {
-    "synced": ft.Colors.GREEN_700,
-    "pending": ft.Colors.ORANGE_800,
+    "sent": ft.Colors.GREEN_700,
+    "waiting": ft.Colors.ORANGE_800,
     "conflict": ft.Colors.RED_700,
-    "error": ft.Colors.RED_700,
-    "local": ft.Colors.BLUE_GREY_600,
+    "draft": ft.Colors.BLUE_GREY_600,
 }
 
 
-def be_datetime(value: datetime | None) -> str:
-    return thai_dates.be_datetime(value)
+def be_datetime(value: datetime | str | None, lang: str = "th") -> str:
+    if not value:
+        return "—"
+    try:
+        return format_thai_datetime(value, lang=lang)
+    except ValueError:
+        return str(value)
 
 
 def error_banner(ctx: AppContext, exc: BaseException) -> ft.Control:

@@ -28,6 +28,7 @@ class HomeScreen(Screen):
             controls=[self.body],
             floating_action_button=ft.FloatingActionButton(
                 icon=ft.Icons.PERSON_ADD_ALT,
+                content=self.t("producers.add"),
                 tooltip=self.t("producers.add"),
                 on_click=self.on_add_producer,
             ),
@@ -77,7 +78,7 @@ class HomeScreen(Screen):
             ft.ListTile(
                 title=ft.Text(r.producer_name),
                 subtitle=ft.Text(
-                    f"{be_datetime(r.started_at)} · "
+                    f"{be_datetime(r.started_at, self.ctx.tr.lang)} · "
                     + self.t("visit.final" if r.status == "final" else "visit.draft")
                 ),
                 on_click=lambda e, r=r: self.open_visit(r),

@@ -1,0 +1,429 @@
+"""Schema-driven form controls: one control per field spec, saving on every change.
+
+`RecordForm` renders fields of one record (producer, product, visit, plan item) from
+`schemas.field_specs`, and calls `save({top_level_field: value})` whenever a value changes,
+so a killed app loses at most the keystroke in flight. Nested objects (address, packaging,
+group strength) are saved whole: the top-level field is the unit of merge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import flet as ft
+
+from fieldapp.logic.forms import display_text, parse_text, shown, with_child
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.gps import GpsField
+from fieldapp.ui.screen import UiEvent
+
+__all__ = ["AddressField", "RecordForm"]
+
+Save = Callable[[dict[str, Any]], None]
+KEYBOARDS = {
+    "phone": ft.KeyboardType.PHONE,
+    "number": ft.KeyboardType.NUMBER,
+    "year_be": ft.KeyboardType.NUMBER,
+    "id_number": ft.KeyboardType.NUMBER,
+    "postal_code": ft.KeyboardType.NUMBER,
+    "date": ft.KeyboardType.DATETIME,
+}
+
+
+class RecordForm:
+    def __init__(
+        self, ctx: AppContext, record_type: str, record: dict[str, Any], save: Save
+    ) -> None:
+        self.ctx = ctx
+        self.record_type = record_type
+        self.record = record
+        self._save = save
+        # dotted path -> the control showing that field's error
+        self.error_targets: dict[str, Any] = {}
+
+    @property
+    def lang(self) -> str:
+        return self.ctx.tr.lang
+
+    def label(self, spec: Any) -> str:
+        title = str(spec.title(self.lang))
+        if spec.unit_th or spec.unit_en:
+            unit = spec.unit_en if self.lang == "en" else spec.unit_th
+            title = f"{title} ({unit})"
+        return f"{title} *" if spec.required_final else title
+
+    # --- saving -------------------------------------------------------------------------
+    def set_top(self, name: str, value: Any) -> None:
+        if value is None:
+            self.record.pop(name, None)
+        else:
+            self.record[name] = value
+        self._save({name: value})
+
+    def setter(self, spec: Any, parent: str | None) -> Callable[[Any], None]:
+        if parent is None:
+            return lambda value: self.set_top(spec.name, value)
+
+        def set_child(value: Any) -> None:
+            self.set_top(parent, with_child(self.record.get(parent), spec.name, value))
+
+        return set_child
+
+    def value_of(self, spec: Any, parent: str | None) -> Any:
+        if parent is None:
+            return self.record.get(spec.name)
+        obj = self.record.get(parent) or {}
+        return obj.get(spec.name) if isinstance(obj, dict) else None
+
+    # --- building -----------------------------------------------------------------------
+    def controls(self, specs: tuple[Any, ...] | list[Any]) -> list[ft.Control]:
+        return [c for spec in specs if shown(spec) for c in [self.control(spec, None)] if c]
+
+    def control(self, spec: Any, parent: str | None) -> ft.Control | None:
+        widget = spec.widget
+        value = self.value_of(spec, parent)
+        set_value = self.setter(spec, parent)
+        path = spec.path
+        if widget in ("readonly", "datetime"):
+            if value in (None, ""):
+                return None
+            return ft.Text(f"{spec.title(self.lang)}: {self.describe(spec, value)}")
+        if widget == "address":
+            field = AddressField(self, spec)
+            self.error_targets[path] = field.subdistrict
+            return field.column
+        if widget == "gps":
+            gps = GpsField(self.ctx, self.label(spec), value, set_value)
+            return gps.column
+        if widget == "group":
+            children = [
+                c
+                for child in spec.children
+                if shown(child)
+                for c in [self.control(child, spec.name)]
+                if c
+            ]
+            return ft.Column(
+                [ft.Text(self.label(spec), weight=ft.FontWeight.BOLD), *children], spacing=8
+            )
+        if widget == "repeat":
+            return RepeatField(self, spec).column
+        if widget == "checkbox":
+            return ft.Checkbox(
+                label=self.label(spec),
+                value=bool(value),
+                on_change=lambda e: set_value(bool(e.control.value)),
+            )
+        if spec.multiple or widget == "multiselect":
+            chosen = set(value or [])
+
+            def toggle(e: UiEvent, code: Any) -> None:
+                if e.control.value:
+                    chosen.add(code)
+                else:
+                    chosen.discard(code)
+                order = [c.code for c in spec.choices]
+                set_value([c for c in order if c in chosen] or None)
+
+            boxes: list[ft.Control] = [
+                ft.Checkbox(
+                    label=c.title(self.lang),
+                    value=c.code in chosen,
+                    on_change=lambda e, code=c.code: toggle(e, code),
+                )
+                for c in spec.choices
+            ]
+            return ft.Column([ft.Text(self.label(spec)), *boxes], spacing=0)
+        if spec.choices or widget == "stars":
+            return self.choice_control(spec, value, set_value)
+        # text, textarea, numbers, years, dates, phone, id and postal code
+        return self.text_control(spec, value, set_value)
+
+    def choice_control(self, spec: Any, value: Any, set_value: Callable[[Any], None]) -> ft.Control:
+        choices = [(c.code, c.title(self.lang)) for c in spec.choices] or [
+            (n, "★" * n) for n in range(1, 6)
+        ]
+        as_int = all(isinstance(code, int) for code, _ in choices)
+
+        def decode(text: str | None) -> Any:
+            if text in (None, ""):
+                return None
+            return int(text) if as_int else text
+
+        if spec.widget == "select" and len(choices) > 6:
+            dropdown = ft.Dropdown(
+                label=self.label(spec),
+                value=None if value is None else str(value),
+                options=[ft.DropdownOption(key=str(code), text=text) for code, text in choices],
+                on_select=lambda e: set_value(decode(e.control.value)),
+                expand=True,
+            )
+            self.error_targets[spec.path] = dropdown
+            return dropdown
+        group = ft.RadioGroup(
+            value=None if value is None else str(value),
+            content=ft.Column(
+                [ft.Radio(value=str(code), label=text) for code, text in choices], spacing=0
+            ),
+            on_change=lambda e: set_value(decode(e.control.value)),
+        )
+        return ft.Column([ft.Text(self.label(spec)), group], spacing=0)
+
+    def text_control(self, spec: Any, value: Any, set_value: Callable[[Any], None]) -> ft.Control:
+        hint = "วว/ดด/ปปปป" if spec.widget == "date" else None
+        if spec.widget == "date" and self.lang == "en":
+            hint = "DD/MM/YYYY (BE)"
+        box = ft.TextField(
+            label=self.label(spec),
+            value=display_text(spec, value),
+            keyboard_type=KEYBOARDS.get(spec.widget, ft.KeyboardType.TEXT),
+            multiline=spec.widget == "textarea",
+            min_lines=3 if spec.widget == "textarea" else None,
+            hint_text=hint,
+            helper=spec.help_en if self.lang == "en" else spec.help_th,
+            max_length=spec.max_length if spec.max_length and spec.max_length <= 200 else None,
+        )
+
+        def on_change(e: UiEvent) -> None:
+            parsed = parse_text(spec, box.value or "")
+            if parsed.error:
+                box.error = self.ctx.t(parsed.error)
+                box.update()
+                return
+            if box.error:
+                box.error = None
+                box.update()
+            set_value(parsed.value)
+
+        box.on_change = on_change
+        self.error_targets[spec.path] = box
+        return box
+
+    def describe(self, spec: Any, value: Any) -> str:
+        choice = spec.choice(value) if spec.choices else None
+        if choice is not None:
+            return str(choice.title(self.lang))
+        if isinstance(value, str) and "T" in value and value.endswith("Z"):
+            from fieldapp.ui.widgets import be_datetime
+
+            return be_datetime(value, self.lang)
+        return str(value)
+
+    def show_issues(self, issues: list[Any]) -> None:
+        """Put each validation issue under its field; clear the others."""
+        by_path = {str(getattr(i, "path", "")): i for i in issues}
+        for path, target in self.error_targets.items():
+            found = by_path.get(path)
+            text = found.message(self.lang) if found is not None else None
+            if getattr(target, "error", None) != text and hasattr(target, "error"):
+                target.error = text
+            elif hasattr(target, "error_text") and getattr(target, "error_text", None) != text:
+                target.error_text = text
+
+
+class AddressField:
+    """House no., moo, village, then province → district → subdistrict (geothai, offline),
+    the postal code filled from the subdistrict."""
+
+    def __init__(self, form: RecordForm, spec: Any) -> None:
+        from schemas import geo
+
+        self.form = form
+        self.spec = spec
+        self.geo = geo
+        t = form.ctx.t
+        value = dict(form.record.get(spec.name) or {})
+        if not value.get("district_code") and form.ctx.services.settings.district_code:
+            code = form.ctx.services.settings.district_code
+            value.update(province_code=code[:2], district_code=code)
+        self.value = value
+        self.house_no = ft.TextField(
+            label=t("form.house_no"),
+            value=value.get("house_no", ""),
+            on_change=lambda e: self.set("house_no", (e.control.value or "").strip() or None),
+        )
+        self.moo = ft.TextField(
+            label=t("form.moo"),
+            value=str(value.get("moo", "") or ""),
+            keyboard_type=ft.KeyboardType.NUMBER,
+            on_change=self.on_moo,
+        )
+        self.village = ft.TextField(
+            label=t("form.village"),
+            value=value.get("village", ""),
+            on_change=lambda e: self.set("village", (e.control.value or "").strip() or None),
+        )
+        self.province = self._dropdown(t("form.province"), self.on_province)
+        self.district = self._dropdown(t("form.district"), self.on_district)
+        self.subdistrict = self._dropdown(t("form.subdistrict") + " *", self.on_subdistrict)
+        self.postal = ft.TextField(
+            label=t("form.postal_code"),
+            value=value.get("postal_code", ""),
+            keyboard_type=ft.KeyboardType.NUMBER,
+            on_change=lambda e: self.set("postal_code", (e.control.value or "").strip() or None),
+        )
+        self.province.options = self._options(geo.provinces())
+        self.province.value = value.get("province_code")
+        self._fill_districts()
+        self._fill_subdistricts()
+        self.column = ft.Column(
+            [
+                ft.Text(form.label(spec), weight=ft.FontWeight.BOLD),
+                ft.Row([self.house_no, self.moo], spacing=8),
+                self.village,
+                self.province,
+                self.district,
+                self.subdistrict,
+                self.postal,
+            ],
+            spacing=8,
+        )
+
+    def _dropdown(self, label: str, handler: Callable[[UiEvent], None]) -> ft.Dropdown:
+        return ft.Dropdown(
+            label=label,
+            on_select=handler,
+            enable_filter=True,
+            editable=True,
+            expand=True,
+            menu_height=320,
+        )
+
+    def _options(self, areas: list[Any]) -> list[ft.DropdownOption]:
+        lang = self.form.lang
+        return [ft.DropdownOption(key=a.code, text=a.name(lang)) for a in areas]
+
+    def _fill_districts(self) -> None:
+        code = self.value.get("province_code")
+        self.district.options = self._options(self.geo.districts(code)) if code else []
+        self.district.value = self.value.get("district_code")
+
+    def _fill_subdistricts(self) -> None:
+        code = self.value.get("district_code")
+        self.subdistrict.options = self._options(self.geo.subdistricts(code)) if code else []
+        self.subdistrict.value = self.value.get("subdistrict_code")
+
+    def save(self) -> None:
+        clean = {k: v for k, v in self.value.items() if v not in (None, "")}
+        self.form.set_top(self.spec.name, clean or None)
+
+    def set(self, name: str, value: Any) -> None:
+        if value is None:
+            self.value.pop(name, None)
+        else:
+            self.value[name] = value
+        self.save()
+
+    def on_moo(self, e: UiEvent) -> None:
+        text = (self.moo.value or "").strip()
+        if text and not (text.isdigit() and 1 <= int(text) <= 99):
+            self.moo.error = self.form.ctx.t("form.err.integer") + " (1–99)"
+            self.moo.update()
+            return
+        self.moo.error = None
+        self.set("moo", int(text) if text else None)
+
+    def on_province(self, e: UiEvent) -> None:
+        self.value = {k: v for k, v in self.value.items() if not k.endswith("_code")}
+        self.value["province_code"] = self.province.value
+        self._fill_districts()
+        self._fill_subdistricts()
+        self.postal.value = ""
+        self.save()
+        self.column.update()
+
+    def on_district(self, e: UiEvent) -> None:
+        for key in ("subdistrict_code", "postal_code"):
+            self.value.pop(key, None)
+        self.value["district_code"] = self.district.value
+        self._fill_subdistricts()
+        self.postal.value = ""
+        self.save()
+        self.column.update()
+
+    def on_subdistrict(self, e: UiEvent) -> None:
+        code = self.subdistrict.value
+        self.value["subdistrict_code"] = code
+        area = self.geo.subdistrict(code) if code else None
+        if area is not None and area.postal_codes:
+            self.value["postal_code"] = area.postal_codes[0]
+            self.postal.value = area.postal_codes[0]
+        self.save()
+        self.column.update()
+
+
+class RepeatField:
+    """A repeatable group (a product's certifications): each item a small form, add/remove."""
+
+    def __init__(self, form: RecordForm, spec: Any) -> None:
+        self.form = form
+        self.spec = spec
+        self.items: list[dict[str, Any]] = [dict(i) for i in form.record.get(spec.name) or []]
+        self.list = ft.Column(spacing=12)
+        self.column = ft.Column(
+            [
+                ft.Text(form.label(spec), weight=ft.FontWeight.BOLD),
+                self.list,
+                ft.OutlinedButton(
+                    f"{form.ctx.t('form.add_item')}: {spec.title(form.lang)}",
+                    icon=ft.Icons.ADD,
+                    on_click=self.on_add,
+                ),
+            ],
+            spacing=8,
+        )
+        self._render()
+
+    def _save(self) -> None:
+        self.form.set_top(self.spec.name, [i for i in self.items if i] or None)
+
+    def _render(self) -> None:
+        rows: list[ft.Control] = []
+        for index, item in enumerate(self.items):
+            item_form = RecordForm(self.form.ctx, self.form.record_type, item, self._item_saver())
+            children = [
+                c
+                for child in self.spec.children
+                if shown(child)
+                for c in [item_form.control(child, None)]
+                if c
+            ]
+            rows.append(
+                ft.Container(
+                    ft.Column(
+                        [
+                            *children,
+                            ft.TextButton(
+                                self.form.ctx.t("form.remove_item"),
+                                icon=ft.Icons.DELETE_OUTLINE,
+                                on_click=lambda e, i=index: self.on_remove(i),
+                            ),
+                        ],
+                        spacing=8,
+                    ),
+                    border=ft.Border.all(1, ft.Colors.OUTLINE_VARIANT),
+                    border_radius=8,
+                    padding=8,
+                )
+            )
+        self.list.controls = rows
+
+    def _item_saver(self) -> Save:
+        return lambda changes: self._save()
+
+    def on_add(self, e: UiEvent) -> None:
+        self.items.append({})
+        self._render()
+        self.column.update()
+
+    def on_remove(self, index: int) -> None:
+        del self.items[index]
+        self._save()
+        self._render()
+        self.column.update()
+
+
+def utc_now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

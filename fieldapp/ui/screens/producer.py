@@ -1,0 +1,274 @@
+"""Producer page: profile, products with thumbnails, visits, plan items, network links and the
+office's review comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from fieldapp import services as sv
+from fieldapp.ui.context import AppContext
+from fieldapp.ui.screen import Screen, UiEvent
+from fieldapp.ui.widgets import be_datetime, error_banner, section_title, state_chip
+
+__all__ = ["ProducerScreen"]
+
+
+class ProducerScreen(Screen):
+    def __init__(self, ctx: AppContext, producer_id: str) -> None:
+        super().__init__(ctx)
+        self.producer_id = producer_id
+        self.route = f"/producer/{producer_id}"
+
+    def build(self) -> ft.View:
+        self.body = ft.Column(spacing=10, scroll=ft.ScrollMode.AUTO, expand=True)
+        self.title = ft.Text(self.t("producer.title"))
+        return ft.View(
+            route=self.route,
+            appbar=ft.AppBar(
+                title=self.title,
+                leading=ft.IconButton(
+                    ft.Icons.ARROW_BACK,
+                    tooltip=self.t("nav.back"),
+                    on_click=lambda e: self.ctx.back(),
+                ),
+                automatically_imply_leading=False,
+                actions=[
+                    ft.IconButton(
+                        ft.Icons.EDIT, tooltip=self.t("producer.edit"), on_click=self.on_edit
+                    )
+                ],
+            ),
+            padding=16,
+            controls=[self.body],
+            floating_action_button=ft.FloatingActionButton(
+                icon=ft.Icons.ASSIGNMENT_ADD,
+                content=self.t("producer.new_visit"),
+                tooltip=self.t("producer.new_visit"),
+                on_click=self.on_new_visit,
+            ),
+        )
+
+    def refresh(self) -> None:
+        services = self.ctx.services
+        lang = self.ctx.tr.lang
+        try:
+            producer = sv.get_record(services, "producer", self.producer_id) or {}
+            products = sv.related(services, "products", self.producer_id)
+            visits = sv.related(services, "visits", self.producer_id)
+            plan = sv.related(services, "plan_items", self.producer_id)
+            links = sv.related(services, "links", self.producer_id)
+            photos = sv.related(services, "photos", self.producer_id)
+            state = sv.record_sync_state(services, "producer", self.producer_id)
+        except Exception as exc:
+            self.body.controls = [error_banner(self.ctx, exc)]
+            return
+        from schemas import describe_address, format_phone, label
+
+        name = str(producer.get("name_th", ""))
+        self.title.value = name or self.t("producer.title")
+        profile: list[ft.Control] = [
+            ft.Row(
+                [
+                    ft.Text(name, size=20, weight=ft.FontWeight.BOLD, expand=True),
+                    state_chip(self.ctx, state),
+                ]
+            ),
+        ]
+        if producer.get("producer_type"):
+            profile.append(
+                ft.Text(label("producer", "producer_type", producer["producer_type"], lang))
+            )
+        if producer.get("phone"):
+            profile.append(ft.Text("☎ " + format_phone(producer["phone"])))
+        if producer.get("address"):
+            profile.append(ft.Text(describe_address(producer["address"], lang)))
+        gps = producer.get("gps")
+        if isinstance(gps, dict) and "lat" in gps:
+            profile.append(ft.Text(f"GPS {gps['lat']:.5f}, {gps['lon']:.5f}"))
+
+        controls: list[ft.Control] = [*profile, ft.Divider()]
+        controls.append(
+            self._header("producer.products", "producer.add_product", self.on_add_product)
+        )
+        controls.extend(self._products(products, photos) or [self._none()])
+        controls.append(section_title(self.t("producer.visits")))
+        controls.extend(self._visits(visits) or [self._none()])
+        controls.append(self._header("producer.plan", "producer.add_plan", self.on_add_plan))
+        controls.extend(self._plan(plan) or [self._none()])
+        controls.append(section_title(self.t("producer.links")))
+        controls.extend(self._links(links) or [self._none()])
+        controls.append(section_title(self.t("producer.reviews")))
+        controls.extend(self._reviews(visits) or [self._none()])
+        self.body.controls = controls
+
+    def _none(self) -> ft.Control:
+        return ft.Text(self.t("producer.none"), italic=True)
+
+    def _header(self, title_key: str, add_key: str, handler: Any) -> ft.Control:
+        return ft.Row(
+            [
+                section_title(self.t(title_key)),
+                ft.TextButton(self.t(add_key), icon=ft.Icons.ADD, on_click=handler),
+            ],
+            alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
+        )
+
+    def _products(
+        self, products: list[dict[str, Any]], photos: list[dict[str, Any]]
+    ) -> list[ft.Control]:
+        from schemas import label
+
+        rows: list[ft.Control] = []
+        for product in products:
+            mine = [p for p in photos if p.get("product_id") == product["id"]]
+            thumb: ft.Control = ft.Icon(ft.Icons.IMAGE_NOT_SUPPORTED_OUTLINED, size=48)
+            if mine:
+                data = sv.thumbnail_bytes(self.ctx.services, mine[0])
+                if data:
+                    thumb = ft.Image(
+                        src=data,
+                        width=56,
+                        height=56,
+                        fit=ft.BoxFit.COVER,
+                        border_radius=6,
+                        semantics_label=str(product.get("name_th")),
+                    )
+            detail = " · ".join(
+                x
+                for x in [
+                    label("product", "category", product.get("category"), self.ctx.tr.lang)
+                    if product.get("category")
+                    else "",
+                    f"{product['price_thb']:,} บาท" if product.get("price_thb") is not None else "",
+                    f"📷 {len(mine)}",
+                ]
+                if x
+            )
+            rows.append(
+                ft.ListTile(
+                    leading=thumb,
+                    title=ft.Text(str(product.get("name_th", ""))),
+                    subtitle=ft.Text(detail),
+                    on_click=lambda e, pid=product["id"]: self.open_product(pid),
+                )
+            )
+        return rows
+
+    def _visits(self, visits: list[dict[str, Any]]) -> list[ft.Control]:
+        ordered = sorted(visits, key=lambda v: str(v.get("started_at") or ""), reverse=True)
+        return [
+            ft.ListTile(
+                title=ft.Text(be_datetime(v.get("started_at"), self.ctx.tr.lang)),
+                subtitle=ft.Text(
+                    self.t("visit.final" if v.get("status") == "final" else "visit.draft")
+                ),
+                on_click=lambda e, vid=v["id"]: self.open_visit(vid),
+            )
+            for v in ordered
+        ]
+
+    def _plan(self, plan: list[dict[str, Any]]) -> list[ft.Control]:
+        from schemas import label
+
+        lang = self.ctx.tr.lang
+        return [
+            ft.ListTile(
+                title=ft.Text(
+                    str(item.get("action") or label("plan_item", "need", item.get("need"), lang))
+                ),
+                subtitle=ft.Text(
+                    " · ".join(
+                        x
+                        for x in [
+                            label("plan_item", "need", item.get("need"), lang),
+                            str(item.get("agency") or ""),
+                        ]
+                        if x
+                    )
+                ),
+                trailing=ft.Text(
+                    label("plan_item", "status", item.get("status") or "planned", lang)
+                ),
+                on_click=lambda e, iid=item["id"]: self.open_plan(iid),
+            )
+            for item in plan
+        ]
+
+    def _links(self, links: list[dict[str, Any]]) -> list[ft.Control]:
+        from schemas import label
+
+        rows: list[ft.Control] = []
+        for link in links:
+            other_id = (
+                link.get("to_producer_id")
+                if link.get("from_producer_id") == self.producer_id
+                else link.get("from_producer_id")
+            )
+            other = sv.get_record(self.ctx.services, "producer", str(other_id)) or {}
+            rows.append(
+                ft.ListTile(
+                    title=ft.Text(str(other.get("name_th") or other_id)),
+                    subtitle=ft.Text(
+                        label("network_link", "kind", link.get("kind"), self.ctx.tr.lang)
+                    ),
+                )
+            )
+        return rows
+
+    def _reviews(self, visits: list[dict[str, Any]]) -> list[ft.Control]:
+        rows: list[ft.Control] = []
+        for visit in visits:
+            for comment in visit.get("review_comments") or []:
+                rows.append(
+                    ft.ListTile(
+                        leading=ft.Icon(ft.Icons.COMMENT_OUTLINED),
+                        title=ft.Text(str(comment.get("text", ""))),
+                        subtitle=ft.Text(
+                            f"{comment.get('by', '')} · "
+                            f"{be_datetime(comment.get('at'), self.ctx.tr.lang)}"
+                        ),
+                    )
+                )
+        return rows
+
+    # --- navigation -------------------------------------------------------------------
+    def on_edit(self, e: UiEvent) -> None:
+        from fieldapp.ui.screens.producer_form import ProducerFormScreen
+
+        self.ctx.push(ProducerFormScreen(self.ctx, self.producer_id))
+
+    def on_new_visit(self, e: UiEvent) -> None:
+        from fieldapp.ui.screens.visit import VisitScreen
+
+        self.ctx.push(VisitScreen(self.ctx, self.producer_id, None))
+
+    def open_visit(self, visit_id: str) -> None:
+        from fieldapp.ui.screens.visit import VisitScreen
+
+        self.ctx.push(VisitScreen(self.ctx, self.producer_id, visit_id))
+
+    def on_add_product(self, e: UiEvent) -> None:
+        from fieldapp.ui.screens.product import ProductScreen
+
+        self.ctx.push(ProductScreen(self.ctx, self.producer_id, None))
+
+    def open_product(self, product_id: str) -> None:
+        from fieldapp.ui.screens.product import ProductScreen
+
+        self.ctx.push(ProductScreen(self.ctx, self.producer_id, product_id))
+
+    def on_add_plan(self, e: UiEvent) -> None:
+        from fieldapp.ui.screens.record_form import RecordFormScreen
+
+        self.ctx.push(
+            RecordFormScreen(
+                self.ctx, "plan_item", None, {"producer_id": self.producer_id, "status": "planned"}
+            )
+        )
+
+    def open_plan(self, item_id: str) -> None:
+        from fieldapp.ui.screens.record_form import RecordFormScreen
+
+        self.ctx.push(RecordFormScreen(self.ctx, "plan_item", item_id))

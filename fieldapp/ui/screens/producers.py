@@ -1,0 +1,175 @@
+"""Producer list: search by Thai name, filter by subdistrict, category and sync state.
+
+The list is a ListView with a fixed item extent, so Flutter lays out only the rows on
+screen: 500 producers scroll as fast as 5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import flet as ft
+
+from fieldapp import services as sv
+from fieldapp.logic.producer_list import (
+    CATEGORIES,
+    SYNC_STATES,
+    Filters,
+    ProducerRow,
+    producer_rows,
+    subdistrict_choices,
+)
+from fieldapp.ui.screen import Screen, UiEvent
+from fieldapp.ui.widgets import error_banner, state_chip
+
+__all__ = ["ProducerListScreen"]
+
+ROW_HEIGHT = 72
+ALL = "__all__"
+
+
+class ProducerListScreen(Screen):
+    route = "/producers"
+    nav_index = 1
+
+    def build(self) -> ft.View:
+        self.filters = Filters()
+        self.search = ft.TextField(
+            label=self.t("producers.search"),
+            prefix_icon=ft.Icons.SEARCH,
+            on_change=self.on_search,
+            dense=True,
+        )
+        self.subdistrict = self._dropdown("producers.filter_subdistrict", [], self.on_subdistrict)
+        self.category = self._dropdown(
+            "producers.filter_category",
+            [(c, self.ctx.tr.pick(th, en)) for c, th, en in CATEGORIES],
+            self.on_category,
+        )
+        self.state = self._dropdown(
+            "producers.filter_state",
+            [(s, self.t(f"sync.state.{s}")) for s in SYNC_STATES],
+            self.on_state,
+        )
+        self.count = ft.Text("")
+        self.list = ft.ListView(item_extent=ROW_HEIGHT, expand=True)
+        self.message = ft.Column()
+        return ft.View(
+            route=self.route,
+            appbar=self.app_bar(self.t("producers.title")),
+            padding=12,
+            controls=[
+                ft.Column(
+                    [
+                        self.search,
+                        ft.Row([self.subdistrict, self.category], spacing=8),
+                        ft.Row([self.state, self.count], spacing=8),
+                        self.message,
+                        self.list,
+                    ],
+                    spacing=8,
+                    expand=True,
+                )
+            ],
+            floating_action_button=ft.FloatingActionButton(
+                icon=ft.Icons.PERSON_ADD_ALT,
+                content=self.t("producers.add"),
+                tooltip=self.t("producers.add"),
+                on_click=self.on_add,
+            ),
+        )
+
+    def _dropdown(
+        self, label_key: str, options: list[tuple[str, str]], handler: Any
+    ) -> ft.Dropdown:
+        return ft.Dropdown(
+            label=self.t(label_key),
+            value=ALL,
+            options=[ft.DropdownOption(key=ALL, text=self.t("producers.all"))]
+            + [ft.DropdownOption(key=k, text=text) for k, text in options],
+            on_select=handler,
+            dense=True,
+            expand=True,
+        )
+
+    def refresh(self) -> None:
+        services = self.ctx.services
+        try:
+            everyone = sv.list_records(services, "producer")
+            found = sv.search_producers(
+                services,
+                text=self.filters.text,
+                subdistrict_code=self.filters.subdistrict_code,
+                category=self.filters.category,
+                sync_state=self.filters.sync_state,
+            )
+        except Exception as exc:
+            self.message.controls = [error_banner(self.ctx, exc)]
+            return
+        self.message.controls = []
+        from schemas import geo
+
+        if len(self.subdistrict.options or []) <= 1:
+            choices = subdistrict_choices(
+                services.settings.district_code, everyone, geo.subdistricts
+            )
+            self.subdistrict.options = [
+                ft.DropdownOption(key=ALL, text=self.t("producers.all"))
+            ] + [ft.DropdownOption(key=c, text=self.ctx.tr.pick(th, en)) for c, th, en in choices]
+        names = {c.key: c.text for c in self.subdistrict.options or []}
+
+        def place(code: str) -> str:
+            if code in names:
+                return str(names[code])
+            area = geo.subdistrict(code)
+            return area.name(self.ctx.tr.lang) if area else code
+
+        def state_of(record: Any) -> str:
+            return sv.record_sync_state(services, "producer", str(record["id"]))
+
+        rows = producer_rows(found, place, state_of)
+        self.count.value = self.t("producers.count", n=len(rows))
+        self.list.controls = [self._row(r) for r in rows] or [
+            ft.Text(self.t("producers.empty"), italic=True)
+        ]
+
+    def _row(self, row: ProducerRow) -> ft.Control:
+        return ft.ListTile(
+            title=ft.Text(row.name, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+            subtitle=ft.Text(row.place or "—", max_lines=1),
+            trailing=state_chip(self.ctx, row.sync_state),
+            on_click=lambda e, pid=row.producer_id: self.open(pid),
+            height=ROW_HEIGHT,
+        )
+
+    def _apply(self, **changes: Any) -> None:
+        self.filters = replace(self.filters, **changes)
+        self.refresh()
+        self.ctx.page.update()
+
+    def on_search(self, e: UiEvent) -> None:
+        self._apply(text=(self.search.value or "").strip())
+
+    def on_subdistrict(self, e: UiEvent) -> None:
+        self._apply(subdistrict_code=_chosen(self.subdistrict.value))
+
+    def on_category(self, e: UiEvent) -> None:
+        self._apply(category=_chosen(self.category.value))
+
+    def on_state(self, e: UiEvent) -> None:
+        self._apply(sync_state=_chosen(self.state.value))
+
+    def open(self, producer_id: str) -> None:
+        from fieldapp.ui.screens.producer import ProducerScreen
+
+        self.ctx.push(ProducerScreen(self.ctx, producer_id))
+
+    def on_add(self, e: UiEvent) -> None:
+        from fieldapp.ui.screens.producer_form import ProducerFormScreen
+
+        self.ctx.push(ProducerFormScreen(self.ctx, None))
+
+
+def _chosen(value: str | None) -> str | None:
+    return None if value in (None, "", ALL) else value

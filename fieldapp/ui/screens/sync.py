@@ -1,0 +1,163 @@
+"""Sync: what will be sent and how many MB, progress per stage, errors in plain Thai, retry,
+and the conflicts with both values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flet as ft
+
+from fieldapp import services as sv
+from fieldapp.logic.conflicts import ConflictRow, conflict_rows
+from fieldapp.logic.sync_summary import eta_minutes, megabytes, summarize
+from fieldapp.sync_errors import describe_error
+from fieldapp.ui.screen import Screen, UiEvent
+from fieldapp.ui.widgets import be_datetime, error_banner, section_title
+
+__all__ = ["SyncScreen"]
+
+
+class SyncScreen(Screen):
+    route = "/sync"
+    nav_index = 2
+
+    def build(self) -> ft.View:
+        self.summary = ft.Column(spacing=4)
+        self.stage = ft.Text("")
+        self.bar = ft.ProgressBar(value=0, visible=False)
+        self.detail = ft.Text("")
+        self.message = ft.Text("")
+        self.start = ft.FilledButton(
+            self.t("sync.start"), icon=ft.Icons.SYNC, on_click=self.on_start
+        )
+        self.conflicts = ft.Column(spacing=8)
+        self.running = False
+        return ft.View(
+            route=self.route,
+            appbar=self.app_bar(self.t("sync.title")),
+            padding=16,
+            controls=[
+                ft.Column(
+                    [
+                        section_title(self.t("sync.to_send")),
+                        self.summary,
+                        self.start,
+                        self.stage,
+                        self.bar,
+                        self.detail,
+                        self.message,
+                        ft.Divider(),
+                        section_title(self.t("sync.conflicts")),
+                        self.conflicts,
+                    ],
+                    spacing=10,
+                    scroll=ft.ScrollMode.AUTO,
+                    expand=True,
+                )
+            ],
+        )
+
+    def refresh(self) -> None:
+        services = self.ctx.services
+        try:
+            photos = sv.list_records(services, "photo")
+            summary = summarize(
+                sv.pending_changes(services),
+                photos,
+                lambda p: sv.record_sync_state(services, "photo", str(p["id"])),
+            )
+            found = sv.conflicts(services)
+        except Exception as exc:
+            self.summary.controls = [error_banner(self.ctx, exc)]
+            return
+        settings = services.settings
+        lines = [
+            self.t("sync.records", n=summary.records),
+            self.t("sync.photos", n=summary.photos, mb=megabytes(summary.photo_bytes)),
+            self.t("sync.total", mb=megabytes(summary.total_bytes)),
+        ]
+        self.summary.controls = [ft.Text(line) for line in lines]
+        if settings.photos_wifi_only and summary.photos:
+            self.summary.controls.append(ft.Text(self.t("sync.wifi_only"), italic=True))
+        if not settings.enrolled:
+            self.message.value = self.t("sync.not_enrolled")
+            self.start.disabled = True
+        else:
+            self.start.disabled = self.running
+        rows = [row for entry in found for row in conflict_rows(entry, settings.device_id)]
+        self.conflicts.controls = [self._conflict(r) for r in rows] or [
+            ft.Text(self.t("sync.no_conflicts"), italic=True)
+        ]
+
+    def _conflict(self, row: ConflictRow) -> ft.Control:
+        from schemas import field_label
+
+        lang = self.ctx.tr.lang
+        who = row.their_device or "?"
+        when = be_datetime(row.their_time, lang) if row.their_time else ""
+        return ft.Card(
+            ft.Container(
+                ft.Column(
+                    [
+                        ft.Text(
+                            field_label(row.record_type, row.field, lang), weight=ft.FontWeight.BOLD
+                        ),
+                        ft.Text(f"{self.t('sync.mine')}: {_show(row.mine)}"),
+                        ft.Text(f"{self.t('sync.theirs')}: {_show(row.theirs)} ({who} {when})"),
+                    ],
+                    spacing=2,
+                ),
+                padding=10,
+            )
+        )
+
+    def on_progress(self, progress: Any) -> None:
+        lang = self.ctx.tr.lang
+        label = getattr(progress, "label_en" if lang == "en" else "label_th", "")
+        self.stage.value = str(label)
+        self.bar.visible = True
+        self.bar.value = float(getattr(progress, "fraction", 0.0))
+        parts = []
+        if getattr(progress, "total_items", 0):
+            parts.append(f"{progress.done_items}/{progress.total_items}")
+        if getattr(progress, "bytes_total", 0):
+            parts.append(f"{megabytes(progress.bytes_done)}/{megabytes(progress.bytes_total)} MB")
+        minutes = eta_minutes(getattr(progress, "eta_s", None))
+        if minutes is not None and progress.bytes_total:
+            parts.append(self.t("sync.eta", min=minutes))
+        self.detail.value = " · ".join(parts)
+        error = getattr(progress, "error_en" if lang == "en" else "error_th", None)
+        self.message.value = str(error) if error else ""
+        self.message.color = ft.Colors.ERROR if error else None
+        self.ctx.page.update()
+
+    async def on_start(self, e: UiEvent) -> None:
+        if self.running:
+            return
+        self.running = True
+        self.start.disabled = True
+        self.message.value = self.t("sync.running")
+        self.message.color = None
+        self.ctx.page.update()
+        try:
+            await sv.run_sync(self.ctx.services, self.on_progress)
+        except Exception as exc:
+            self.message.value = describe_error(exc, self.ctx.tr.lang)
+            self.message.color = ft.Colors.ERROR
+            self.start.content = self.t("sync.retry")
+        else:
+            self.message.value = self.t("sync.done")
+            self.message.color = ft.Colors.GREEN_800
+            self.start.content = self.t("sync.start")
+        finally:
+            self.running = False
+        self.refresh()
+        self.ctx.page.update()
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
