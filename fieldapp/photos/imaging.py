@@ -1,0 +1,294 @@
+"""Everything that touches Pillow, and nothing else does.
+
+A phone build without Pillow (or with a native image library instead) replaces this one
+module: `decode`, `metadata`, `to_srgb`, `fit`, `encode_jpeg` and `gray_grid`.
+
+Safety: an untrusted file is checked before its pixels are decoded. `Image.open` reads only
+the header, so the format, the frame count and the pixel count are known for the price of a
+few hundred bytes; only then does `load()` decode, at reduced size for JPEG (`draft`).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from .errors import PhotoError
+
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "MAX_FILE_BYTES",
+    "MAX_PIXELS",
+    "Image",
+    "decode",
+    "encode_jpeg",
+    "fit",
+    "gray_grid",
+    "metadata",
+    "to_srgb",
+]
+
+# 50 megapixels: twice a 24 MP camera and four times a 12 MP phone photo. A decoded RGB
+# image of this size holds 150 MB, the most a low-end Android phone can spare.
+MAX_PIXELS = 50_000_000
+# The largest file worth reading: a 50 MP photo as a high-quality JPEG, or a 12 MP PNG.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+# MPO is how many phones save JPEGs with a second image (depth map, preview) appended.
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
+_JPEG_FORMATS = frozenset({"JPEG", "MPO"})
+_WHITE = (255, 255, 255)
+
+
+def _refuse(code: str, th: str, en: str) -> PhotoError:
+    return PhotoError(code, th, en)
+
+
+def _too_many_pixels(width: int, height: int) -> PhotoError:
+    mp = width * height / 1_000_000
+    return _refuse(
+        "too_many_pixels",
+        f"รูปใหญ่เกินไป ({width}×{height} = {mp:.0f} ล้านพิกเซล) รับได้ไม่เกิน "
+        f"{MAX_PIXELS // 1_000_000} ล้านพิกเซล ลดขนาดรูปหรือถ่ายใหม่ด้วยกล้องโทรศัพท์",
+        f"The image is too large ({width}×{height} = {mp:.0f} megapixels); the limit is "
+        f"{MAX_PIXELS // 1_000_000} megapixels. Resize it or take the photo with the phone camera.",
+    )
+
+
+def decode(data: bytes, long_edge: int | None) -> Image.Image:
+    """Check and decode untrusted bytes into a loaded image with EXIF orientation applied.
+
+    `long_edge` lets JPEG decode at 1/2, 1/4 or 1/8 scale while staying at least that big,
+    which makes a 12 MP photo several times faster and smaller in memory.
+    """
+    if not data:
+        raise _refuse("empty", "ไฟล์รูปว่างเปล่า (0 ไบต์) ถ่ายหรือเลือกรูปใหม่",
+                      "The photo file is empty (0 bytes); take or choose the photo again.")
+    if len(data) > MAX_FILE_BYTES:
+        raise _refuse(
+            "file_too_large",
+            f"ไฟล์รูปใหญ่เกินไป ({len(data) / 2**20:.0f} MB) รับได้ไม่เกิน "
+            f"{MAX_FILE_BYTES // 2**20} MB",
+            f"The photo file is too big ({len(data) / 2**20:.0f} MB); the limit is "
+            f"{MAX_FILE_BYTES // 2**20} MB.",
+        )
+    with warnings.catch_warnings(record=True):
+        # Pillow only warns between its bomb limit (89 MP) and twice that; our own, lower
+        # limit refuses those right after, with the size in the message. Other warnings
+        # (odd but readable metadata) must not fail a good photo, nor a strict test run.
+        warnings.simplefilter("always")
+        image = _open(data)
+        _check_header(image)
+        if long_edge is not None and image.format in _JPEG_FORMATS:
+            width, height = image.size
+            scale = long_edge / max(width, height)
+            if scale < 1:
+                image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
+        _load(image)
+        try:
+            return ImageOps.exif_transpose(image)
+        except (OSError, ValueError, SyntaxError, KeyError, TypeError):
+            return image  # unreadable orientation tag: keep the pixels as stored
+
+
+def _open(data: bytes) -> Image.Image:
+    try:
+        return Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        sniffed = _sniff_unsupported(data)
+        if sniffed:
+            raise _unsupported(sniffed) from None
+        raise _refuse(
+            "not_an_image",
+            "ไฟล์นี้ไม่ใช่รูปภาพ เลือกไฟล์รูปจากกล้องหรือแกลเลอรี (JPEG, PNG หรือ WebP)",
+            "This file is not an image; choose a photo from the camera or gallery "
+            "(JPEG, PNG or WebP).",
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(
+            "too_many_pixels",
+            f"รูปใหญ่เกินไป รับได้ไม่เกิน {MAX_PIXELS // 1_000_000} ล้านพิกเซล",
+            f"The image is too large; the limit is {MAX_PIXELS // 1_000_000} megapixels.",
+        ) from None
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, zlib.error) as exc:
+        raise _broken(exc) from None
+
+
+def _sniff_unsupported(data: bytes) -> str | None:
+    """Name formats Pillow cannot open but a phone may still produce, for a useful message."""
+    if data[4:8] == b"ftyp":
+        brand = data[8:12]
+        if brand in (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1"):
+            return "HEIC"
+        if brand in (b"avif", b"avis"):
+            return "AVIF"
+    return None
+
+
+def _unsupported(name: str | None) -> PhotoError:
+    camera = name in ("HEIC", "AVIF")  # a camera setting, so say which one
+    return _refuse(
+        "unsupported_format",
+        f"ไม่รองรับรูปชนิด {name} ใช้ได้เฉพาะ JPEG, PNG หรือ WebP"
+        + (" (ตั้งกล้องให้บันทึกเป็น JPEG)" if camera else ""),
+        f"{name} images are not supported; use JPEG, PNG or WebP"
+        + (" (set the camera to save JPEG)." if camera else "."),
+    )
+
+
+def _check_header(image: Image.Image) -> None:
+    if image.format not in ACCEPTED_FORMATS:
+        raise _unsupported(image.format)
+    frames = getattr(image, "n_frames", 1)
+    if frames > 1 and image.format not in _JPEG_FORMATS:  # MPO extra frames are not motion
+        raise _refuse(
+            "animated",
+            f"รูปนี้เป็นภาพเคลื่อนไหว ({frames} เฟรม) ใช้ได้เฉพาะภาพนิ่ง",
+            f"This image is animated ({frames} frames); only still photos can be used.",
+        )
+    width, height = image.size
+    if width < 1 or height < 1:
+        raise _broken(ValueError("zero size"))
+    if width * height > MAX_PIXELS:
+        raise _too_many_pixels(width, height)
+
+
+def _load(image: Image.Image) -> None:
+    try:
+        image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels(*image.size) from None
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, zlib.error) as exc:
+        raise _broken(exc) from None
+
+
+def _broken(exc: BaseException) -> PhotoError:
+    """Pillow's exceptions for bad data, sorted into what the officer can do about them."""
+    text = str(exc).lower()
+    if isinstance(exc, ValueError) and "decompressed data too large" in text:
+        return _refuse(  # a PNG text chunk that inflates to megabytes
+            "decompression_bomb",
+            "ไฟล์รูปผิดปกติ (ข้อมูลขยายตัวใหญ่เกินไป) ใช้ไม่ได้",
+            "The file is malformed: its data would expand to far too much memory.",
+        )
+    if "truncated" in text or isinstance(exc, EOFError):
+        return _refuse(
+            "truncated",
+            "ไฟล์รูปไม่สมบูรณ์ (ข้อมูลขาดหาย) ถ่ายหรือคัดลอกรูปมาใหม่",
+            "The photo file is incomplete (truncated); take or copy the photo again.",
+        )
+    return _refuse(
+        "corrupt",
+        "ไฟล์รูปเสียหาย อ่านไม่ได้ ถ่ายหรือเลือกรูปใหม่",
+        f"The photo file is damaged and cannot be read ({exc}); take or choose it again.",
+    )
+
+
+def _plain(value: Any) -> Any:
+    """EXIF values as plain Python: rationals to float, bytes to text, tuples kept."""
+    if isinstance(value, tuple):
+        return tuple(_plain(part) for part in value)
+    if isinstance(value, bytes):
+        return value.decode("ascii", "replace").rstrip("\x00")
+    if isinstance(value, str):
+        return value.rstrip("\x00")
+    try:
+        return float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
+def metadata(data: bytes) -> tuple[Mapping[int, Any], Mapping[int, Any]]:
+    """The Exif and GPS IFDs of a file as {tag: plain value}; empty where missing or broken.
+
+    Read from the original bytes (not the decoded image) because metadata must never stop a
+    good photo: any failure here only means no capture time or position.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                exif = image.getexif()
+                exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
+                gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
+                return (
+                    {int(tag): _plain(value) for tag, value in exif_ifd.items()},
+                    {int(tag): _plain(value) for tag, value in gps_ifd.items()},
+                )
+    except Exception:  # broken metadata is as good as none
+        return {}, {}
+
+
+def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
+    description = ImageCms.getProfileDescription(profile) or ""
+    return "srgb" in description.lower()
+
+
+def to_srgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB in sRGB, with any transparency flattened onto white.
+
+    An embedded colour profile (Display P3 on newer phones, CMYK print profiles) is applied
+    so colours survive dropping it; without one the pixels are taken as sRGB already.
+    """
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if image.mode == "CMYK" or not _is_srgb(source):
+                converted = ImageCms.profileToProfile(
+                    image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+                )
+                if converted is not None:
+                    image = converted
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # a broken profile: fall back to the plain conversion below
+    mode = image.mode
+    if mode == "RGB":
+        return image
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
+        # 16-bit grey: keep the top 8 bits (a plain convert would clip at 255).
+        return image.convert("I").point(lambda v: v * (1 / 256)).convert("L").convert("RGB")
+    if mode == "F":
+        return image.convert("L").convert("RGB")
+    if mode == "P" and "transparency" in image.info:
+        image, mode = image.convert("RGBA"), "RGBA"
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, _WHITE)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")  # L, 1, P, CMYK, YCbCr, LAB, HSV
+
+
+def fit(image: Image.Image, long_edge: int) -> Image.Image:
+    """Scale down so the longer side is at most `long_edge`; never up."""
+    width, height = image.size
+    if max(width, height) <= long_edge:
+        return image
+    scale = long_edge / max(width, height)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def encode_jpeg(image: Image.Image, quality: int) -> bytes:
+    """Baseline-compatible progressive JPEG with no metadata at all.
+
+    Pillow copies some info (comments, XMP) from the image it saves; the info is emptied so
+    only pixels leave. The same pixels and settings always give the same bytes.
+    """
+    image.info = {}
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality, optimize=True, progressive=True,
+               subsampling="4:2:0")
+    return out.getvalue()
+
+
+def gray_grid(image: Image.Image, width: int, height: int) -> list[list[int]]:
+    """The image as a tiny grey grid (rows of 0-255), for the perceptual hash."""
+    small = image.convert("L").resize((width, height), Image.Resampling.BOX)
+    values = list(small.tobytes())
+    return [values[row * width:(row + 1) * width] for row in range(height)]
