@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-__all__ = ["Bar", "bar_chart", "text_width"]
+__all__ = ["Bar", "bar_chart", "fit_label", "text_width"]
 
 FONT_FAMILY = "'Noto Sans Thai', 'Sarabun', 'Tahoma', sans-serif"
 
@@ -31,6 +31,19 @@ def text_width(text: str, font_px: float) -> float:
     """
     visible = sum(1 for ch in text if not unicodedata.combining(ch))
     return visible * font_px * 0.62
+
+
+def fit_label(text: str, max_px: float, font_px: float) -> str:
+    """`text`, cut with "…" so it fits `max_px`; the full text stays in the bar's tooltip
+    and in the table beside the chart."""
+    if text_width(text, font_px) <= max_px:
+        return text
+    out = text
+    while out and text_width(out + "…", font_px) > max_px:
+        out = out[:-1]
+    while out and unicodedata.combining(out[-1]):  # never leave a mark without its letter
+        out = out[:-1]
+    return out.rstrip() + "…"
 
 
 def _format_number(value: float) -> str:
@@ -56,6 +69,7 @@ def bar_chart(
     printed page never shows a chart that looks broken.
     """
     label_w = min(width * 0.45, max((text_width(b.label, font_px) for b in bars), default=0) + 8)
+    labels = [fit_label(b.label, label_w - 8, font_px) for b in bars]
     value_w = max((text_width(value_format(b.value), font_px) for b in bars), default=0) + 8
     plot_w = max(width - label_w - value_w - 8, 20)
     top = font_px + 14
@@ -73,13 +87,13 @@ def bar_chart(
             f'<text x="0" y="{top + bar_height * 0.7:.1f}" fill="#666">'
             "ไม่มีข้อมูล · no data</text>"
         )
-    for i, bar in enumerate(bars):
+    for i, (bar, shown) in enumerate(zip(bars, labels, strict=True)):
         y = top + i * (bar_height + gap)
         length = max(bar.value, 0) / biggest * plot_w
         text_y = y + bar_height * 0.7
         parts.append(
             f'<g class="bar"><text x="{label_w - 6:.1f}" y="{text_y:.1f}" '
-            f'text-anchor="end">{escape(bar.label)}</text>'
+            f'text-anchor="end">{escape(shown)}</text>'
             f'<rect x="{label_w:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" '
             f'fill="{color}"><title>{escape(bar.label)}: {escape(value_format(bar.value))}'
             f"</title></rect>"

@@ -14,6 +14,7 @@ from typing import Any
 
 from .fiscal import be_date
 from .labels import code_label, subdistrict_name
+from .textmask import mask_digits
 
 __all__ = [
     "SHEETS",
@@ -55,6 +56,7 @@ class Column:
     header_en: str
     get: Getter
     personal: bool = False
+    free_text: bool = False  # typed by people: may hold a phone number whatever the form says
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +176,8 @@ PRODUCERS = Sheet("producer", "ผู้ผลิต", "producers", (
            _field("year_founded_be")),
     Column("registration_year_be", "ปีที่ขึ้นทะเบียน (พ.ศ.)", "Registration year (BE)",
            _field("registration_year_be")),
-    Column("networks", "เครือข่าย", "Networks", _field("networks")),
-    Column("notes", "หมายเหตุ", "Notes", _field("notes")),
+    Column("networks", "เครือข่าย", "Networks", _field("networks"), free_text=True),
+    Column("notes", "หมายเหตุ", "Notes", _field("notes"), free_text=True),
 ))
 
 PRODUCTS = Sheet("product", "ผลิตภัณฑ์", "products", (
@@ -203,7 +205,7 @@ PRODUCTS = Sheet("product", "ผลิตภัณฑ์", "products", (
            _nested("packaging", "material")),
     Column("needs_redesign", "ต้องปรับบรรจุภัณฑ์", "Packaging needs redesign",
            _yes_no("packaging", "needs_redesign")),
-    Column("story", "เรื่องราว", "Story", _field("story")),
+    Column("story", "เรื่องราว", "Story", _field("story"), free_text=True),
 ))
 
 VISITS = Sheet("visit", "การเยี่ยม", "visits", (
@@ -215,8 +217,8 @@ VISITS = Sheet("visit", "การเยี่ยม", "visits", (
     Column("status", "สถานะ", "Status", _label("visit_status", "status")),
     Column("purpose", "วัตถุประสงค์", "Purpose", _label("visit_purpose", "purpose")),
     Column("needs", "ความต้องการ", "Needs", _labels("need", "needs")),
-    Column("problems", "ปัญหา", "Problems", _field("problems")),
-    Column("follow_up", "การติดตาม", "Follow-up", _field("follow_up")),
+    Column("problems", "ปัญหา", "Problems", _field("problems"), free_text=True),
+    Column("follow_up", "การติดตาม", "Follow-up", _field("follow_up"), free_text=True),
     Column("next_visit_on", "นัดครั้งต่อไป", "Next visit", _date("next_visit_on")),
     Column("review_status", "ผลการตรวจ", "Review", _label("review_status")),
 ))
@@ -225,12 +227,13 @@ PLAN_ITEMS = Sheet("plan_item", "แผนพัฒนา", "plan_items", (
     Column("id", "รหัสแผน", "Plan item ID", _id),
     *_COMMON_PRODUCER,
     Column("need", "ความต้องการ", "Need", _label("need")),
-    Column("action", "กิจกรรม", "Action", _field("action")),
+    Column("action", "กิจกรรม", "Action", _field("action"), free_text=True),
     Column("agency", "หน่วยงานรับผิดชอบ", "Agency", _field("agency")),
     Column("budget_thb", "งบประมาณ (บาท)", "Budget (THB)", _field("budget_thb")),
     Column("due_on", "กำหนดเสร็จ", "Due", _date("due_on")),
     Column("status", "สถานะ", "Status", _label("plan_status", "status")),
-    Column("follow_up_notes", "บันทึกการติดตาม", "Follow-up notes", _field("follow_up_notes")),
+    Column("follow_up_notes", "บันทึกการติดตาม", "Follow-up notes", _field("follow_up_notes"),
+           free_text=True),
 ))
 
 SHEETS: tuple[Sheet, ...] = (PRODUCERS, PRODUCTS, VISITS, PLAN_ITEMS)
@@ -270,12 +273,18 @@ def export_tables(
     info: dict[str, ProducerInfo] = {} if known_producers is None else known_producers
     fill = known_producers is None
 
+    def cells(columns: Sequence[Column], record: Record, owner: ProducerInfo | None
+              ) -> list[Cell]:
+        # Without the personal columns, phone numbers typed into notes go too.
+        return [mask_digits(c.get(record, owner)) if c.free_text and not include_personal
+                else c.get(record, owner) for c in columns]
+
     def producer_rows() -> Iterator[list[Cell]]:
         columns = visible(PRODUCERS.columns, include_personal)
         for record in producers:
             if fill:
                 info[str(record.get("id"))] = producer_info(record)
-            yield [c.get(record, None) for c in columns]
+            yield cells(columns, record, None)
 
     def child_rows(sheet: Sheet, records: Iterable[Record]) -> Iterator[list[Cell]]:
         columns = visible(sheet.columns, include_personal)
@@ -283,7 +292,7 @@ def export_tables(
             owner = info.get(str(record.get("producer_id")))
             if owner is None:
                 continue
-            yield [c.get(record, owner) for c in columns]
+            yield cells(columns, record, owner)
 
     def table(sheet: Sheet, rows: Iterator[list[Cell]]) -> Table:
         headers = [c.header_th for c in visible(sheet.columns, include_personal)]

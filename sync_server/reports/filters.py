@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .labels import LABELS
+from .labels import codes
 
-__all__ = ["FilterError", "RecordFilter"]
+__all__ = ["FilterError", "RecordFilter", "has_fda_number", "parse_code"]
 
 _SUBDISTRICT = re.compile(r"^\d{6}$")
 
@@ -38,11 +38,11 @@ def _flag(name: str, value: str | None) -> bool:
                       f"{name} ต้องเป็น true หรือ false")
 
 
-def _code(name: str, field_name: str, value: str | None) -> str | None:
+def parse_code(name: str, field_name: str, value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    if value not in LABELS[field_name]:
-        allowed = ", ".join(LABELS[field_name])
+    if value not in codes(field_name):
+        allowed = ", ".join(codes(field_name))
         raise FilterError(name, f"unknown {name} {value!r}; use one of: {allowed}",
                           f"ไม่รู้จัก {name} '{value}' ใช้ได้: {allowed}")
     return value
@@ -64,8 +64,8 @@ class RecordFilter:
                               "รหัสตำบลต้องเป็นตัวเลข 6 หลัก เช่น 240301")
         return cls(
             subdistrict=subdistrict,
-            category=_code("category", "category", params.get("category")),
-            producer_type=_code("producer_type", "producer_type", params.get("producer_type")),
+            category=parse_code("category", "category", params.get("category")),
+            producer_type=parse_code("producer_type", "producer_type", params.get("producer_type")),
             no_fda=_flag("no_fda", params.get("no_fda")),
         )
 

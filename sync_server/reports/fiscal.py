@@ -1,15 +1,21 @@
 """The Thai government fiscal year and Buddhist-Era dates.
 
 The fiscal year runs 1 October to 30 September and is named by the พ.ศ. year it ends in:
-1 Oct 2025 – 30 Sep 2026 is ปีงบประมาณ 2569. พ.ศ. = ค.ศ. + 543.
+1 Oct 2025 – 30 Sep 2026 is ปีงบประมาณ 2569. พ.ศ. = ค.ศ. + 543. `fiscal_year_be` is the
+record model's (re-exported here); the bounds and the numeric พ.ศ. date of the exports
+(`05/03/2569`, what Thai spreadsheets use) are the reports' own.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from schemas import fiscal_year_be
+from schemas.thai_dates import THAILAND_TZ
+
 __all__ = [
     "BE_OFFSET",
+    "THAILAND_TZ",
     "be_date",
     "fiscal_year_be",
     "fiscal_year_bounds",
@@ -17,12 +23,6 @@ __all__ = [
 ]
 
 BE_OFFSET = 543
-
-
-def fiscal_year_be(day: date) -> int:
-    """The พ.ศ. name of the fiscal year that contains `day`."""
-    ends_in = day.year + 1 if day.month >= 10 else day.year
-    return ends_in + BE_OFFSET
 
 
 def fiscal_year_bounds(year_be: int) -> tuple[date, date]:

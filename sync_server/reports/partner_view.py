@@ -12,7 +12,6 @@ someone decides partners need it. On top of it:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,21 +19,14 @@ from sync_server.db.records import redact_for_partner
 
 from .fiscal import parse_iso_date
 from .labels import code_label, subdistrict_name
+from .textmask import mask_digits
 
 __all__ = ["mask_digits", "partner_plan", "partner_producer", "partner_product",
            "partner_standards", "partner_visit_needs"]
 
-# 9 or more digits, allowing spaces, dashes and dots between them (phones, ID numbers).
-_DIGIT_RUN = re.compile(r"(?:\+?\d[\s.\-]?){8,}\d")
 GPS_DECIMALS = 2
 
 Record = Mapping[str, Any]
-
-
-def mask_digits(text: object) -> str | None:
-    if not isinstance(text, str):
-        return None
-    return _DIGIT_RUN.sub("•••", text)
 
 
 def _pick(record: Record, keys: tuple[str, ...]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from .fiscal import fiscal_year_be, fiscal_year_bounds, parse_iso_date
-from .labels import LABELS, code_label, subdistrict_name
+from .labels import code_label, codes, subdistrict_name
 
 __all__ = ["Row", "Section", "Summary", "summarise"]
 
@@ -154,19 +154,19 @@ def summarise(
             Section("subdistrict", "ผู้ผลิตรายตำบล", "Producers by subdistrict", "ราย",
                     subdistrict_rows),
             Section("category", "ผลิตภัณฑ์ตามประเภท", "Products by category", "รายการ",
-                    _rows("category", by_category, LABELS["category"])),
+                    _rows("category", by_category, codes("category"))),
             Section("stars", "ระดับดาว OPC", "OPC stars", "รายการ", star_rows),
             Section("quadrant", "กลุ่มผลิตภัณฑ์ (Quadrant)", "Quadrant", "รายการ",
-                    _rows("quadrant", by_quadrant, LABELS["quadrant"])),
+                    _rows("quadrant", by_quadrant, codes("quadrant"))),
             Section("standards_held", "มาตรฐานที่ได้รับ", "Standards held", "ใบ",
-                    _rows("standard", held, LABELS["standard"])),
+                    _rows("standard", held, codes("standard"))),
             Section("standards_expiring", f"มาตรฐานที่หมดอายุในปีงบประมาณ {fy}",
                     f"Standards expiring in fiscal year {fy}", "ใบ",
-                    _rows("standard", expiring, LABELS["standard"])),
+                    _rows("standard", expiring, codes("standard"))),
             Section("needs", "ความต้องการของผู้ผลิต", "Producers' needs", "ราย",
-                    _rows("need", needs, LABELS["need"])),
+                    _rows("need", needs, codes("need"))),
             Section("plan_status", "สถานะแผนพัฒนา", "Development-plan status", "รายการ",
-                    _rows("plan_status", plan_status, LABELS["plan_status"])),
+                    _rows("plan_status", plan_status, codes("plan_status"))),
             Section("budget", "งบประมาณตามหน่วยงาน", "Budget by agency", "บาท", agency_rows),
         ),
     )

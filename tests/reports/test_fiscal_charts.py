@@ -6,7 +6,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync_server.reports.charts import Bar, bar_chart
+from sync_server.reports.charts import Bar, bar_chart, fit_label
 from sync_server.reports.fiscal import be_date, fiscal_year_be, fiscal_year_bounds
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -49,3 +49,15 @@ def test_bar_chart_is_valid_svg_with_thai_labels_and_proportional_bars() -> None
 def test_empty_chart_says_no_data() -> None:
     root = ET.fromstring(bar_chart([], title="งบประมาณ"))
     assert any("ไม่มีข้อมูล" in (t.text or "") for t in root.iter(f"{SVG}text"))
+
+
+def test_long_labels_are_cut_to_fit_but_keep_the_full_text_in_the_tooltip() -> None:
+    long = "อย. สำนักงานคณะกรรมการอาหารและยา " * 3
+    root = ET.fromstring(bar_chart([Bar(long, 3)], title="มาตรฐาน", width=400))
+    label = root.findall(f".//{SVG}g/{SVG}text")[0]
+    assert label.text is not None and label.text.endswith("…")
+    assert len(label.text) < len(long)
+    assert float(label.get("x", "0")) <= 400 * 0.45
+    tooltip = root.find(f".//{SVG}rect/{SVG}title")
+    assert tooltip is not None and long in (tooltip.text or "")
+    assert fit_label("ผ้าไหม", 500, 13) == "ผ้าไหม"

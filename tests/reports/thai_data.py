@@ -90,8 +90,10 @@ def make_dataset(n_producers: int = 30, seed: int = 7) -> Dataset:
                                "lon": round(lon0 + rng.uniform(-0.01, 0.01), 6),
                                "accuracy_m": 8.0}
         ds.producers.append(producer)
-        for _ in range(rng.randint(1, 3)):
-            category = rng.choice(list(PRODUCT_NAMES))
+        for n in range(rng.randint(1, 3)):
+            # The first product cycles through the categories, so every subdistrict has
+            # producers of several categories for the filter tests.
+            category = list(PRODUCT_NAMES)[i % 5] if n == 0 else rng.choice(list(PRODUCT_NAMES))
             certs = []
             if category in ("food", "beverage") and rng.random() < 0.5:
                 certs.append({"standard": "fda",
