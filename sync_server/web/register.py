@@ -187,15 +187,15 @@ def _conditions(filters: RegisterFilters, district_code: str, dialect: str,
         product_where.append(product.c.data["opc_stars"].as_integer() == filters.stars)
     if filters.quadrant:
         product_where.append(product.c.data["quadrant"].as_string() == filters.quadrant)
-    if filters.standard in ("held", "expiring"):
-        if filters.standard == "held":
-            cond = _json_array_exists(dialect, "p", "certifications", "1=1", "true")
-        else:
-            cond = _json_array_exists(
-                dialect, "p", "certifications",
-                "json_extract(e.value, '$.expires_on') BETWEEN :exp_from AND :exp_to",
-                "e.value->>'expires_on' BETWEEN :exp_from AND :exp_to")
-        product_where.append(sa.text(cond).bindparams(
+    if filters.standard == "held":
+        product_where.append(sa.text(
+            _json_array_exists(dialect, "p", "certifications", "1=1", "true")))
+    elif filters.standard == "expiring":
+        product_where.append(sa.text(_json_array_exists(
+            dialect, "p", "certifications",
+            "json_extract(e.value, '$.expires_on') BETWEEN :exp_from AND :exp_to",
+            "e.value->>'expires_on' BETWEEN :exp_from AND :exp_to",
+        )).bindparams(
             exp_from=today.isoformat(),
             exp_to=(today + timedelta(days=EXPIRY_WARNING_DAYS)).isoformat()))
     if product_where:

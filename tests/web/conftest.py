@@ -64,23 +64,40 @@ def office_server() -> Iterator[ServerProcess]:
             server.stop()
 
 
+_PEOPLE = {
+    "somchai": ("officer", DISTRICT, "สมชาย ใจดี"),
+    "malee": ("supervisor", DISTRICT, "มาลี ศรีสุข"),
+    "commerce": ("partner", DISTRICT, "พาณิชย์จังหวัด"),
+    "other": ("supervisor", OTHER_DISTRICT, "วิชัย เมืองแปด"),
+}
+
+
+def add_person(office: Office, short: str, role: str, district: str, display: str) -> str:
+    """A new user with a unique username; returns the username (also kept in office.users)."""
+    username = f"{short}-{uuid.uuid4().hex[:8]}"
+    with office.engine.begin() as conn:
+        office.ids[short] = create_user(
+            conn, district_code=district, role=role, display_name=display, username=username,
+            password=PASSWORD,
+            agency_name="สำนักงานพาณิชย์จังหวัดฉะเชิงเทรา" if role == "partner" else None)
+    office.users[short] = username
+    return username
+
+
+@pytest.fixture(scope="module")
+def office_people(office_server: ServerProcess) -> tuple[dict[str, str], dict[str, str]]:
+    """One officer, supervisor, partner and other-district supervisor per test module
+    (argon2 hashing is deliberately slow, so they are not made for every test)."""
+    holder = Office(office_server, {}, {})
+    for short, (role, district, display) in _PEOPLE.items():
+        add_person(holder, short, role, district, display)
+    return holder.users, holder.ids
+
+
 @pytest.fixture
-def office(office_server: ServerProcess) -> Iterator[Office]:
-    suffix = uuid.uuid4().hex[:8]
-    usernames, ids = {}, {}
-    with office_server.engine.begin() as conn:
-        for short, role, district, display in (
-            ("somchai", "officer", DISTRICT, "สมชาย ใจดี"),
-            ("malee", "supervisor", DISTRICT, "มาลี ศรีสุข"),
-            ("commerce", "partner", DISTRICT, "พาณิชย์จังหวัด"),
-            ("other", "supervisor", OTHER_DISTRICT, "วิชัย เมืองแปด"),
-        ):
-            usernames[short] = f"{short}-{suffix}"
-            ids[short] = create_user(
-                conn, district_code=district, role=role, display_name=display,
-                username=usernames[short], password=PASSWORD,
-                agency_name="สำนักงานพาณิชย์จังหวัดฉะเชิงเทรา" if role == "partner" else None)
-    office = Office(office_server, usernames, ids)
+def office(office_server: ServerProcess,
+           office_people: tuple[dict[str, str], dict[str, str]]) -> Iterator[Office]:
+    office = Office(office_server, dict(office_people[0]), dict(office_people[1]))
     yield office
     for client in office.clients:
         client.close()

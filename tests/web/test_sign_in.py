@@ -7,9 +7,10 @@ from urllib.parse import quote
 import httpx
 import sqlalchemy as sa
 
+from sync_server.auth import hash_token
 from sync_server.db.tables import audit_log, users, web_sessions
 from sync_server.web.session import LOCK_AFTER_FAILURES, SESSION_COOKIE
-from tests.web.conftest import PASSWORD, Office, csrf_of, sign_in
+from tests.web.conftest import DISTRICT, PASSWORD, Office, add_person, csrf_of, sign_in
 
 
 def test_root_starts_at_sign_in(office: Office) -> None:
@@ -69,6 +70,7 @@ def test_open_redirects_are_not_followed(office: Office) -> None:
 
 
 def test_repeated_failures_lock_the_account_even_for_the_right_password(office: Office) -> None:
+    add_person(office, "malee", "supervisor", DISTRICT, "มาลี ศรีสุข")
     client = office.client()
     for _ in range(LOCK_AFTER_FAILURES - 1):
         assert sign_in(client, office.users["malee"], "nope-nope").status_code == 401
@@ -90,6 +92,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(office: 
 
 
 def test_success_resets_the_failure_count(office: Office) -> None:
+    add_person(office, "somchai", "officer", DISTRICT, "สมชาย ใจดี")
     client = office.client()
     for _ in range(LOCK_AFTER_FAILURES - 1):
         sign_in(client, office.users["somchai"], "nope-nope")
@@ -103,6 +106,7 @@ def test_sign_out_needs_the_csrf_token_and_ends_the_session(office: Office) -> N
     client = office.client()
     sign_in(client, office.users["somchai"])
     page = client.get("/producers")
+    token = client.cookies[SESSION_COOKIE]
     refused = client.post("/logout", data={"csrf_token": "forged"})
     assert refused.status_code == 403
     assert refused.json()["code"] == "csrf_failed"
@@ -113,7 +117,7 @@ def test_sign_out_needs_the_csrf_token_and_ends_the_session(office: Office) -> N
     assert client.get("/producers").status_code == 303
     with office.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(web_sessions).where(
-            web_sessions.c.user_id == office.ids["somchai"])).scalar() == 0
+            web_sessions.c.token_hash == hash_token(token))).scalar() == 0
 
 
 def test_partner_agencies_cannot_open_office_pages(office: Office) -> None:

@@ -1,0 +1,134 @@
+"""The producer page (GET /producers/{id}), plan edits, and photos for the office."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.engine import Connection
+
+from sync_server.auth import Principal
+from sync_server.db.records import get_record
+from sync_server.deps import DbConn, ReadConn
+from sync_server.problems import Problem
+from sync_server.web.i18n import codes, translate
+from sync_server.web.places import subdistrict_label
+from sync_server.web.plan import PLAN_FIELDS, save_plan_item, validate_plan_form
+from sync_server.web.producer_view import (
+    find_forward,
+    load_producer_view,
+    photo_visible_to,
+    standard_status,
+)
+from sync_server.web.session import require_web_user
+from sync_server.web.templating import render, request_lang
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+OfficeUser = Annotated[Principal, Depends(require_web_user)]
+_FIELD_LABELS = {"need": "plan_need", "action": "plan_action", "agency": "plan_agency",
+                 "budget_thb": "plan_budget", "due_on": "plan_due", "status": "plan_status",
+                 "follow_up_notes": "plan_follow_up"}
+
+
+def _not_found() -> Problem:
+    return Problem(404, "not_found", "Not found", "ไม่พบข้อมูล",
+                   "No such producer in your district.", "ไม่พบผู้ผลิตนี้ในอำเภอของคุณ")
+
+
+def _producer_page(request: Request, conn: Connection, principal: Principal, producer_id: str,
+                   *, errors: list[str] | None = None, flash: str | None = None,
+                   status_code: int = 200) -> Response:
+    view = load_producer_view(conn, principal.district_code, producer_id)
+    if view is None:
+        raise _not_found()
+    if view.producer.deleted:
+        target = find_forward(conn, principal.district_code, producer_id)
+        if target:
+            return RedirectResponse(f"/producers/{target}?from={producer_id}", status_code=303)
+    lang = request_lang(request)
+    return render(request, "producer.html", {
+        "view": view,
+        "p": view.producer.data,
+        "today": date.today(),
+        "standard_status": standard_status,
+        "subdistrict_label": lambda code: subdistrict_label(code, lang),
+        "plan_statuses": codes("plan_status"),
+        "needs": codes("need"),
+        "merged_from": request.query_params.get("from"),
+        "error": " · ".join(errors) if errors else None,
+        "flash": flash,
+    }, principal, status_code=status_code)
+
+
+@router.get("/producers/{producer_id}")
+def producer_page(request: Request, producer_id: str, conn: ReadConn,
+                  principal: OfficeUser) -> Response:
+    saved = request.query_params.get("saved")
+    flash = translate("saved", request_lang(request)) if saved else None
+    return _producer_page(request, conn, principal, producer_id, flash=flash)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+@router.post("/producers/{producer_id}/plan")
+def add_plan_item(request: Request, producer_id: str, conn: DbConn, principal: OfficeUser,
+                  form: Annotated[dict[str, str], Depends(_form)]) -> Response:
+    return _save_plan(request, conn, principal, producer_id, None, form)
+
+
+@router.post("/producers/{producer_id}/plan/{item_id}")
+def edit_plan_item(request: Request, producer_id: str, item_id: str, conn: DbConn,
+                   principal: OfficeUser,
+                   form: Annotated[dict[str, str], Depends(_form)]) -> Response:
+    return _save_plan(request, conn, principal, producer_id, item_id, form)
+
+
+def _save_plan(request: Request, conn: Connection, principal: Principal, producer_id: str,
+               item_id: str | None, form: dict[str, str]) -> Response:
+    lang = request_lang(request)
+    producer = get_record(conn, producer_id, district_code=principal.district_code,
+                          for_update=True)
+    if producer is None or producer.record_type != "producer" or producer.deleted:
+        raise _not_found()
+    existing = None
+    if item_id is not None:
+        existing = get_record(conn, item_id, district_code=principal.district_code,
+                              for_update=True)
+        if existing is None or existing.record_type != "plan_item" \
+                or existing.data.get("producer_id") != producer_id:
+            raise _not_found()
+    fields, errors = validate_plan_form({k: form.get(k, "") for k in PLAN_FIELDS})
+    if errors:
+        messages = [f"{translate(_FIELD_LABELS[e.field], lang)}: "
+                    f"{e.message_en if lang == 'en' else e.message_th}" for e in errors]
+        return _producer_page(request, conn, principal, producer_id, errors=messages,
+                              status_code=400)
+    save_plan_item(conn, principal, producer, fields, existing)
+    return RedirectResponse(f"/producers/{producer_id}?saved=plan#plan", status_code=303)
+
+
+@router.get("/office/photos/{sha256}")
+def office_photo(request: Request, sha256: str, conn: ReadConn,
+                 principal: OfficeUser) -> Response:
+    """A photo or thumbnail of the signed-in user's district, from the photo store."""
+    if not _SHA256.match(sha256) or not photo_visible_to(conn, principal.district_code, sha256):
+        raise Problem(404, "photo_not_found", "Photo not found", "ไม่พบภาพ",
+                      "No such photo in your district.", "ไม่พบภาพนี้ในอำเภอของคุณ")
+    path = request.app.state.settings.photo_dir / sha256[:2] / f"{sha256}.jpg"
+    if not path.is_file():
+        raise Problem(404, "photo_not_uploaded", "Photo not uploaded yet", "ยังไม่ได้อัปโหลดภาพ",
+                      "The phone has not finished uploading this photo.",
+                      "โทรศัพท์ยังอัปโหลดภาพนี้ไม่เสร็จ")
+    # Content-addressed: the bytes at this address never change.
+    return FileResponse(path, media_type="image/jpeg",
+                        headers={"Cache-Control": "private, max-age=31536000, immutable"})

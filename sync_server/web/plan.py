@@ -1,0 +1,104 @@
+"""Development plan items edited in the office, synced to phones as records.
+
+`validate_plan_form` is pure: form fields in, (clean fields, errors in Thai and English) out.
+`save_plan_item` writes a new or changed item through `office_writes` (server clock, new feed
+seq) and an audit row, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from sync_server.audit import audit
+from sync_server.auth import Principal
+from sync_server.db.records import StoredRecord
+from sync_server.web.i18n import codes
+from sync_server.web.office_writes import create_record, write_fields
+
+__all__ = ["PLAN_FIELDS", "FieldError", "save_plan_item", "validate_plan_form"]
+
+PLAN_FIELDS = ("need", "action", "agency", "budget_thb", "due_on", "status", "follow_up_notes")
+_MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message_th: str
+    message_en: str
+
+
+def validate_plan_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
+    """Clean a plan item form. Empty optional fields become None; nothing is guessed."""
+    errors: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    need = (form.get("need") or "").strip()
+    if need and need not in codes("need"):
+        errors.append(FieldError("need", "ประเด็นความต้องการไม่ถูกต้อง", "Unknown need"))
+    clean["need"] = need or None
+    action = (form.get("action") or "").strip()
+    if not action:
+        errors.append(FieldError("action", "กรุณาระบุกิจกรรม", "Describe the action"))
+    clean["action"] = action
+    for name in ("agency", "follow_up_notes"):
+        clean[name] = (form.get(name) or "").strip() or None
+    for name in ("action", "agency", "follow_up_notes"):
+        if clean[name] and len(clean[name]) > _MAX_TEXT:
+            errors.append(FieldError(name, f"ข้อความยาวเกิน {_MAX_TEXT} ตัวอักษร",
+                                     f"Longer than {_MAX_TEXT} characters"))
+    budget_text = (form.get("budget_thb") or "").replace(",", "").strip()
+    clean["budget_thb"] = None
+    if budget_text:
+        try:
+            budget = float(budget_text)
+        except ValueError:
+            budget = -1.0
+        if not 0 <= budget < 1e12 or budget != budget:
+            errors.append(FieldError("budget_thb", "งบประมาณต้องเป็นจำนวนเงินไม่ติดลบ",
+                                     "Budget must be a non-negative amount in baht"))
+        else:
+            clean["budget_thb"] = int(budget) if budget.is_integer() else round(budget, 2)
+    due = (form.get("due_on") or "").strip()
+    clean["due_on"] = None
+    if due:
+        try:
+            clean["due_on"] = date.fromisoformat(due).isoformat()
+        except ValueError:
+            errors.append(FieldError("due_on", "วันที่ไม่ถูกต้อง (ปปปป-ดด-วว)",
+                                     "Not a date (YYYY-MM-DD)"))
+    status = (form.get("status") or "planned").strip()
+    if status not in codes("plan_status"):
+        errors.append(FieldError("status", "สถานะไม่ถูกต้อง", "Unknown status"))
+    clean["status"] = status
+    return clean, errors
+
+
+def save_plan_item(
+    conn: Connection,
+    principal: Principal,
+    producer: StoredRecord,
+    fields: Mapping[str, Any],
+    existing: StoredRecord | None = None,
+) -> str:
+    """Create or update a plan item of `producer`; returns its id. Only changed fields get
+    a new clock, so an officer's concurrent edit of another field still stands."""
+    if existing is None:
+        item_id = uuid.uuid4().hex
+        data = {"producer_id": producer.id, **{k: v for k, v in fields.items()
+                                               if v is not None}}
+        create_record(conn, district_code=producer.district_code, record_type="plan_item",
+                      record_id=item_id, data=data)
+        audit(conn, principal, "plan.create", "plan_item", item_id, {"fields": sorted(data)})
+        return item_id
+    changes = {k: v for k, v in fields.items() if existing.data.get(k) != v}
+    if changes:
+        write_fields(conn, existing, changes)
+        audit(conn, principal, "plan.update", "plan_item", existing.id,
+              {"fields": sorted(changes)})
+    return existing.id
