@@ -1,0 +1,110 @@
+"""The office's review of visits: status and comments that travel back to the phone.
+
+A review writes the visit's server-owned fields (`review_status`, `review_comments`) as a new
+version with a server clock and a new feed seq, so the officer's phone pulls it; the history
+goes to `review_events` and the audit log, all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sync_server.audit import audit
+from sync_server.auth import Principal
+from sync_server.db.records import StoredRecord
+from sync_server.db.tables import records, review_events, users
+from sync_server.web.office_writes import write_fields
+
+__all__ = [
+    "MAX_COMMENT",
+    "REVIEW_STATUSES",
+    "ReviewError",
+    "apply_review",
+    "list_visits",
+    "review_history",
+    "validate_review",
+]
+
+REVIEW_STATUSES = ("received", "has_issues", "approved", "rejected")
+# Statuses that send the visit back: the officer needs to know why.
+_NEEDS_COMMENT = ("has_issues", "rejected")
+MAX_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class ReviewError:
+    message_th: str
+    message_en: str
+
+
+def validate_review(status: str, comment: str) -> tuple[str, str, list[ReviewError]]:
+    """Pure check of a review form; returns the cleaned status and comment and any errors."""
+    status, comment = status.strip(), comment.strip()
+    errors = []
+    if status not in REVIEW_STATUSES:
+        errors.append(ReviewError("กรุณาเลือกผลการตรวจ", "Choose a review status"))
+    elif status in _NEEDS_COMMENT and not comment:
+        errors.append(ReviewError("กรุณาระบุความเห็นเพื่อให้เจ้าหน้าที่แก้ไขได้",
+                                  "Add a comment so the officer knows what to fix"))
+    if len(comment) > MAX_COMMENT:
+        errors.append(ReviewError(f"ความเห็นยาวเกิน {MAX_COMMENT} ตัวอักษร",
+                                  f"The comment is longer than {MAX_COMMENT} characters"))
+    return status, comment, errors
+
+
+def apply_review(conn: Connection, principal: Principal, visit: StoredRecord, status: str,
+                 comment: str, *, now: datetime | None = None) -> int:
+    """Record a review of `visit`; returns the visit's new feed seq."""
+    now = now or datetime.now(UTC)
+    comments = list(visit.data.get("review_comments") or [])
+    if comment:
+        comments.append({"by": principal.display_name, "at": now.isoformat(),
+                         "text": comment, "status": status})
+    seq, _stamp = write_fields(conn, visit, {"review_status": status,
+                                             "review_comments": comments}, now=now)
+    conn.execute(review_events.insert().values(
+        id=uuid.uuid4().hex, district_code=visit.district_code, visit_id=visit.id,
+        user_id=principal.user_id, status=status, comment=comment or None, created_at=now))
+    audit(conn, principal, f"review.{status}", "visit", visit.id,
+          {"comment": comment} if comment else None, now=now)
+    return seq
+
+
+def list_visits(conn: Connection, district_code: str, status: str, limit: int = 200
+                ) -> list[dict[str, Any]]:
+    """Visits to review: `waiting` (final, never reviewed), a review status, or `all`."""
+    v, p = records.alias("v"), records.alias("p")
+    query = (
+        sa.select(v.c.id, v.c.data, v.c.updated_at, p.c.title.label("producer_name"),
+                  p.c.id.label("producer_id"))
+        .outerjoin(p, sa.and_(p.c.id == v.c.producer_id, p.c.district_code == district_code))
+        .where(v.c.district_code == district_code, v.c.record_type == "visit",
+               v.c.deleted.is_(False))
+        .order_by(v.c.updated_at.desc()).limit(limit)
+    )
+    if status == "waiting":
+        query = query.where(v.c.data["status"].as_string() == "final",
+                            v.c.data["review_status"].as_string().is_(None))
+    elif status in REVIEW_STATUSES:
+        query = query.where(v.c.data["review_status"].as_string() == status)
+    return [{"id": row.id, "data": row.data, "updated_at": row.updated_at,
+             "producer_name": row.producer_name, "producer_id": row.producer_id}
+            for row in conn.execute(query)]
+
+
+def review_history(conn: Connection, visit_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        sa.select(review_events.c.created_at, review_events.c.status, review_events.c.comment,
+                  users.c.display_name)
+        .join(users, users.c.id == review_events.c.user_id)
+        .where(review_events.c.visit_id == visit_id)
+        .order_by(review_events.c.created_at.desc())
+    ).all()
+    return [{"at": r.created_at, "status": r.status, "comment": r.comment,
+             "who": r.display_name} for r in rows]
