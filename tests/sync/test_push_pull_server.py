@@ -5,13 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
-from pathlib import Path
 
 import httpx
-import pytest
 
 from recordsync.hlc import Timestamp, wall_clock_ms
-from tests.sync.harness import DISTRICT, District, make_district, running_server
+from tests.sync.harness import DISTRICT, District, running_server
 
 
 def producer_change(device: str, record_id: str, wall: int, **fields: object) -> dict:
@@ -19,11 +17,6 @@ def producer_change(device: str, record_id: str, wall: int, **fields: object) ->
     return {"change_id": uuid.uuid4().hex, "record_type": "producer", "record_id": record_id,
             "device_id": device, "fields": fields, "clocks": {k: clock for k in fields},
             "base_clocks": {k: None for k in fields}, "deleted": False, "schema_version": 1}
-
-
-@pytest.fixture
-def district(tmp_path: Path) -> District:
-    return make_district(tmp_path / "server")
 
 
 def test_push_is_idempotent_and_pull_pages_the_feed(district: District) -> None:

@@ -14,7 +14,7 @@ import pytest
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 
-from tests.sync.harness import District, make_district, running_server
+from tests.sync.harness import District, running_server
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -26,11 +26,6 @@ def photo_bytes(size: int, seed: int = 1) -> bytes:
 
 def meta(sha: str) -> str:
     return "sha256 " + base64.b64encode(sha.encode()).decode()
-
-
-@pytest.fixture
-def district(tmp_path: Path) -> District:
-    return make_district(tmp_path / "server")
 
 
 def stored_photos(district: District) -> list[Path]:
