@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -15,8 +16,8 @@ from referencing.jsonschema import DRAFT202012
 from schemas._errors import UnknownRecordType
 from schemas._formats import FORMAT_CHECKER
 
-__all__ = ["BASE_URI", "RECORD_TYPES", "compiled_validator", "load_schema", "registry",
-           "resolve"]
+__all__ = ["BASE_URI", "RECORD_TYPES", "compiled_validator", "fast_check", "load_schema",
+           "reference_validator", "registry", "resolve"]
 
 RECORD_TYPES: tuple[str, ...] = (
     "producer", "product", "visit", "photo", "plan_item", "network_link",
@@ -76,14 +77,38 @@ def resolve(schema: dict[str, Any], document: str) -> tuple[dict[str, Any], str]
 
 @cache
 def compiled_validator(record_type: str, partial: bool = False) -> Draft202012Validator:
-    """The validator of a record type, built once per process.
+    """The validator of a record type, built once per process from the compiled schema.
 
     `partial` drops the record's top-level `required` list: for checking only the fields a
     change sets. Nested objects (address, gps) merge as a whole, so they keep theirs.
     """
+    from schemas._compile import compile_schema
+
     if record_type not in RECORD_TYPES:
         raise UnknownRecordType(record_type)
-    schema = _raw(record_type)
+    schema = compile_schema(record_type)
     if partial:
-        schema = {k: v for k, v in schema.items() if k != "required"}
-    return Draft202012Validator(schema, registry=registry(), format_checker=FORMAT_CHECKER)
+        schema.pop("required", None)
+    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+
+
+@cache
+def fast_check(record_type: str, partial: bool = False) -> Callable[[Any], bool]:
+    """The yes/no check compiled from the same schema as `compiled_validator`."""
+    from schemas._compile import compile_schema
+    from schemas._fastcheck import compile_check
+
+    schema = compile_schema(record_type)
+    if partial:
+        schema.pop("required", None)
+    return compile_check(schema, FORMAT_CHECKER)
+
+
+@cache
+def reference_validator(record_type: str) -> Draft202012Validator:
+    """The plain document with `$ref`s resolved at run time: slow, the yardstick the compiled
+    validator is tested against."""
+    if record_type not in RECORD_TYPES:
+        raise UnknownRecordType(record_type)
+    return Draft202012Validator(_raw(record_type), registry=registry(),
+                                format_checker=FORMAT_CHECKER)

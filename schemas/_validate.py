@@ -9,7 +9,7 @@ from typing import Any, Literal
 from schemas._errors import SchemaError, UnknownRecordType
 from schemas._fields import field_label, required_final_groups, required_final_paths
 from schemas._issues import ValidationIssue, issue, translate
-from schemas._loader import RECORD_TYPES, compiled_validator
+from schemas._loader import RECORD_TYPES, compiled_validator, fast_check
 from schemas._versions import SCHEMA_VERSION, Upgrade, upgrade_record
 
 __all__ = ["Mode", "is_empty", "validate_record"]
@@ -127,8 +127,12 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
     except SchemaError as refused:  # newer than this app, or no upgrade path
         return [issue(["schema_version"], refused.code, refused.message_th, refused.message_en)]
     cleaned = _drop_none(upgraded)
-    validator = compiled_validator(record_type, mode == "partial")
-    issues = translate(record_type, validator.iter_errors(cleaned))
+    partial = mode == "partial"
+    if fast_check(record_type, partial)(cleaned):
+        issues: list[ValidationIssue] = []  # the common case: no need to collect errors
+    else:
+        validator = compiled_validator(record_type, partial)
+        issues = translate(record_type, validator.iter_errors(cleaned))
     issues.extend(_rule_issues(record_type, cleaned))
     if mode == "final":
         issues.extend(_final_issues(record_type, cleaned, {i.pointer for i in issues}))
