@@ -1,7 +1,7 @@
 """Everything that touches Pillow, and nothing else does.
 
 A phone build without Pillow (or with a native image library instead) replaces this one
-module: `decode`, `metadata`, `to_srgb`, `fit`, `encode_jpeg` and `gray_grid`.
+module: `decode`, `upright`, `metadata`, `to_srgb`, `fit`, `encode_jpeg` and `gray_grid`.
 
 Safety: an untrusted file is checked before its pixels are decoded. `Image.open` reads only
 the header, so the format, the frame count and the pixel count are known for the price of a
@@ -14,9 +14,10 @@ import io
 import warnings
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from PIL import ExifTags, Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from .errors import PhotoError
 
@@ -24,6 +25,7 @@ __all__ = [
     "ACCEPTED_FORMATS",
     "MAX_FILE_BYTES",
     "MAX_PIXELS",
+    "Decoded",
     "Image",
     "decode",
     "encode_jpeg",
@@ -31,6 +33,7 @@ __all__ = [
     "gray_grid",
     "metadata",
     "to_srgb",
+    "upright",
 ]
 
 # 50 megapixels: twice a 24 MP camera and four times a 12 MP phone photo. A decoded RGB
@@ -42,6 +45,17 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
 _JPEG_FORMATS = frozenset({"JPEG", "MPO"})
 _WHITE = (255, 255, 255)
+_ORIENTATION_TAG = 0x0112
+_UPRIGHT: dict[int, Image.Transpose | None] = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 def _refuse(code: str, th: str, en: str) -> PhotoError:
@@ -59,11 +73,19 @@ def _too_many_pixels(width: int, height: int) -> PhotoError:
     )
 
 
-def decode(data: bytes, long_edge: int | None) -> Image.Image:
-    """Check and decode untrusted bytes into a loaded image with EXIF orientation applied.
+@dataclass(frozen=True)
+class Decoded:
+    image: Image.Image  # loaded, as stored in the file (not yet turned upright)
+    orientation: int  # EXIF orientation 1-8; 1 when absent or unreadable
+
+
+def decode(data: bytes, long_edge: int | None) -> Decoded:
+    """Check and decode untrusted bytes.
 
     `long_edge` lets JPEG decode at 1/2, 1/4 or 1/8 scale while staying at least that big,
-    which makes a 12 MP photo several times faster and smaller in memory.
+    which makes a 12 MP photo several times faster and smaller in memory. The orientation is
+    returned rather than applied, so the caller turns the image upright after downscaling,
+    when it is cheap (`upright`).
     """
     if not data:
         raise _refuse("empty", "ไฟล์รูปว่างเปล่า (0 ไบต์) ถ่ายหรือเลือกรูปใหม่",
@@ -89,10 +111,21 @@ def decode(data: bytes, long_edge: int | None) -> Image.Image:
             if scale < 1:
                 image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
         _load(image)
-        try:
-            return ImageOps.exif_transpose(image)
-        except (OSError, ValueError, SyntaxError, KeyError, TypeError):
-            return image  # unreadable orientation tag: keep the pixels as stored
+        return Decoded(image, _orientation(image))
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        value = image.getexif().get(_ORIENTATION_TAG, 1)
+    except Exception:  # an unreadable EXIF block: keep the pixels as stored
+        return 1
+    return value if isinstance(value, int) and value in _UPRIGHT else 1
+
+
+def upright(image: Image.Image, orientation: int) -> Image.Image:
+    """Turn the pixels as the EXIF orientation says (ImageOps.exif_transpose's table)."""
+    method = _UPRIGHT.get(orientation)
+    return image if method is None else image.transpose(method)
 
 
 def _open(data: bytes) -> Image.Image:

@@ -26,8 +26,9 @@ _HASH = re.compile(r"^[0-9a-f]{16}$")
 
 def perceptual_hash(img_bytes: bytes) -> str:
     """16 hex characters (64 bits). Raises PhotoError for what process_photo would refuse."""
-    image = imaging.decode(img_bytes, long_edge=64)
-    grid = imaging.gray_grid(imaging.to_srgb(image), 9, 8)
+    decoded = imaging.decode(img_bytes, long_edge=64)
+    small = imaging.fit(imaging.to_srgb(decoded.image), 64)
+    grid = imaging.gray_grid(imaging.upright(small, decoded.orientation), 9, 8)
     value = 0
     for row in grid:
         for left, right in itertools.pairwise(row):
