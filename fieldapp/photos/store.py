@@ -7,7 +7,8 @@ disk leaves either the whole file or nothing under the final name. Leftover temp
 a crash are swept when a store is opened.
 
 Writing the same bytes again is a no-op, so retries and two phones sending one photo are
-harmless. The store needs no Pillow: the sync client and the server can use it as is.
+harmless. The store itself uses no Pillow and never decodes: the sync client and the server
+can use it for any blob they received.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import PhotoError
-from .pipeline import ProcessedPhoto
+
+if TYPE_CHECKING:  # the store itself never decodes an image
+    from .pipeline import ProcessedPhoto
 
 __all__ = ["PhotoStore"]
 
