@@ -114,6 +114,7 @@ def _save_plan(request: Request, conn: Connection, principal: Principal, produce
         return _producer_page(request, conn, principal, producer_id, errors=messages,
                               status_code=400)
     save_plan_item(conn, principal, producer, fields, existing)
+    conn.commit()  # before the redirect, so the page it leads to shows it
     return RedirectResponse(f"/producers/{producer_id}?saved=plan#plan", status_code=303)
 
 

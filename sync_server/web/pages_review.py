@@ -89,4 +89,5 @@ def submit_review(
         message = " · ".join(e.message_en if lang == "en" else e.message_th for e in errors)
         return _visit_page(request, conn, principal, visit_id, error=message, status_code=400)
     apply_review(conn, principal, visit, status, comment)
+    conn.commit()  # before the redirect, so the page it leads to shows the review
     return RedirectResponse(f"/review/{visit_id}?saved=1", status_code=303)

@@ -15,7 +15,8 @@ from tests.web.conftest import OTHER_DISTRICT, Office, csrf_of, producer, put, s
 
 
 def push(office: Office, token: str, device_id: str, record_type: str, record_id: str,
-         fields: dict) -> None:
+         fields: dict, *, superseded_ok: bool = False) -> None:
+    """Push one change the way a phone does (base clocks: the phone saw nothing before)."""
     clock = HybridLogicalClock(device_id)
     change = Change(change_id=uuid.uuid4().hex, record_type=record_type, record_id=record_id,
                     device_id=device_id, fields=fields,
@@ -25,7 +26,8 @@ def push(office: Office, token: str, device_id: str, record_type: str, record_id
                           json={"changes": [change.to_json()]},
                           headers={"Authorization": f"Bearer {token}"}, timeout=30)
     assert response.status_code == 200, response.text
-    assert response.json()["results"][0]["status"] == "applied", response.text
+    allowed = ("applied", "superseded") if superseded_ok else ("applied",)
+    assert response.json()["results"][0]["status"] in allowed, response.text
 
 
 def pull_all(office: Office, token: str) -> dict[str, dict]:
