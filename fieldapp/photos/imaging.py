@@ -11,6 +11,7 @@ few hundred bytes; only then does `load()` decode, at reduced size for JPEG (`dr
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 import zlib
 from collections.abc import Mapping
@@ -45,6 +46,10 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
 _JPEG_FORMATS = frozenset({"JPEG", "MPO"})
 _WHITE = (255, 255, 255)
+# warnings.catch_warnings swaps process-wide state; two threads inside it at once could leave
+# the wrong filters behind. Decoding is serialised instead (one photo at a time is what the
+# app does anyway; resizing and encoding still run in parallel).
+_WARNINGS_LOCK = threading.Lock()
 _ORIENTATION_TAG = 0x0112
 _UPRIGHT: dict[int, Image.Transpose | None] = {
     1: None,
@@ -98,7 +103,7 @@ def decode(data: bytes, long_edge: int | None) -> Decoded:
             f"The photo file is too big ({len(data) / 2**20:.0f} MB); the limit is "
             f"{MAX_FILE_BYTES // 2**20} MB.",
         )
-    with warnings.catch_warnings(record=True):
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True):
         # Pillow only warns between its bomb limit (89 MP) and twice that; our own, lower
         # limit refuses those right after, with the size in the message. Other warnings
         # (odd but readable metadata) must not fail a good photo, nor a strict test run.
@@ -242,7 +247,7 @@ def metadata(data: bytes) -> tuple[Mapping[int, Any], Mapping[int, Any]]:
     good photo: any failure here only means no capture time or position.
     """
     try:
-        with warnings.catch_warnings():
+        with _WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(data)) as image:
                 exif = image.getexif()

@@ -233,3 +233,19 @@ def test_bad_options_are_refused(phone_photos: dict[int, bytes]) -> None:
     assert caught.value.code == "bad_options"
     assert "long_edge=10" in caught.value.message_en and "quality=120" in caught.value.message_en
     assert "ไม่ถูกต้อง" in caught.value.message_th
+
+
+def test_threads_get_the_same_results_and_leave_warning_filters_alone(
+    phone_photos: dict[int, bytes],
+) -> None:
+    """The app runs process_photo off the UI loop (asyncio.to_thread), several at a time."""
+    import warnings
+    from concurrent.futures import ThreadPoolExecutor
+
+    filters_before = list(warnings.filters)
+    expected = {n: process_photo(phone_photos[n]).sha256 for n in (1, 6)}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda n: (n, process_photo(phone_photos[n]).sha256),
+                                [1, 6, 1, 6, 1, 6]))
+    assert all(sha == expected[n] for n, sha in results)
+    assert list(warnings.filters) == filters_before

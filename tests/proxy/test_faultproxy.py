@@ -257,3 +257,21 @@ def test_bad_faults_are_refused() -> None:
         Faults(reset_after_bytes=(10, 5))
     with pytest.raises(ValueError, match="negative"):
         Faults(latency_ms=-1)
+
+
+def test_manual_drop_and_restart() -> None:
+    with serving(echo_server()) as upstream:
+        proxy = FaultProxy(upstream)
+        with proxy.running() as address, _connect(address) as sock:
+            sock.sendall(b"ok")
+            assert _recv_exactly(sock, 2) == b"ok"
+            proxy.reset_all()
+            with pytest.raises((ConnectionResetError, EOFError, BrokenPipeError)):
+                sock.sendall(b"x")
+                _recv_exactly(sock, 1)
+            assert proxy.stats.resets == 1
+        proxy.reset_stats()
+        with proxy.running() as address, _connect(address) as sock:  # the same proxy again
+            sock.sendall(b"again")
+            assert _recv_exactly(sock, 5) == b"again"
+        assert proxy.stats.connections == 1 and proxy.stats.active == 0

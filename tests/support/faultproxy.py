@@ -28,7 +28,11 @@ Semantics, precisely (tests rely on them):
 - ``stall_after_bytes`` (int or ``(lo, hi)``): after that many bytes of a connection (both
   directions), forwarding stops for ``stall_s`` seconds once, then goes on.
 - ``stats`` counts TCP payload bytes forwarded (not TCP/IP headers): ``bytes_up`` is
-  client to server, ``bytes_down`` server to client.
+  client to server, ``bytes_down`` server to client; ``reset_stats()`` zeroes them.
+- Assigning ``proxy.faults`` takes effect at once for latency, bandwidth and
+  ``reset_every_s``; the byte counts (reset, stall) are drawn when a connection opens, so
+  they apply to connections opened after the change. ``reset_all()`` drops every open
+  connection now. A proxy can be started again after it stopped.
 """
 
 from __future__ import annotations
