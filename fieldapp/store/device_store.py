@@ -30,7 +30,7 @@ from recordsync.hlc import HybridLogicalClock, Timestamp, wall_clock_ms
 from recordsync.merge import DELETED_KEY, RecordState, is_deleted, merge_states
 
 from .errors import DuplicateRecordError, InvalidRecordError, RecordNotFoundError
-from .finalize import FinalizeCheck, Issue, default_finalize_check
+from .finalize import FinalizeCheck, Issue, default_finalize_check, issue_dict
 from .ops import Op
 from .outbox import coalesce
 from .search import matches_text
@@ -343,7 +343,9 @@ class DeviceStore:
                 for product_id in visit.get("product_ids") or []
                 if (product := self.get("product", str(product_id))) is not None
             ]
-            issues = list(self._finalize_check(visit, producer, products))
+            photos = self._select("photo", {"visit_id": visit_id})
+            issues = [issue_dict(i)
+                      for i in self._finalize_check(visit, producer, products, photos)]
             if issues:
                 return issues
             if visit.get("status") != "final":

@@ -169,7 +169,8 @@ def test_finalize_visit_reports_what_is_missing_then_finalizes(
     visit = store.create("visit", {"producer_id": producer["id"], "product_ids": [product["id"]]})
     assert visit["status"] == "draft"
     issues = store.finalize_visit(visit["id"])
-    missing = {(_get(i, "record_type"), _field(i)) for i in issues}
+    missing = {(i["record_type"], i["field"]) for i in issues}
+    assert all(i["message_th"] and i["message_en"] and i["code"] for i in issues)
     assert ("visit", "purpose") in missing and ("producer", "phone") in missing
     assert ("product", "category") in missing and ("product", "price_thb") in missing
     assert store.get("visit", visit["id"])["status"] == "draft"  # type: ignore[index]
@@ -185,16 +186,6 @@ def test_finalize_visit_reports_what_is_missing_then_finalizes(
     final = store.get("visit", visit["id"])
     assert final is not None and final["status"] == "final"
     assert final["finalized_at"].endswith("Z")
-
-
-def _get(issue: object, name: str) -> object:
-    return issue[name] if isinstance(issue, dict) else getattr(issue, name)
-
-
-def _field(issue: object) -> object:
-    if isinstance(issue, dict):
-        return issue["field"]
-    return str(getattr(issue, "path", "")).split(".")[0]
 
 
 def test_meta_is_durable(make_store: MakeStore) -> None:
