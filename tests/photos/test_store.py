@@ -164,3 +164,41 @@ def test_stale_temp_files_are_swept_on_open(tmp_path: Path, processed: Processed
     assert not stale.exists() and fresh.exists()
     assert sorted(store) == sorted([processed.sha256, processed.thumb_sha256])
     assert store.sweep_temp() == 1 and not fresh.exists()
+
+
+_WRITER = """
+import os, sys
+from pathlib import Path
+from fieldapp.photos import PhotoStore
+store = PhotoStore(Path(sys.argv[1]))
+print("ready", flush=True)
+while True:
+    store.put_blob(os.urandom(300_000))
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_only_whole_blobs(tmp_path: Path) -> None:
+    """SIGKILL a process that writes blobs non-stop: every file under a final name must
+    hash to that name; leftovers are temp files, and sweeping removes them."""
+    import signal
+    import subprocess
+    import sys
+
+    root = tmp_path / "photos"
+    repo = Path(__file__).resolve().parents[2]
+    for _ in range(3):
+        writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(root)], cwd=repo,
+                                  stdout=subprocess.PIPE, text=True)
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+        time.sleep(0.4)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(10)
+        writer.stdout.close()
+    store = PhotoStore(root)
+    blobs = list(store)
+    assert blobs, "the writer stored nothing before it was killed"
+    for sha in blobs:
+        assert store.verify(sha), sha
+        assert store.size(sha) == 300_000
+    store.sweep_temp()
+    assert sorted(p.name for p in _files(root)) == sorted(f"{sha}.jpg" for sha in blobs)
