@@ -224,6 +224,7 @@ class FaultProxy:
         self._thread.join(10)
         self._thread = None
         self._address = None
+        self._loop = None
 
     def reset_all(self) -> None:
         """Reset every open connection now, from any thread (a manual signal drop)."""
@@ -245,6 +246,8 @@ class FaultProxy:
             await self._stop.wait()
         finally:
             ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
             server.close()
             await self._reset_all(count=False)
             handlers = set(self._handlers)
