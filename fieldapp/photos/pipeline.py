@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -33,9 +33,9 @@ _QUALITY_FLOOR = 56
 @dataclass(frozen=True)
 class ProcessedPhoto:
     sha256: str  # of `jpeg`: the photo record's id and the stored file's name
-    jpeg: bytes
+    jpeg: bytes = field(repr=False)  # kept out of reprs: assertion messages stay readable
     thumb_sha256: str
-    thumb: bytes
+    thumb: bytes = field(repr=False)
     width: int
     height: int
     captured_at: str | None  # UTC ISO 8601, from EXIF
