@@ -17,41 +17,46 @@ Layout inside the storage (TinyDB tables):
 from __future__ import annotations
 
 import builtins
-import re
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from recordsync.changes import RECORD_TYPES, SERVER_OWNED_FIELDS, Change
+from recordsync.changes import RECORD_TYPES, Change
 from recordsync.hlc import HybridLogicalClock, Timestamp, wall_clock_ms
-from recordsync.merge import DELETED_KEY, RecordState, is_deleted, merge_states
+from recordsync.merge import DELETED_KEY, is_deleted
 
 from .errors import DuplicateRecordError, InvalidRecordError, RecordNotFoundError
 from .finalize import FinalizeCheck, Issue, default_finalize_check, issue_dict
 from .ops import Op
-from .outbox import coalesce
+from .outbox import coalesce, restamp
+from .records import (
+    CLOCKS,
+    CONFLICT,
+    Record,
+    check_fields,
+    check_new_id,
+    check_type,
+    deep_copy,
+    merged_doc,
+    new_id,
+    user_fields,
+)
 from .search import matches_text
 from .storages import DurableStorage, JournalStorage
 
 __all__ = ["DeviceStore", "SyncState", "open_store"]
 
 SyncState = Literal["draft", "waiting", "sent", "conflict"]
-Record = dict[str, Any]
 Records = list[Record]
 Changes = list[Change]
 
 OUTBOX = "_outbox"
 META = "_meta"
-_CLOCKS = "_clocks"
-_CONFLICT = "_conflict"
 _HLC_KEY = "hlc_last"
 _DEVICE_KEY = "device_id"
 _HANDED_OUT_KEY = "outbox_handed_out_seq"
-_RECORD_ID = re.compile(r"^[0-9a-f]{32}$")
-_PHOTO_ID = re.compile(r"^[0-9a-f]{64}$")
 JOURNAL_FILE = "records.journal"
 
 
@@ -77,34 +82,6 @@ def open_store(
         now_ms,
         finalize_check=finalize_check or default_finalize_check(),
     )
-
-
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def _user_fields(doc: Mapping[str, Any]) -> Record:
-    return {k: v for k, v in doc.items() if not k.startswith("_")}
-
-
-def _check_type(record_type: str) -> None:
-    if record_type not in RECORD_TYPES:
-        raise InvalidRecordError(
-            f"ไม่รู้จักประเภทข้อมูล {record_type!r}",
-            f"unknown record type {record_type!r}; expected one of {', '.join(RECORD_TYPES)}",
-        )
-
-
-def _check_fields(fields: Mapping[str, Any]) -> None:
-    if not isinstance(fields, Mapping):
-        raise InvalidRecordError("ข้อมูลต้องเป็นชุดของช่องและค่า", "fields must be a mapping")
-    for name in fields:
-        if not isinstance(name, str) or not name or name.startswith("_"):
-            raise InvalidRecordError(
-                f"ชื่อช่องข้อมูล {name!r} ใช้ไม่ได้ (ห้ามว่างหรือขึ้นต้นด้วย _)",
-                f"field name {name!r} is not allowed (must be a non-empty string not starting "
-                "with '_')",
-            )
 
 
 class DeviceStore:
@@ -185,13 +162,13 @@ class DeviceStore:
         return default if entry is None else entry["v"]
 
     def _doc(self, record_type: str, record_id: str) -> Mapping[str, Any] | None:
-        _check_type(record_type)
+        check_type(record_type)
         doc: Mapping[str, Any] | None = self._table(record_type).get(record_id)
         return doc
 
     def _live_doc(self, record_type: str, record_id: str) -> Mapping[str, Any]:
         doc = self._doc(record_type, record_id)
-        if doc is None or is_deleted(doc[_CLOCKS]):
+        if doc is None or is_deleted(doc[CLOCKS]):
             raise RecordNotFoundError(
                 "ไม่พบข้อมูลนี้ (อาจถูกลบไปแล้ว)",
                 f"no {record_type} with id {record_id!r} (it may have been deleted)",
@@ -208,7 +185,7 @@ class DeviceStore:
     def _to_record(record_id: str, doc: Mapping[str, Any]) -> Record:
         # The storage's documents are live: hand out copies (the pickle-free way: the
         # store's values are JSON, so a JSON-shaped copy is a deep copy).
-        return {"id": record_id, **_deep_copy(_user_fields(doc))}
+        return {"id": record_id, **deep_copy(user_fields(doc))}
 
     # -- writing ----------------------------------------------------------------------------
     def _stamp(self) -> str:
@@ -237,7 +214,7 @@ class DeviceStore:
             last_id = pending[-1]
             last = self._table(OUTBOX)[last_id]
             if last["seq"] > self._meta(_HANDED_OUT_KEY, 0):
-                merged = coalesce(Change.from_json(_deep_copy(last["change"])), change)
+                merged = coalesce(Change.from_json(deep_copy(last["change"])), change)
                 return last_id, {"seq": last["seq"], "change": merged.to_json()}
         return change.change_id, {"seq": self._next_seq, "change": change.to_json()}
 
@@ -253,11 +230,11 @@ class DeviceStore:
         schema_version: int = 1,
     ) -> Change:
         return Change(
-            change_id=_new_id(),
+            change_id=new_id(),
             record_type=record_type,
             record_id=record_id,
             device_id=self.device_id,
-            fields=_deep_copy(dict(fields)),
+            fields=deep_copy(dict(fields)),
             clocks=clocks,
             base_clocks=base_clocks,
             deleted=deleted,
@@ -267,18 +244,11 @@ class DeviceStore:
     def create(self, record_type: str, fields: Mapping[str, Any]) -> Record:
         """Store a new record; returns it with its "id" (made here unless `fields` has one:
         a photo's id is its SHA-256). Visits start as drafts."""
-        _check_type(record_type)
+        check_type(record_type)
         with self._lock:
             data = dict(fields)
-            record_id = data.pop("id", None) or _new_id()
-            pattern = _PHOTO_ID if record_type == "photo" else _RECORD_ID
-            if not isinstance(record_id, str) or not pattern.match(record_id):
-                kind = "a SHA-256" if record_type == "photo" else "a UUID4"
-                raise InvalidRecordError(
-                    f"รหัสข้อมูล {record_id!r} ไม่ถูกรูปแบบ",
-                    f"record id {record_id!r} is not {kind} in lowercase hex",
-                )
-            _check_fields(data)
+            record_id = check_new_id(record_type, data.pop("id", None) or new_id())
+            check_fields(data)
             if record_id in self._table(record_type):
                 raise DuplicateRecordError(
                     "มีข้อมูลนี้อยู่แล้ว", f"a {record_type} with id {record_id} already exists"
@@ -290,7 +260,7 @@ class DeviceStore:
             clocks = dict.fromkeys(data, stamp)
             change = self._change(record_type, record_id, data, dict(clocks),
                                   dict.fromkeys(data), schema_version=data["schema_version"])
-            doc = {**_deep_copy(data), _CLOCKS: clocks}
+            doc = {**deep_copy(data), CLOCKS: clocks}
             self._save(record_type, record_id, doc, change)
             return self._to_record(record_id, self._table(record_type)[record_id])
 
@@ -302,19 +272,19 @@ class DeviceStore:
             data = dict(changes)
             if data.pop("id", record_id) != record_id:
                 raise InvalidRecordError("เปลี่ยนรหัสข้อมูลไม่ได้", "a record's id cannot change")
-            _check_fields(data)
+            check_fields(data)
             changed = {k: v for k, v in data.items() if k not in doc or doc[k] != v}
             if not changed:
                 return self._to_record(record_id, doc)
             stamp = self._stamp()
-            old_clocks: dict[str, str] = doc[_CLOCKS]
+            old_clocks: dict[str, str] = doc[CLOCKS]
             stamps = dict.fromkeys(changed, stamp)
             change = self._change(
                 record_type, record_id, changed, dict(stamps),
                 {k: old_clocks.get(k) for k in changed},
                 schema_version=int(doc.get("schema_version", 1)),
             )
-            new_doc = {**doc, **_deep_copy(changed), _CLOCKS: {**old_clocks, **stamps}}
+            new_doc = {**doc, **deep_copy(changed), CLOCKS: {**old_clocks, **stamps}}
             self._save(record_type, record_id, new_doc, change)
             return self._to_record(record_id, self._table(record_type)[record_id])
 
@@ -323,13 +293,13 @@ class DeviceStore:
         with self._lock:
             doc = self._live_doc(record_type, record_id)
             stamp = self._stamp()
-            old_clocks: dict[str, str] = doc[_CLOCKS]
+            old_clocks: dict[str, str] = doc[CLOCKS]
             change = self._change(
                 record_type, record_id, {}, {DELETED_KEY: stamp},
                 {DELETED_KEY: old_clocks.get(DELETED_KEY)}, deleted=True,
                 schema_version=int(doc.get("schema_version", 1)),
             )
-            new_doc = {**doc, _CLOCKS: {**old_clocks, DELETED_KEY: stamp}}
+            new_doc = {**doc, CLOCKS: {**old_clocks, DELETED_KEY: stamp}}
             self._save(record_type, record_id, new_doc, change)
 
     def finalize_visit(self, visit_id: str) -> list[Issue]:
@@ -366,7 +336,7 @@ class DeviceStore:
             doc = self._doc(record_type, record_id)
             if doc is None:
                 return None
-            deleted = is_deleted(doc[_CLOCKS])
+            deleted = is_deleted(doc[CLOCKS])
             if deleted and not include_deleted:
                 return None
             record = self._to_record(record_id, doc)
@@ -378,7 +348,7 @@ class DeviceStore:
         """The per-field clocks of a record ({} when there is none)."""
         with self._lock:
             doc = self._doc(record_type, record_id)
-            return {} if doc is None else dict(doc[_CLOCKS])
+            return {} if doc is None else dict(doc[CLOCKS])
 
     def list(self, record_type: str, *, include_deleted: bool = False, **filters: Any
              ) -> Records:
@@ -389,12 +359,12 @@ class DeviceStore:
 
     def _select(self, record_type: str, filters: Mapping[str, Any], include_deleted: bool = False,
                 where: Callable[[str, Mapping[str, Any]], bool] | None = None) -> Records:
-        _check_type(record_type)
+        check_type(record_type)
         found = []
         for record_id, doc in self._table(record_type).items():
             if any(doc.get(k) != v for k, v in filters.items()):
                 continue
-            if not include_deleted and is_deleted(doc[_CLOCKS]):
+            if not include_deleted and is_deleted(doc[CLOCKS]):
                 continue
             if where is not None and not where(record_id, doc):
                 continue
@@ -416,7 +386,7 @@ class DeviceStore:
                 makers = {
                     doc.get("producer_id")
                     for doc in self._table("product").values()
-                    if doc.get("category") == category and not is_deleted(doc[_CLOCKS])
+                    if doc.get("category") == category and not is_deleted(doc[CLOCKS])
                 }
 
             def wanted(record_id: str, doc: Mapping[str, Any]) -> bool:
@@ -466,7 +436,7 @@ class DeviceStore:
             return self._state(record_type, record_id, doc)
 
     def _state(self, record_type: str, record_id: str, doc: Mapping[str, Any]) -> SyncState:
-        if doc.get(_CONFLICT) is not None:
+        if doc.get(CONFLICT) is not None:
             return "conflict"
         if self._pending.get(record_id):
             return "draft" if self._held_back(record_type, doc) else "waiting"
@@ -477,13 +447,13 @@ class DeviceStore:
         # ODK's rule: a draft stays on the phone until finalized. A deleted draft is sent, so
         # the server drops anything it might have had.
         return (record_type == "visit" and doc.get("status", "draft") == "draft"
-                and not is_deleted(doc[_CLOCKS]))
+                and not is_deleted(doc[CLOCKS]))
 
     def mark_conflict(self, record_id: str, detail: Any) -> None:
         """Flag a record for the officer: `detail` (JSON) says what clashed."""
         with self._lock:
             record_type = self._find_type(record_id)
-            doc = {**self._table(record_type)[record_id], _CONFLICT: detail}
+            doc = {**self._table(record_type)[record_id], CONFLICT: detail}
             self._storage.commit([["put", record_type, record_id, doc]])
 
     def clear_conflict(self, record_id: str) -> None:
@@ -491,7 +461,7 @@ class DeviceStore:
         with self._lock:
             record_type = self._find_type(record_id)
             doc = dict(self._table(record_type)[record_id])
-            if doc.pop(_CONFLICT, None) is not None:
+            if doc.pop(CONFLICT, None) is not None:
                 self._storage.commit([["put", record_type, record_id, doc]])
 
     def conflicts(self) -> Records:
@@ -499,10 +469,10 @@ class DeviceStore:
         with self._lock:
             return [
                 {"record_type": record_type, "id": record_id,
-                 "detail": _deep_copy(doc[_CONFLICT])}
+                 "detail": deep_copy(doc[CONFLICT])}
                 for record_type in RECORD_TYPES
                 for record_id, doc in self._table(record_type).items()
-                if doc.get(_CONFLICT) is not None
+                if doc.get(CONFLICT) is not None
             ]
 
     # -- the sync side ----------------------------------------------------------------------
@@ -526,7 +496,7 @@ class DeviceStore:
                 top = picked[-1]["seq"]
                 if top > self._meta(_HANDED_OUT_KEY, 0):
                     self._storage.commit([["put", META, _HANDED_OUT_KEY, {"v": top}]])
-            return [Change.from_json(_deep_copy(e["change"])) for e in picked]
+            return [Change.from_json(deep_copy(e["change"])) for e in picked]
 
     def pending_count(self) -> int:
         """How many changes wait in the outbox (draft visits included)."""
@@ -563,19 +533,19 @@ class DeviceStore:
             staged: dict[tuple[str, str], Mapping[str, Any]] = {}
             for remote in records:
                 record_type, record_id = remote.get("record_type"), remote.get("id")
-                _check_type(str(record_type))
+                check_type(str(record_type))
                 if not isinstance(record_id, str) or not record_id:
                     raise InvalidRecordError("ข้อมูลจากเซิร์ฟเวอร์ไม่มีรหัส",
                                              f"a pulled {record_type} has no id")
                 data = {k: v for k, v in (remote.get("data") or {}).items() if k != "id"}
-                _check_fields(data)
+                check_fields(data)
                 clocks = dict(remote.get("clocks") or {})
                 for clock in clocks.values():
                     Timestamp.decode(clock)  # refuse garbage before anything is stored
                     newest = clock if newest is None or clock > newest else newest
                 key = (str(record_type), record_id)
                 local = staged.get(key) or self._table(key[0]).get(record_id)
-                doc = self._merged_doc(key[0], local, data, clocks)
+                doc = merged_doc(key[0], local, data, clocks)
                 staged[key] = doc
                 ops.append(["put", key[0], record_id, doc])
             if not ops:
@@ -584,23 +554,6 @@ class DeviceStore:
                 self.clock.observe(Timestamp.decode(newest))
             ops.append(self._clock_op())
             self._storage.commit(ops)
-
-    @staticmethod
-    def _merged_doc(record_type: str, local: Mapping[str, Any] | None, data: Record,
-                    clocks: dict[str, str]) -> Record:
-        remote_state = RecordState(data, clocks, is_deleted(clocks))
-        local_state = None
-        if local is not None:
-            local_state = RecordState(_user_fields(local), dict(local[_CLOCKS]))
-        merged = merge_states(local_state, remote_state)
-        fields = dict(merged.data)
-        for name in SERVER_OWNED_FIELDS.get(record_type, ()):
-            if name in data and name not in clocks:
-                fields[name] = data[name]
-        doc: Record = {**_deep_copy(fields), _CLOCKS: dict(merged.clocks)}
-        if local is not None and local.get(_CONFLICT) is not None:
-            doc[_CONFLICT] = local[_CONFLICT]
-        return doc
 
     def reset_clock(self, server_now_ms: int | None = None) -> int:
         """Start the clock again from the phone's (corrected) time, or from the server's time,
@@ -618,15 +571,10 @@ class DeviceStore:
             pending: dict[str, list[str]] = {}
             entries = sorted(self._table(OUTBOX).items(), key=lambda i: i[1]["seq"])
             for old_id, entry in entries:
-                change = Change.from_json(_deep_copy(entry["change"]))
+                change = Change.from_json(deep_copy(entry["change"]))
                 key = (change.record_type, change.record_id)
-                doc = docs.setdefault(key, _deep_copy(dict(self._table(key[0]).get(key[1], {}))))
-                stamp = clock.now().encode()
-                for name, old_clock in change.clocks.items():
-                    if doc.get(_CLOCKS, {}).get(name) == old_clock:
-                        doc[_CLOCKS][name] = stamp
-                    change.clocks[name] = stamp
-                change.change_id = _new_id()
+                doc = docs.setdefault(key, deep_copy(dict(self._table(key[0]).get(key[1], {}))))
+                change = restamp(change, clock.now().encode(), doc.get(CLOCKS, {}))
                 ops.append(["del", OUTBOX, old_id])
                 ops.append(["put", OUTBOX, change.change_id,
                             {"seq": entry["seq"], "change": change.to_json()}])
@@ -641,7 +589,7 @@ class DeviceStore:
     # -- settings and wiping ----------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
         with self._lock:
-            return _deep_copy(self._meta(key, default))
+            return deep_copy(self._meta(key, default))
 
     def set_meta(self, key: str, value: Any) -> None:
         """Keep a setting (sync cursor, server URL, token...) durably; value must be JSON."""
@@ -672,11 +620,3 @@ class DeviceStore:
         """True when the server has confirmed everything this phone holds."""
         return not self.wipe_blockers()
 
-
-def _deep_copy(value: Any) -> Any:
-    """A deep copy of JSON-shaped data (dicts, lists, scalars), faster than copy.deepcopy."""
-    if isinstance(value, dict):
-        return {k: _deep_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_deep_copy(v) for v in value]
-    return value

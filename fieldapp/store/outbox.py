@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from recordsync.changes import Change
 
-__all__ = ["coalesce"]
+__all__ = ["coalesce", "restamp"]
 
 
 def coalesce(earlier: Change, later: Change) -> Change:
@@ -29,4 +31,26 @@ def coalesce(earlier: Change, later: Change) -> Change:
         base_clocks=base,
         deleted=earlier.deleted or later.deleted,
         schema_version=max(earlier.schema_version, later.schema_version),
+    )
+
+
+def restamp(change: Change, stamp: str, record_clocks: dict[str, str]) -> Change:
+    """`change` under a new id with every clock set to `stamp`; the record's clocks that
+    still hold this change's old clocks move to `stamp` too (in place).
+
+    A new id because the server refused the old one (its clock was too far ahead), and a
+    change id must never carry two different contents."""
+    for name, old in change.clocks.items():
+        if record_clocks.get(name) == old:
+            record_clocks[name] = stamp
+    return Change(
+        change_id=uuid.uuid4().hex,
+        record_type=change.record_type,
+        record_id=change.record_id,
+        device_id=change.device_id,
+        fields=change.fields,
+        clocks=dict.fromkeys(change.clocks, stamp),
+        base_clocks=change.base_clocks,
+        deleted=change.deleted,
+        schema_version=change.schema_version,
     )
