@@ -150,6 +150,7 @@ class JsonLogFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,
         }
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:

@@ -12,6 +12,7 @@ Environment variables:
 - `TAMBON_PUBLIC_URL`: the URL phones reach this server at; it goes into enrolment QR codes.
 - `TAMBON_ENV`: `development` (default) or `production` (refuses a secret shorter than 32 chars).
 - `TAMBON_MAX_JSON_BODY`, `TAMBON_MAX_UPLOAD_CHUNK`: body limits in bytes.
+- `TAMBON_ENROL_RATE_LIMIT`: enrolment attempts allowed per client IP per 10 minutes (10).
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ class Settings:
         if env.get("TAMBON_ENV"):
             overrides["environment"] = env["TAMBON_ENV"]
         for name, key in (("max_json_body", "TAMBON_MAX_JSON_BODY"),
-                          ("max_upload_chunk", "TAMBON_MAX_UPLOAD_CHUNK")):
+                          ("max_upload_chunk", "TAMBON_MAX_UPLOAD_CHUNK"),
+                          ("enrol_rate_limit", "TAMBON_ENROL_RATE_LIMIT")):
             if env.get(key):
                 overrides[name] = int(env[key])
         settings = cls.for_data_dir(data_dir, **overrides)

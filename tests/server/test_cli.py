@@ -1,0 +1,120 @@
+"""The admin CLI, run as `python -m sync_server ...` in a real process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.support.server import ROOT, ServerProcess
+
+
+def run_cli(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TAMBON_DATA_DIR": str(data_dir),
+           "TAMBON_PUBLIC_URL": "http://192.168.1.20:8000"}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-m", "sync_server", *args], env=env, cwd=ROOT,
+                          capture_output=True, text=True, check=check, timeout=120)
+
+
+def test_setup_add_user_with_qr_and_list(tmp_path: Path) -> None:
+    assert "up to date" in run_cli(tmp_path, "migrate").stdout
+    assert "created" in run_cli(tmp_path, "create-district", "2403").stdout
+    assert "already exists" in run_cli(tmp_path, "create-district", "2403").stdout
+    qr = tmp_path / "enrol.png"
+    out = run_cli(tmp_path, "add-user", "--district", "2403", "--role", "officer",
+                  "--name", "นางสาวสุดา ขยันงาน", "--username", "suda",
+                  "--password", "ขยันทุกวัน", "--qr", str(qr)).stdout
+    last = out.rstrip("\n").splitlines()[-1]
+    assert len(last) == 19 and last.count("-") == 3, out  # the code ALONE on the last line
+    assert "tambon://enrol?server=http%3A%2F%2F192.168.1.20%3A8000&code=" + last in out
+    assert qr.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(qr) as image:
+        assert image.width == image.height and image.width >= 200
+    listing = run_cli(tmp_path, "list-users", "--district", "2403").stdout
+    assert "นางสาวสุดา ขยันงาน" in listing and "suda" in listing and "devices=0" in listing
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir with a migrated database holding district 2403 (made once)."""
+    path = tmp_path_factory.mktemp("template")
+    run_cli(path, "migrate")
+    run_cli(path, "create-district", "2403")
+    return path
+
+
+@pytest.fixture
+def prepared(template: Path, tmp_path: Path) -> Path:
+    shutil.copy(template / "district.sqlite3", tmp_path / "district.sqlite3")
+    shutil.copy(template / "secret_key", tmp_path / "secret_key")
+    return tmp_path
+
+
+@pytest.mark.parametrize("args, english, thai", [
+    (("create-district", "9999"), "unknown district code", "ไม่พบรหัสอำเภอ"),
+    (("add-user", "--district", "2499", "--role", "officer", "--name", "ก"),
+     "does not exist", "ยังไม่มีอำเภอ"),
+    (("add-user", "--district", "2403", "--role", "officer", "--name", "ก",
+      "--username", "x"), "both --username and --password", "รหัสผ่าน"),
+    (("revoke-device", "nope"), "no active device", "ไม่พบเครื่อง"),
+])
+def test_errors_are_clear_in_both_languages_and_store_nothing(
+        prepared: Path, args: tuple[str, ...], english: str, thai: str) -> None:
+    tmp_path = prepared
+    result = run_cli(tmp_path, *args, check=False)
+    assert result.returncode == 2
+    assert english in result.stderr and thai in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run_cli(tmp_path, "list-users").stdout == ""
+
+
+def test_bad_role_is_refused_by_argparse(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "add-user", "--district", "2403", "--role", "chief",
+                     "--name", "ก", check=False)
+    assert result.returncode == 2 and "invalid choice" in result.stderr
+
+
+def test_enrol_with_cli_code_then_revoke(server_factory) -> None:
+    server: ServerProcess = server_factory()
+    server.cli("create-district", "2403")
+    out = server.cli("add-user", "--district", "2403", "--role", "officer",
+                     "--name", "นายอำนาจ ใจกล้า").stdout
+    code = out.splitlines()[-1]
+    enrolled = httpx.post(f"{server.base_url}/api/v1/devices/enrol",
+                          json={"code": code, "device_name": "Redmi 13C"}).json()
+    headers = {"Authorization": f"Bearer {enrolled['token']}"}
+    assert enrolled["user"]["display_name"] == "นายอำนาจ ใจกล้า"
+    assert enrolled["district"]["name_en"] == "Bang Nam Priao"
+    assert httpx.get(f"{server.base_url}/api/v1/me", headers=headers).status_code == 200
+    assert "devices=1" in server.cli("list-users").stdout
+    server.cli("revoke-device", enrolled["device_id"])
+    assert httpx.get(f"{server.base_url}/api/v1/me", headers=headers).status_code == 401
+
+
+def test_demo_is_idempotent_and_prints_a_fresh_code(tmp_path: Path) -> None:
+    first = run_cli(tmp_path, "demo").stdout
+    second = run_cli(tmp_path, "demo").stdout
+    code1, code2 = first.splitlines()[-1], second.splitlines()[-1]
+    assert code1 != code2 and len(code1) == 19
+    assert "http://192.168.1.20:8000" in first and "supervisor" in first
+    assert "demo-supervisor" in first
+    import sqlalchemy as sa
+
+    from sync_server.db.engine import make_engine
+    engine = make_engine(f"sqlite:///{tmp_path / 'district.sqlite3'}")
+    with engine.connect() as conn:
+        counts = dict(conn.execute(sa.text(
+            "select record_type, count(*) from records group by record_type")).all())
+        seq = conn.execute(sa.text("select last_seq from feed_counters")).scalar()
+        users = conn.execute(sa.text("select count(*) from users")).scalar()
+    engine.dispose()
+    assert counts == {"producer": 12, "product": 16, "visit": 3, "plan_item": 4,
+                      "network_link": 3}
+    assert seq == 38 and users == 3
