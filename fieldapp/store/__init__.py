@@ -4,15 +4,17 @@
     store = open_store(folder, device_id)
 
 - `device_store`: the repository the screens and the sync client share (records, per-field
-  clocks, tombstones, the outbox, sync states, settings).
+  clocks, tombstones, searches); `sync_side`: its outbox, acknowledgements, conflicts,
+  pulled state and clock resets; `core`: the state and small readers both build on.
 - `storages`: crash-safe TinyDB storages (`JournalStorage`, `AtomicJSONStorage`).
-- `journal`, `ops`, `outbox`, `search`, `finalize`: pure pieces, tested without files.
+- `journal`, `ops`, `records`, `outbox`, `search`, `finalize`: pure pieces, tested without files.
 - `errors`: the error tree (Thai and English messages).
 
 See docs/device-store.md.
 """
 
-from .device_store import DeviceStore, SyncState, open_store
+from .core import SyncState
+from .device_store import DeviceStore, open_store
 from .errors import (
     DuplicateRecordError,
     InvalidRecordError,
