@@ -66,13 +66,14 @@ def upright(size: tuple[int, int] = PHONE_SIZE, seed: int = 0) -> Image.Image:
     unit = min(width, height)
     for _ in range(25):  # products on a table: jars, boxes, baskets
         x, y = rng.randrange(width), rng.randrange(height)
-        w, h = rng.randrange(unit // 20, unit // 4), rng.randrange(unit // 20, unit // 4)
+        w = rng.randrange(unit // 20, max(unit // 20 + 1, unit // 4))
+        h = rng.randrange(unit // 20, max(unit // 20 + 1, unit // 4))
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
         shape = draw.ellipse if rng.random() < 0.5 else draw.rectangle
         shape((x, y, x + w, y + h), fill=colour, outline=(20, 20, 20), width=max(1, unit // 500))
     for _ in range(300):  # label print and weave: thin high-contrast strokes
         x, y = rng.randrange(width), rng.randrange(height)
-        draw.line((x, y, x + rng.randrange(5, unit // 15), y + rng.randrange(-3, 4)),
+        draw.line((x, y, x + rng.randrange(5, max(6, unit // 15)), y + rng.randrange(-3, 4)),
                   fill=(rng.randrange(80), rng.randrange(80), rng.randrange(80)),
                   width=max(1, unit // 1000))
     side = int(unit * MARKER)
