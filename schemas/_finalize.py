@@ -46,9 +46,11 @@ def missing_for_finalize(visit: Mapping[str, Any], producer: Mapping[str, Any] |
                                 record_type="visit", record_id=visit_id))
         issues.extend(_tag(validate_record("producer", producer, "final"), "producer",
                            producer))
-    by_id = {p.get("id"): p for p in products}
+    by_id = {p["id"]: p for p in products if isinstance(p.get("id"), str)}
     product_ids = visit.get("product_ids")
     for index, product_id in enumerate(product_ids if isinstance(product_ids, list) else []):
+        if not isinstance(product_id, str):
+            continue  # the visit's own issues already name the bad id
         product = by_id.get(product_id)
         if product is None:
             issues.append(issue(["product_ids", index], "product_missing",

@@ -30,12 +30,17 @@ def is_empty(value: object) -> bool:
 
 
 def _drop_none(record: Mapping[str, Any]) -> dict[str, Any]:
-    # null means "cleared": the same as a field never filled in, for records and nested objects
-    return {
-        k: _drop_none(v) if isinstance(v, Mapping) else v
-        for k, v in record.items()
-        if v is not None
-    }
+    # null means "cleared": the same as a field never filled in, for records and for the
+    # objects inside them (address, gps, each certification); a null list item stays an error
+    return {k: _without_none(v) for k, v in record.items() if v is not None}
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return _drop_none(value)
+    if isinstance(value, list) and any(isinstance(v, Mapping) for v in value):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def _value_at(record: Mapping[str, Any], path: str) -> object:

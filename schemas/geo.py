@@ -87,51 +87,37 @@ def address_problems(address: Mapping[str, object]) -> list[AddressProblem]:
     """Every way the codes of one address disagree with each other.
 
     Codes that do not exist at all are reported by their own formats; this only checks that
-    the subdistrict lies in the district, the district in the province, and that the postal
-    code is one the subdistrict uses.
+    the subdistrict lies in the district, the district (or, without one, the subdistrict) in
+    the province, and that the postal code is one the subdistrict uses.
     """
+    def code(key: str) -> str | None:
+        value = address.get(key)
+        return value if isinstance(value, str) else None
+
+    sub = geothai.subdistrict(code("subdistrict_code") or "")
+    dist = geothai.district(code("district_code") or "")
+    prov = geothai.province(code("province_code") or "")
+    postal = code("postal_code")
     problems: list[AddressProblem] = []
-    sub_code = address.get("subdistrict_code")
-    dist_code = address.get("district_code")
-    prov_code = address.get("province_code")
-    postal = address.get("postal_code")
-    sub = geothai.subdistrict(sub_code) if isinstance(sub_code, str) else None
-    dist = geothai.district(dist_code) if isinstance(dist_code, str) else None
-    if sub and isinstance(dist_code, str) and dist and sub.district_code != dist_code:
+    if sub and dist and sub.district_code != dist.code:
         problems.append(AddressProblem(
             "subdistrict_code", "address_mismatch",
             f"ตำบล{sub.name_th}ไม่ได้อยู่ในอำเภอ{dist.name_th}",
-            f"Subdistrict {sub.name_en} is not in district {dist.name_en}",
-        ))
-    if dist and isinstance(prov_code, str) and geothai.province(prov_code) and (
-        dist.province_code != prov_code
-    ):
-        prov = geothai.province(prov_code)
-        assert prov is not None
+            f"Subdistrict {sub.name_en} is not in district {dist.name_en}"))
+    # the province is checked against the district, or against the subdistrict if no district
+    inner = dist or sub
+    if inner and prov and inner.province_code != prov.code:
+        kind_th, kind_en = ("อำเภอ", "District") if dist else ("ตำบล", "Subdistrict")
         problems.append(AddressProblem(
-            "district_code", "address_mismatch",
-            f"อำเภอ{dist.name_th}ไม่ได้อยู่ในจังหวัด{prov.name_th}",
-            f"District {dist.name_en} is not in province {prov.name_en}",
-        ))
-    elif sub and not dist and isinstance(prov_code, str) and geothai.province(prov_code) and (
-        sub.province_code != prov_code
-    ):
-        prov = geothai.province(prov_code)
-        assert prov is not None
-        problems.append(AddressProblem(
-            "subdistrict_code", "address_mismatch",
-            f"ตำบล{sub.name_th}ไม่ได้อยู่ในจังหวัด{prov.name_th}",
-            f"Subdistrict {sub.name_en} is not in province {prov.name_en}",
-        ))
-    if sub and isinstance(postal, str) and is_postal_code(postal) and (
-        postal not in sub.postal_codes
-    ):
+            "district_code" if dist else "subdistrict_code", "address_mismatch",
+            f"{kind_th}{inner.name_th}ไม่ได้อยู่ในจังหวัด{prov.name_th}",
+            f"{kind_en} {inner.name_en} is not in province {prov.name_en}"))
+    if sub and postal and is_postal_code(postal) and postal not in sub.postal_codes:
         expected = ", ".join(sub.postal_codes)
         problems.append(AddressProblem(
             "postal_code", "postal_code_mismatch",
             f"รหัสไปรษณีย์ของตำบล{sub.name_th}คือ {expected} ไม่ใช่ {postal}",
-            f"The postal code of subdistrict {sub.name_en} is {expected}, not {postal}",
-        ))
+            f"The postal code of subdistrict {sub.name_en} is {expected}, not {postal}"))
     return problems
 
 
@@ -146,15 +132,22 @@ def describe_address(address: Mapping[str, object], lang: str = "th") -> str:
         parts.append(f"ม.{moo}" if th else f"Moo {moo}")
     if village:
         parts.append(str(village))
+    bangkok = any(str(address.get(k) or "").startswith("10")
+                  for k in ("subdistrict_code", "district_code", "province_code"))
+    # Bangkok has แขวง and เขต, and is not written with จ.
+    prefixes = ("แขวง", "เขต", "") if bangkok else ("ต.", "อ.", "จ.")
     for key, lookup, th_prefix in (
-        ("subdistrict_code", subdistrict, "ต."),
-        ("district_code", district, "อ."),
-        ("province_code", province, "จ."),
+        ("subdistrict_code", subdistrict, prefixes[0]),
+        ("district_code", district, prefixes[1]),
+        ("province_code", province, prefixes[2]),
     ):
         code = address.get(key)
         area = lookup(code) if isinstance(code, str) else None
         if area:
-            parts.append(f"{th_prefix}{area.name_th}" if th else area.name_en)
+            # geothai already writes Bangkok's districts as "เขต…"
+            name = area.name_th if area.name_th.startswith(th_prefix) else (
+                f"{th_prefix}{area.name_th}")
+            parts.append(name if th else area.name_en)
     if address.get("postal_code"):
         parts.append(str(address["postal_code"]))
     return " ".join(parts)

@@ -47,3 +47,15 @@ def test_describe_address() -> None:
         "12 ม.4 บ้านคลองบางขนาก ต.บางขนาก อ.บางน้ำเปรี้ยว จ.ฉะเชิงเทรา 24150")
     assert describe_address(address, "en") == (
         "12 Moo 4 บ้านคลองบางขนาก Bang Khanak Bang Nam Priao Chachoengsao 24150")
+
+
+def test_bangkok_is_written_with_khwaeng_and_khet() -> None:
+    address = {"subdistrict_code": "100101", "district_code": "1001", "province_code": "10"}
+    text = describe_address(address)
+    assert text == "แขวงพระบรมมหาราชวัง เขตพระนคร กรุงเทพมหานคร"
+    assert "จ." not in text
+
+
+def test_subdistrict_in_another_province_without_a_district() -> None:
+    problems = geo.address_problems({"subdistrict_code": "240302", "province_code": "10"})
+    assert [(p.field, p.code) for p in problems] == [("subdistrict_code", "address_mismatch")]

@@ -190,3 +190,12 @@ def test_messages_name_the_field_in_both_languages() -> None:
                                          "price_thb": -1})
     assert "ราคาขายต่อหน่วย" in item.message_th and "บาท" in item.message_th
     assert "Price per unit" in item.message_en and "THB" in item.message_en
+
+
+def test_none_inside_repeated_objects_means_empty_too() -> None:
+    record: dict[str, Any] = {"producer_id": "0" * 32, "name_th": "น้ำพริกเผา",
+                              "certifications": [{"standard": "mpc", "number": None,
+                                                  "expires_on": None}]}
+    assert validate_record("product", record) == []
+    record["certifications"] = [None]
+    assert [i.code for i in validate_record("product", record)] == ["type"]

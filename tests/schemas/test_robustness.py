@@ -1,0 +1,61 @@
+"""Whatever JSON arrives (a buggy or hostile client), the validator answers with issues and
+never raises; and importing the package pulls in neither FastAPI nor SQLAlchemy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemas import RECORD_TYPES, Mode, field_specs, missing_for_finalize, validate_record
+
+from .test_compiled_schema import TRICKY_STRINGS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIELD_NAMES = sorted({s.name for t in RECORD_TYPES for s in field_specs(t)}
+                     | {"subdistrict_code", "postal_code", "lat", "lon", "standard", "text"})
+leaves = (st.none() | st.booleans() | st.integers() | st.floats()
+          | st.sampled_from(TRICKY_STRINGS) | st.text(max_size=8))
+json_any = st.recursive(
+    leaves,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=5), children, max_size=5),
+    max_leaves=15,
+)
+records = st.dictionaries(st.sampled_from(FIELD_NAMES), json_any, max_size=10)
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record=records | json_any)
+def test_any_json_gets_issues_not_exceptions(record_type: str, record: Any) -> None:
+    modes: tuple[Mode, ...] = ("draft", "final", "partial")
+    for mode in modes:
+        for item in validate_record(record_type, record, mode):
+            assert item.code and item.message_th and item.message_en
+            assert item.pointer.startswith("/") or item.pointer == ""
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visit=records, producer=st.none() | records, products=st.lists(records, max_size=3),
+       photos=st.lists(records, max_size=3))
+def test_finalize_check_survives_any_json(visit: dict[str, Any], producer: dict[str, Any] | None,
+                                         products: list[dict[str, Any]],
+                                         photos: list[dict[str, Any]]) -> None:
+    for item in missing_for_finalize(visit, producer, products, photos):
+        assert item.record_type in RECORD_TYPES and item.message_th and item.message_en
+
+
+def test_importing_schemas_needs_no_server_libraries() -> None:
+    code = ("import sys, schemas; schemas.validate_record('producer', {'name_th': 'ก'}); "
+            "bad = {'fastapi', 'sqlalchemy', 'flet'} & set(sys.modules); "
+            "sys.exit(f'imported {bad}' if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr + result.stdout
