@@ -62,6 +62,7 @@ def _producer_page(request: Request, conn: Connection, principal: Principal, pro
         "plan_statuses": codes("plan_status"),
         "needs": codes("need"),
         "merged_from": request.query_params.get("from"),
+        "merged": request.query_params.get("merged"),
         "error": " · ".join(errors) if errors else None,
         "flash": flash,
     }, principal, status_code=status_code)

@@ -7,6 +7,7 @@ formatting filters (Buddhist-era dates, baht). Reports pass their own words as `
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -88,7 +89,13 @@ def baht(value: object) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+def tojson_th(value: object) -> str:
+    """JSON as people can read it (Thai letters, not \\u escapes); autoescaped by Jinja."""
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 templates.env.filters["baht"] = baht
+templates.env.filters["tojson_th"] = tojson_th
 
 
 def request_lang(request: Request) -> str:
