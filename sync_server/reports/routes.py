@@ -14,17 +14,18 @@ Who may do what (PDPA: the minimum):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
 from sync_server.audit import audit
-from sync_server.auth import Principal, require_roles
-from sync_server.deps import DbConn, ReadConn, get_engine
+from sync_server.auth import Principal, principal_from_request
+from sync_server.deps import ReadConn, get_engine
 from sync_server.problems import Problem
 from sync_server.web.places import subdistricts_of
 from sync_server.web.session import require_web_supervisor, require_web_viewer
@@ -57,8 +58,40 @@ OFFICE_ROLES = ("officer", "supervisor", "admin")
 PERSONAL_ROLES = ("supervisor", "admin")
 PARTNER_API_ROLES = ("partner", "supervisor", "admin")
 
-ExportPrincipal = Annotated[Principal, Depends(require_roles(*OFFICE_ROLES))]
-PartnerPrincipal = Annotated[Principal, Depends(require_roles(*PARTNER_API_ROLES))]
+_bearer = HTTPBearer(auto_error=False, description="Device or partner API token")
+
+
+def _caller(*roles: str) -> Callable[..., Principal]:
+    """Like `auth.require_roles`, but in its own short transaction that commits at once.
+
+    `require_roles` shares the request's write transaction, which (with FastAPI's yield
+    dependencies) ends only after the response is sent: a 30-second XLSX stream would hold
+    SQLite's write lock, and phones could not sync, for all that time. Here the token check
+    (and its last-seen write) commits before the route runs; the data is read in read-only
+    transactions.
+    """
+
+    def dependency(request: Request,
+                   credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                          Depends(_bearer)]) -> Principal:
+        with get_engine(request).begin() as conn:
+            principal = principal_from_request(request, conn, credentials)
+        if principal is None:
+            raise Problem(401, "unauthenticated", "Sign-in needed", "ต้องลงชื่อเข้าใช้",
+                          "Send a valid token as 'Authorization: Bearer <token>'.",
+                          "กรุณาส่งโทเค็นที่ถูกต้อง", headers={"WWW-Authenticate": "Bearer"})
+        if principal.role not in roles:
+            raise Problem(403, "forbidden_role", "Not allowed for your role",
+                          "บทบาทของคุณไม่มีสิทธิ์", f"Only {', '.join(roles)} may do this.",
+                          "บัญชีของคุณไม่มีสิทธิ์ทำรายการนี้")
+        request.state.principal = principal  # for the access log
+        return principal
+
+    return dependency
+
+
+ExportPrincipal = Annotated[Principal, Depends(_caller(*OFFICE_ROLES))]
+PartnerPrincipal = Annotated[Principal, Depends(_caller(*PARTNER_API_ROLES))]
 Viewer = Annotated[Principal, Depends(require_web_viewer)]
 Supervisor = Annotated[Principal, Depends(require_web_supervisor)]
 
@@ -69,6 +102,14 @@ def _today() -> date:
 
 def _ip(request: Request) -> str | None:
     return request.client.host if request.client else None
+
+
+def _audit_now(request: Request, principal: Principal, action: str,
+               detail: dict[str, Any]) -> None:
+    """Commit the audit row before answering: an answer must never go out unlogged."""
+    with get_engine(request).begin() as conn:
+        audit(conn, principal, action, "district", principal.district_code, detail,
+              _ip(request))
 
 
 def _filter_problem(exc: FilterError) -> Problem:
@@ -260,8 +301,7 @@ def _download(body: Iterator[bytes], filename: str) -> StreamingResponse:
 
 
 @router.get("/api/v1/exports/{name}", tags=["exports"])
-def export(name: str, request: Request, conn: DbConn, principal: ExportPrincipal
-           ) -> StreamingResponse:
+def export(name: str, request: Request, principal: ExportPrincipal) -> StreamingResponse:
     """producers.xlsx (4 sheets), {producers|products|visits|plan_items}.csv, csv.zip,
     producers.geojson, photos.zip; filters: subdistrict, category, producer_type, no_fda."""
     flt = _parse_filter(request)
@@ -292,15 +332,15 @@ def export(name: str, request: Request, conn: DbConn, principal: ExportPrincipal
                       "plan_items.csv, csv.zip, producers.geojson or photos.zip.",
                       "ใช้ producers.xlsx, producers.csv, products.csv, visits.csv, "
                       "plan_items.csv, csv.zip, producers.geojson หรือ photos.zip")
-    audit(conn, principal, "export." + name, "district", district,
-          {"filter": flt.as_params(), "personal": personal}, _ip(request))
+    _audit_now(request, principal, "export." + name,
+               {"filter": flt.as_params(), "personal": personal})
     return _download(body, filename)
 
 
 # --- partner API --------------------------------------------------------------------------
 
 @router.get("/api/v1/partner/{kind}", tags=["partner"])
-def partner(kind: str, request: Request, conn: DbConn, principal: PartnerPrincipal
+def partner(kind: str, request: Request, conn: ReadConn, principal: PartnerPrincipal
             ) -> JSONResponse:
     """Read-only lists for partner agencies, paged with `cursor` (from `next_cursor`) and
     `limit` (1-500). Filters: subdistrict, category, producer_type, no_fda=true, need,
@@ -316,9 +356,9 @@ def partner(kind: str, request: Request, conn: DbConn, principal: PartnerPrincip
                             _today())
     except FilterError as exc:
         raise _filter_problem(exc) from exc
-    audit(conn, principal, "partner_api." + kind, "district", principal.district_code,
-          {"query": {k: v for k, v in params.items() if k != "cursor"},
-           "agency": principal.agency_name, "count": len(page.items)}, _ip(request))
+    _audit_now(request, principal, "partner_api." + kind,
+               {"query": {k: v for k, v in params.items() if k != "cursor"},
+                "agency": principal.agency_name, "count": len(page.items)})
     return JSONResponse(
         {"items": page.items, "next_cursor": page.next_cursor, "count": len(page.items)},
         headers={"Cache-Control": "no-store"})
