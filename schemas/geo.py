@@ -94,6 +94,13 @@ def address_problems(address: Mapping[str, object]) -> list[AddressProblem]:
         value = address.get(key)
         return value if isinstance(value, str) else None
 
+    def th(level: str, name: str, area_code: str) -> str:
+        # Bangkok says แขวง and เขต (geothai's district names already start with เขต)
+        word = {"sub": "ตำบล", "dist": "อำเภอ", "prov": "จังหวัด"}[level]
+        if area_code.startswith("10"):
+            word = {"sub": "แขวง", "dist": "", "prov": ""}[level]
+        return f"{word}{name}"
+
     sub = geothai.subdistrict(code("subdistrict_code") or "")
     dist = geothai.district(code("district_code") or "")
     prov = geothai.province(code("province_code") or "")
@@ -102,21 +109,22 @@ def address_problems(address: Mapping[str, object]) -> list[AddressProblem]:
     if sub and dist and sub.district_code != dist.code:
         problems.append(AddressProblem(
             "subdistrict_code", "address_mismatch",
-            f"ตำบล{sub.name_th}ไม่ได้อยู่ในอำเภอ{dist.name_th}",
+            f"{th('sub', sub.name_th, sub.code)}ไม่ได้อยู่ใน{th('dist', dist.name_th, dist.code)}",
             f"Subdistrict {sub.name_en} is not in district {dist.name_en}"))
     # the province is checked against the district, or against the subdistrict if no district
     inner = dist or sub
     if inner and prov and inner.province_code != prov.code:
-        kind_th, kind_en = ("อำเภอ", "District") if dist else ("ตำบล", "Subdistrict")
+        level, kind_en = ("dist", "District") if dist else ("sub", "Subdistrict")
         problems.append(AddressProblem(
             "district_code" if dist else "subdistrict_code", "address_mismatch",
-            f"{kind_th}{inner.name_th}ไม่ได้อยู่ในจังหวัด{prov.name_th}",
+            f"{th(level, inner.name_th, inner.code)}ไม่ได้อยู่ใน"
+            f"{th('prov', prov.name_th, prov.code)}",
             f"{kind_en} {inner.name_en} is not in province {prov.name_en}"))
     if sub and postal and is_postal_code(postal) and postal not in sub.postal_codes:
         expected = ", ".join(sub.postal_codes)
         problems.append(AddressProblem(
             "postal_code", "postal_code_mismatch",
-            f"รหัสไปรษณีย์ของตำบล{sub.name_th}คือ {expected} ไม่ใช่ {postal}",
+            f"รหัสไปรษณีย์ของ{th('sub', sub.name_th, sub.code)}คือ {expected} ไม่ใช่ {postal}",
             f"The postal code of subdistrict {sub.name_en} is {expected}, not {postal}"))
     return problems
 

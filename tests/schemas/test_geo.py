@@ -59,3 +59,10 @@ def test_bangkok_is_written_with_khwaeng_and_khet() -> None:
 def test_subdistrict_in_another_province_without_a_district() -> None:
     problems = geo.address_problems({"subdistrict_code": "240302", "province_code": "10"})
     assert [(p.field, p.code) for p in problems] == [("subdistrict_code", "address_mismatch")]
+
+
+def test_mismatch_messages_use_bangkok_words() -> None:
+    [problem] = geo.address_problems({"subdistrict_code": "100101", "district_code": "2403"})
+    assert problem.message_th == "แขวงพระบรมมหาราชวังไม่ได้อยู่ในอำเภอบางน้ำเปรี้ยว"
+    [problem] = geo.address_problems({"district_code": "1001", "province_code": "24"})
+    assert problem.message_th == "เขตพระนครไม่ได้อยู่ในจังหวัดฉะเชิงเทรา"

@@ -42,7 +42,7 @@ def test_any_json_gets_issues_not_exceptions(record_type: str, record: Any) -> N
             assert item.pointer.startswith("/") or item.pointer == ""
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(visit=records, producer=st.none() | records, products=st.lists(records, max_size=3),
        photos=st.lists(records, max_size=3))
 def test_finalize_check_survives_any_json(visit: dict[str, Any], producer: dict[str, Any] | None,
