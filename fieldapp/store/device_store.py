@@ -21,6 +21,7 @@ from recordsync.merge import DELETED_KEY, is_deleted
 
 from .core import HANDED_OUT_KEY, OUTBOX, Records, SyncState
 from .errors import DuplicateRecordError, InvalidRecordError
+from .files import fsync_dir
 from .finalize import FinalizeCheck, Issue, issue_dict
 from .ops import Op
 from .outbox import coalesce
@@ -56,7 +57,9 @@ def open_store(
     AtomicJSONStorage works too). `finalize_check` defaults to schemas.missing_for_finalize.
     """
     folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(parents=True)
+        fsync_dir(folder.parent)  # the new folder itself must survive a power cut
     return DeviceStore(
         storage(folder / JOURNAL_FILE),
         device_id,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fieldapp.store import JournalStorage, StoreCorruptError
 from fieldapp.store import journal as jr
@@ -134,5 +137,43 @@ def test_bytes_written_per_save_do_not_grow_with_the_database(tmp_path: Path) ->
         storage.commit([["put", "producer", f"{n:032d}", _producer(n)] for n in range(5000)])
         large = cost_of_one_save("b" * 32)
         assert small == large
+    finally:
+        storage.close()
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    saves=st.lists(
+        st.lists(st.tuples(st.sampled_from(["put", "del"]), st.integers(0, 5),
+                           st.text(alphabet="กขค abc", max_size=8)), min_size=1, max_size=3),
+        min_size=1, max_size=8,
+    ),
+    cut_fraction=st.floats(0, 1),
+)
+def test_a_cut_anywhere_leaves_exactly_the_saves_before_it(
+    tmp_path: Path, saves: list[list[tuple[str, int, str]]], cut_fraction: float
+) -> None:
+    """Whatever byte the file ends at, reopening gives the state after some prefix of the
+    saves: never a partial save, never a save out of order."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = folder / "records.journal"
+    storage = JournalStorage(path, compact_min_bytes=1 << 30)
+    states = [dict(storage.table("product"))]
+    try:
+        for save in saves:
+            storage.commit([["put", "product", str(key), {"name_th": text}] if kind == "put"
+                            else ["del", "product", str(key)] for kind, key, text in save])
+            states.append(dict(storage.table("product")))
+    finally:
+        storage.close()
+    whole = path.read_bytes()
+    snapshot_end = len(jr.MAGIC) + len(jr.encode_entry(jr.scan(whole).payloads[0]))
+    cut = snapshot_end + int((len(whole) - snapshot_end) * cut_fraction)
+    path.write_bytes(whole[:cut])
+    storage = JournalStorage(path)
+    try:
+        whole_entries = len(jr.scan(whole[:cut]).payloads) - 1
+        assert dict(storage.table("product")) == states[whole_entries]
     finally:
         storage.close()
