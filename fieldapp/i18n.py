@@ -101,6 +101,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "form.step": ("ขั้นที่ {i} จาก {n}", "Step {i} of {n}"),
     "form.required": ("จำเป็น", "required"),
     "form.choose": ("เลือก", "Choose"),
+    "form.search": ("ค้นหา", "Search"),
     "form.none_chosen": ("ยังไม่ได้เลือก", "Not chosen"),
     "form.province": ("จังหวัด", "Province"),
     "form.district": ("อำเภอ", "District"),
@@ -154,6 +155,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "photos.retake": ("ถ่ายใหม่", "Retake"),
     "photos.delete": ("ลบรูป", "Delete photo"),
     "photos.none": ("ยังไม่มีรูป", "No photo yet"),
+    "photos.count": ("ถ่ายแล้ว {n} รูป", "{n} taken"),
     "photos.saved": ("บันทึกรูปแล้ว", "Photo saved"),
     "photos.preview": ("ดูรูป", "Preview"),
     "photos.close": ("ปิด", "Close"),
@@ -170,6 +172,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sync.offline": (
         "ติดต่อเซิร์ฟเวอร์ไม่ได้ ข้อมูลยังอยู่ในเครื่อง จะส่งเมื่อมีสัญญาณ",
         "Cannot reach the server; your data is safe on the phone and will be sent later",
+    ),
+    "sync.waits": (
+        'ข้อมูลทั้งหมดยังอยู่ในเครื่อง กด "ลองใหม่" เมื่อมีสัญญาณ',
+        "Everything is still on the phone; press Retry when you have signal",
     ),
     "sync.not_enrolled": (
         "ต้องลงทะเบียนเครื่องก่อนจึงจะส่งข้อมูลได้",

@@ -58,53 +58,32 @@ class Services:
         self._store = None
 
 
-async def _call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Await a coroutine function, or run a blocking one off the UI loop."""
-    import asyncio
-    import inspect
-
-    if inspect.iscoroutinefunction(func):
-        return await func(*args, **kwargs)
-    return await asyncio.to_thread(func, *args, **kwargs)
-
-
-def _pick(obj: Any, *names: str) -> Any:
-    """Read the first present attribute or key: the sync client's result shape is its own."""
-    for name in names:
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return None
-
-
 async def enrol_device(services: Services, server: str, code: str, device_name: str) -> None:
-    """Enrol with the district server and keep the token; raises the sync client's errors."""
+    """Enrol with the district server and keep the token; raises the sync client's SyncError
+    (Thai and English) when the code is wrong or the server cannot be reached."""
     from fieldapp.sync import enrol
 
-    result = await _call(enrol, server, code, device_name)
+    enrolment = await enrol(server, code, device_name)
     settings = services.settings
-    settings.server = server
-    settings.token = str(_pick(result, "token", "device_token") or "")
+    settings.server = enrolment.base_url
+    settings.token = enrolment.token
     settings.device_name = device_name
-    settings.officer_name = str(_pick(result, "display_name", "officer_name", "user_name") or "")
-    settings.officer_id = str(_pick(result, "user_id", "officer_id") or "")
-    settings.district_code = str(_pick(result, "district_code") or "")
-    device_id = _pick(result, "device_id")
-    if device_id and services._store is None:
-        # The server names the device; the store's clock uses that id from now on.
-        settings.device_id = str(device_id)
+    settings.officer_name = str(enrolment.user.get("display_name") or "")
+    settings.officer_id = str(enrolment.user.get("id") or "")
+    settings.district_code = str(enrolment.district.get("code") or "")
+    if not store_exists(services):
+        # The server names the device; the store's clock is keyed by that id from the
+        # start. A phone that already holds data keeps its own id (its clocks carry it).
+        settings.device_id = enrolment.device_id
     settings.enrol_skipped = False
     services.save_settings()
 
 
+def store_exists(services: Services) -> bool:
+    return services._store is not None or (services.data_dir / "store").exists()
+
+
 # --- records (thin wrappers over the device store) -------------------------------------------
-
-
-def _rid(result: Any) -> str:
-    if isinstance(result, str):
-        return result
-    return str(_pick(result, "id"))
 
 
 def list_records(services: Services, record_type: str) -> list[dict[str, Any]]:
@@ -121,7 +100,7 @@ def save_record(
 ) -> str:
     """Create (no id yet) or update the given fields; returns the record's id."""
     if record_id is None:
-        return _rid(services.store.create(record_type, fields))
+        return str(services.store.create(record_type, fields)["id"])
     services.store.update(record_type, record_id, fields)
     return record_id
 
@@ -253,16 +232,18 @@ def _utc_now() -> str:
 
 async def run_sync(services: Services, on_progress: Callable[[Any], None]) -> Any:
     """One sync with the enrolled server: records first, then thumbnails, photos, pull."""
-    from fieldapp.sync import SyncClient
+    from fieldapp.sync import RetryPolicy, SyncClient
 
     settings = services.settings
-    client = SyncClient(services.store, services.photo_store, settings.server, settings.token)
-    try:
-        return await client.sync(progress=on_progress)
-    finally:
-        close = getattr(client, "aclose", None)
-        if close is not None:
-            await close()
+    client = SyncClient(
+        services.store,
+        services.photo_store,
+        settings.server,
+        settings.token,
+        # The officer is watching: a few quick tries, then say the data waits on the phone.
+        policy=RetryPolicy(max_attempts=3, base_s=0.5, cap_s=4.0),
+    )
+    return await client.sync(progress=on_progress)
 
 
 def conflicts(services: Services) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import flet as ft
 from fieldapp.logic.forms import display_text, parse_text, shown, with_child
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.gps import GpsField
+from fieldapp.ui.picker import ChoicePicker
 from fieldapp.ui.screen import UiEvent
 
 __all__ = ["AddressField", "RecordForm"]
@@ -143,7 +144,8 @@ class RecordForm:
 
     def choice_control(self, spec: Any, value: Any, set_value: Callable[[Any], None]) -> ft.Control:
         choices = [(c.code, c.title(self.lang)) for c in spec.choices] or [
-            (n, "★" * n) for n in range(1, 6)
+            (n, f"{n} {spec.unit_en if self.lang == 'en' else spec.unit_th or ''}".strip())
+            for n in range(1, 6)
         ]
         as_int = all(isinstance(code, int) for code, _ in choices)
 
@@ -153,15 +155,15 @@ class RecordForm:
             return int(text) if as_int else text
 
         if spec.widget == "select" and len(choices) > 6:
-            dropdown = ft.Dropdown(
-                label=self.label(spec),
-                value=None if value is None else str(value),
-                options=[ft.DropdownOption(key=str(code), text=text) for code, text in choices],
-                on_select=lambda e: set_value(decode(e.control.value)),
-                expand=True,
+            picker = ChoicePicker(
+                self.ctx,
+                self.label(spec),
+                [(str(code), text) for code, text in choices],
+                None if value is None else str(value),
+                lambda key: set_value(decode(key)),
             )
-            self.error_targets[spec.path] = dropdown
-            return dropdown
+            self.error_targets[spec.path] = picker
+            return picker.control
         group = ft.RadioGroup(
             value=None if value is None else str(value),
             content=ft.Column(
@@ -217,10 +219,10 @@ class RecordForm:
         for path, target in self.error_targets.items():
             found = by_path.get(path)
             text = found.message(self.lang) if found is not None else None
-            if getattr(target, "error", None) != text and hasattr(target, "error"):
+            if isinstance(target, ChoicePicker):
+                target.set_error(text)
+            elif target.error != text:
                 target.error = text
-            elif hasattr(target, "error_text") and getattr(target, "error_text", None) != text:
-                target.error_text = text
 
 
 class AddressField:
@@ -240,11 +242,13 @@ class AddressField:
             value.update(province_code=code[:2], district_code=code)
         self.value = value
         self.house_no = ft.TextField(
+            expand=2,
             label=t("form.house_no"),
             value=value.get("house_no", ""),
             on_change=lambda e: self.set("house_no", (e.control.value or "").strip() or None),
         )
         self.moo = ft.TextField(
+            expand=1,
             label=t("form.moo"),
             value=str(value.get("moo", "") or ""),
             keyboard_type=ft.KeyboardType.NUMBER,
@@ -255,17 +259,23 @@ class AddressField:
             value=value.get("village", ""),
             on_change=lambda e: self.set("village", (e.control.value or "").strip() or None),
         )
-        self.province = self._dropdown(t("form.province"), self.on_province)
-        self.district = self._dropdown(t("form.district"), self.on_district)
-        self.subdistrict = self._dropdown(t("form.subdistrict") + " *", self.on_subdistrict)
+        self.province = ChoicePicker(
+            form.ctx,
+            t("form.province"),
+            self._options(geo.provinces()),
+            value.get("province_code"),
+            self.on_province,
+        )
+        self.district = ChoicePicker(form.ctx, t("form.district"), [], None, self.on_district)
+        self.subdistrict = ChoicePicker(
+            form.ctx, t("form.subdistrict") + " *", [], None, self.on_subdistrict
+        )
         self.postal = ft.TextField(
             label=t("form.postal_code"),
             value=value.get("postal_code", ""),
             keyboard_type=ft.KeyboardType.NUMBER,
             on_change=lambda e: self.set("postal_code", (e.control.value or "").strip() or None),
         )
-        self.province.options = self._options(geo.provinces())
-        self.province.value = value.get("province_code")
         self._fill_districts()
         self._fill_subdistricts()
         self.column = ft.Column(
@@ -273,37 +283,27 @@ class AddressField:
                 ft.Text(form.label(spec), weight=ft.FontWeight.BOLD),
                 ft.Row([self.house_no, self.moo], spacing=8),
                 self.village,
-                self.province,
-                self.district,
-                self.subdistrict,
+                self.province.control,
+                self.district.control,
+                self.subdistrict.control,
                 self.postal,
             ],
             spacing=8,
         )
 
-    def _dropdown(self, label: str, handler: Callable[[UiEvent], None]) -> ft.Dropdown:
-        return ft.Dropdown(
-            label=label,
-            on_select=handler,
-            enable_filter=True,
-            editable=True,
-            expand=True,
-            menu_height=320,
-        )
-
-    def _options(self, areas: list[Any]) -> list[ft.DropdownOption]:
+    def _options(self, areas: list[Any]) -> list[tuple[str, str]]:
         lang = self.form.lang
-        return [ft.DropdownOption(key=a.code, text=a.name(lang)) for a in areas]
+        return [(a.code, a.name(lang)) for a in areas]
 
     def _fill_districts(self) -> None:
         code = self.value.get("province_code")
-        self.district.options = self._options(self.geo.districts(code)) if code else []
-        self.district.value = self.value.get("district_code")
+        options = self._options(self.geo.districts(code)) if code else []
+        self.district.set_options(options, self.value.get("district_code"))
 
     def _fill_subdistricts(self) -> None:
         code = self.value.get("district_code")
-        self.subdistrict.options = self._options(self.geo.subdistricts(code)) if code else []
-        self.subdistrict.value = self.value.get("subdistrict_code")
+        options = self._options(self.geo.subdistricts(code)) if code else []
+        self.subdistrict.set_options(options, self.value.get("subdistrict_code"))
 
     def save(self) -> None:
         clean = {k: v for k, v in self.value.items() if v not in (None, "")}
@@ -325,26 +325,25 @@ class AddressField:
         self.moo.error = None
         self.set("moo", int(text) if text else None)
 
-    def on_province(self, e: UiEvent) -> None:
+    def on_province(self, code: str | None) -> None:
         self.value = {k: v for k, v in self.value.items() if not k.endswith("_code")}
-        self.value["province_code"] = self.province.value
+        self.value["province_code"] = code
         self._fill_districts()
         self._fill_subdistricts()
         self.postal.value = ""
         self.save()
         self.column.update()
 
-    def on_district(self, e: UiEvent) -> None:
+    def on_district(self, code: str | None) -> None:
         for key in ("subdistrict_code", "postal_code"):
             self.value.pop(key, None)
-        self.value["district_code"] = self.district.value
+        self.value["district_code"] = code
         self._fill_subdistricts()
         self.postal.value = ""
         self.save()
         self.column.update()
 
-    def on_subdistrict(self, e: UiEvent) -> None:
-        code = self.subdistrict.value
+    def on_subdistrict(self, code: str | None) -> None:
         self.value["subdistrict_code"] = code
         area = self.geo.subdistrict(code) if code else None
         if area is not None and area.postal_codes:

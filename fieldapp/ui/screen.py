@@ -7,6 +7,7 @@ from typing import Any
 import flet as ft
 
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.widgets import icon_button
 
 __all__ = ["Screen", "UiEvent"]
 
@@ -38,12 +39,13 @@ class Screen:
     def refresh(self) -> None:
         """Reload data from the store; called every time the screen shows."""
 
+    def go_back(self, e: UiEvent) -> None:
+        self.ctx.back()
+
     def app_bar(self, title: str, actions: list[ft.Control] | None = None) -> ft.AppBar:
         leading: ft.Control | None = None
         if len(self.ctx.stack) > 1 and self.ctx.stack[0] is not self:
-            leading = ft.IconButton(
-                ft.Icons.ARROW_BACK, tooltip=self.t("nav.back"), on_click=lambda e: self.ctx.back()
-            )
+            leading = icon_button(ft.Icons.ARROW_BACK, self.t("nav.back"), self.go_back)
         return ft.AppBar(
             title=ft.Text(title),
             leading=leading,

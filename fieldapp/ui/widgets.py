@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import flet as ft
 
@@ -10,7 +11,14 @@ from fieldapp.sync_errors import describe_error
 from fieldapp.ui.context import AppContext
 from schemas.thai_dates import format_thai_datetime
 
-__all__ = ["STATE_COLORS", "be_datetime", "error_banner", "section_title", "state_chip"]
+__all__ = [
+    "STATE_COLORS",
+    "be_datetime",
+    "error_banner",
+    "icon_button",
+    "section_title",
+    "state_chip",
+]
 
 STATE_COLORS = {
     "sent": ft.Colors.GREEN_700,
@@ -57,3 +65,13 @@ def _known_keys() -> set[str]:
     from fieldapp.i18n import STRINGS
 
     return set(STRINGS)
+
+
+def icon_button(icon: ft.IconData, label: str, on_click: Any) -> ft.Control:
+    """An icon button that screen readers (and the browser tests) can name: Flutter's
+    IconButton exposes its tooltip to sighted users only."""
+    return ft.Semantics(
+        label=label,
+        button=True,
+        content=ft.IconButton(icon, tooltip=label, on_click=on_click),
+    )

@@ -19,7 +19,15 @@ class HomeScreen(Screen):
     nav_index = 0
 
     def build(self) -> ft.View:
-        self.badge = ft.Chip(label=ft.Text(""), leading=ft.Icon(ft.Icons.CLOUD_UPLOAD_OUTLINED))
+        self.badge_text = ft.Text("", size=13)
+        self.badge = ft.Container(
+            ft.Row([ft.Icon(ft.Icons.CLOUD_UPLOAD_OUTLINED, size=18), self.badge_text], spacing=4),
+            padding=ft.Padding.symmetric(horizontal=10, vertical=4),
+            margin=ft.Margin.only(right=8),
+            border_radius=14,
+            bgcolor=ft.Colors.SECONDARY_CONTAINER,
+            on_click=self.on_badge,
+        )
         self.body = ft.Column(spacing=8, scroll=ft.ScrollMode.AUTO, expand=True)
         return ft.View(
             route=self.route,
@@ -59,7 +67,7 @@ class HomeScreen(Screen):
             controls.append(error_banner(self.ctx, exc))
             self.body.controls = controls
             return
-        self.badge.label = ft.Text(
+        self.badge_text.value = (
             self.t("home.waiting", n=pending) if pending else self.t("home.all_sent")
         )
         names = {str(p["id"]): str(p.get("name_th", "")) for p in producers}
@@ -95,6 +103,11 @@ class HomeScreen(Screen):
         from fieldapp.ui.screens.producer_form import ProducerFormScreen
 
         self.ctx.push(ProducerFormScreen(self.ctx, None))
+
+    def on_badge(self, e: UiEvent) -> None:
+        from fieldapp.ui.app import top_level_screen
+
+        self.ctx.replace_all(top_level_screen(self.ctx, 2))
 
     def on_enrol(self, e: UiEvent) -> None:
         from fieldapp.ui.screens.enrol import EnrolScreen

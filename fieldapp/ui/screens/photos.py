@@ -3,6 +3,7 @@ take or choose, preview, retake, delete. Never ID cards or people — the screen
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import flet as ft
@@ -11,7 +12,7 @@ from fieldapp import services as sv
 from fieldapp.logic.shots import Shot, shot_list
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.screen import Screen
+from fieldapp.ui.screen import Screen, UiEvent
 from fieldapp.ui.widgets import error_banner
 
 __all__ = ["PhotosScreen"]
@@ -87,7 +88,7 @@ class PhotosScreen(Screen):
                 ),
                 ft.TextButton(
                     f"{self.t('photos.retake')}: {name}",
-                    on_click=lambda e, s=shot.subject: self.take(s, replace=shot.photo),
+                    on_click=self.take_handler(shot.subject, shot.photo),
                 ),
                 ft.TextButton(
                     f"{self.t('photos.delete')}: {name}",
@@ -99,10 +100,12 @@ class PhotosScreen(Screen):
                 ft.FilledTonalButton(
                     f"{self.t('photos.take')}: {name}",
                     icon=ft.Icons.PHOTO_CAMERA,
-                    on_click=lambda e, s=shot.subject: self.take(s),
+                    on_click=self.take_handler(shot.subject),
                 ),
             ]
-        status = self.t("photos.none") if shot.photo is None else f"✓ {shot.count}"
+        status = (
+            self.t("photos.none") if shot.photo is None else self.t("photos.count", n=shot.count)
+        )
         return ft.Row(
             [
                 picture,
@@ -114,6 +117,15 @@ class PhotosScreen(Screen):
             ],
             vertical_alignment=ft.CrossAxisAlignment.START,
         )
+
+    def take_handler(
+        self, subject: str, replace: Any = None
+    ) -> Callable[[UiEvent], Awaitable[None]]:
+        # Flet awaits a coroutine *function*; a lambda returning a coroutine would be dropped.
+        async def handler(e: UiEvent) -> None:
+            await self.take(subject, replace)
+
+        return handler
 
     async def take(self, subject: str, replace: Any = None) -> None:
         files = await ft.FilePicker().pick_files(

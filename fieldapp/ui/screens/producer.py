@@ -10,7 +10,13 @@ import flet as ft
 from fieldapp import services as sv
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.screen import Screen, UiEvent
-from fieldapp.ui.widgets import be_datetime, error_banner, section_title, state_chip
+from fieldapp.ui.widgets import (
+    be_datetime,
+    error_banner,
+    icon_button,
+    section_title,
+    state_chip,
+)
 
 __all__ = ["ProducerScreen"]
 
@@ -28,17 +34,9 @@ class ProducerScreen(Screen):
             route=self.route,
             appbar=ft.AppBar(
                 title=self.title,
-                leading=ft.IconButton(
-                    ft.Icons.ARROW_BACK,
-                    tooltip=self.t("nav.back"),
-                    on_click=lambda e: self.ctx.back(),
-                ),
+                leading=icon_button(ft.Icons.ARROW_BACK, self.t("nav.back"), self.go_back),
                 automatically_imply_leading=False,
-                actions=[
-                    ft.IconButton(
-                        ft.Icons.EDIT, tooltip=self.t("producer.edit"), on_click=self.on_edit
-                    )
-                ],
+                actions=[icon_button(ft.Icons.EDIT, self.t("producer.edit"), self.on_edit)],
             ),
             padding=16,
             controls=[self.body],
@@ -81,7 +79,9 @@ class ProducerScreen(Screen):
                 ft.Text(label("producer", "producer_type", producer["producer_type"], lang))
             )
         if producer.get("phone"):
-            profile.append(ft.Text("☎ " + format_phone(producer["phone"])))
+            profile.append(
+                ft.Row([ft.Icon(ft.Icons.PHONE, size=16), ft.Text(format_phone(producer["phone"]))])
+            )
         if producer.get("address"):
             profile.append(ft.Text(describe_address(producer["address"], lang)))
         gps = producer.get("gps")
@@ -142,7 +142,7 @@ class ProducerScreen(Screen):
                     if product.get("category")
                     else "",
                     f"{product['price_thb']:,} บาท" if product.get("price_thb") is not None else "",
-                    f"📷 {len(mine)}",
+                    self.t("photos.count", n=len(mine)),
                 ]
                 if x
             )

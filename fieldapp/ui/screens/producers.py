@@ -20,13 +20,13 @@ from fieldapp.logic.producer_list import (
     producer_rows,
     subdistrict_choices,
 )
+from fieldapp.ui.picker import ChoicePicker
 from fieldapp.ui.screen import Screen, UiEvent
 from fieldapp.ui.widgets import error_banner, state_chip
 
 __all__ = ["ProducerListScreen"]
 
 ROW_HEIGHT = 72
-ALL = "__all__"
 
 
 class ProducerListScreen(Screen):
@@ -35,22 +35,37 @@ class ProducerListScreen(Screen):
 
     def build(self) -> ft.View:
         self.filters = Filters()
+        pick = self.ctx.tr.pick
+        all_text = self.t("producers.all")
         self.search = ft.TextField(
             label=self.t("producers.search"),
             prefix_icon=ft.Icons.SEARCH,
             on_change=self.on_search,
             dense=True,
         )
-        self.subdistrict = self._dropdown("producers.filter_subdistrict", [], self.on_subdistrict)
-        self.category = self._dropdown(
-            "producers.filter_category",
-            [(c, self.ctx.tr.pick(th, en)) for c, th, en in CATEGORIES],
-            self.on_category,
+        self.subdistrict = ChoicePicker(
+            self.ctx,
+            self.t("producers.filter_subdistrict"),
+            [],
+            None,
+            lambda key: self._apply(subdistrict_code=key),
+            none_text=all_text,
         )
-        self.state = self._dropdown(
-            "producers.filter_state",
+        self.category = ChoicePicker(
+            self.ctx,
+            self.t("producers.filter_category"),
+            [(c, pick(th, en)) for c, th, en in CATEGORIES],
+            None,
+            lambda key: self._apply(category=key),
+            none_text=all_text,
+        )
+        self.state = ChoicePicker(
+            self.ctx,
+            self.t("producers.filter_state"),
             [(s, self.t(f"sync.state.{s}")) for s in SYNC_STATES],
-            self.on_state,
+            None,
+            lambda key: self._apply(sync_state=key),
+            none_text=all_text,
         )
         self.count = ft.Text("")
         self.list = ft.ListView(item_extent=ROW_HEIGHT, expand=True)
@@ -63,12 +78,18 @@ class ProducerListScreen(Screen):
                 ft.Column(
                     [
                         self.search,
-                        ft.Row([self.subdistrict, self.category], spacing=8),
-                        ft.Row([self.state, self.count], spacing=8),
+                        # Rows that scroll sideways: a wrapping row of buttons inside this
+                        # expanding column fails to lay out in Flet 1.0.5's web client.
+                        ft.Row(
+                            [self.subdistrict.button, self.category.button],
+                            scroll=ft.ScrollMode.AUTO,
+                            spacing=6,
+                        ),
+                        ft.Row([self.state.button, self.count], scroll=ft.ScrollMode.AUTO),
                         self.message,
                         self.list,
                     ],
-                    spacing=8,
+                    spacing=6,
                     expand=True,
                 )
             ],
@@ -78,19 +99,6 @@ class ProducerListScreen(Screen):
                 tooltip=self.t("producers.add"),
                 on_click=self.on_add,
             ),
-        )
-
-    def _dropdown(
-        self, label_key: str, options: list[tuple[str, str]], handler: Any
-    ) -> ft.Dropdown:
-        return ft.Dropdown(
-            label=self.t(label_key),
-            value=ALL,
-            options=[ft.DropdownOption(key=ALL, text=self.t("producers.all"))]
-            + [ft.DropdownOption(key=k, text=text) for k, text in options],
-            on_select=handler,
-            dense=True,
-            expand=True,
         )
 
     def refresh(self) -> None:
@@ -110,18 +118,19 @@ class ProducerListScreen(Screen):
         self.message.controls = []
         from schemas import geo
 
-        if len(self.subdistrict.options or []) <= 1:
+        if not self.subdistrict.options:
             choices = subdistrict_choices(
                 services.settings.district_code, everyone, geo.subdistricts
             )
-            self.subdistrict.options = [
-                ft.DropdownOption(key=ALL, text=self.t("producers.all"))
-            ] + [ft.DropdownOption(key=c, text=self.ctx.tr.pick(th, en)) for c, th, en in choices]
-        names = {c.key: c.text for c in self.subdistrict.options or []}
+            self.subdistrict.set_options(
+                [(c, self.ctx.tr.pick(th, en)) for c, th, en in choices],
+                self.filters.subdistrict_code,
+            )
+        names = dict(self.subdistrict.options)
 
         def place(code: str) -> str:
             if code in names:
-                return str(names[code])
+                return names[code]
             area = geo.subdistrict(code)
             return area.name(self.ctx.tr.lang) if area else code
 
@@ -151,15 +160,6 @@ class ProducerListScreen(Screen):
     def on_search(self, e: UiEvent) -> None:
         self._apply(text=(self.search.value or "").strip())
 
-    def on_subdistrict(self, e: UiEvent) -> None:
-        self._apply(subdistrict_code=_chosen(self.subdistrict.value))
-
-    def on_category(self, e: UiEvent) -> None:
-        self._apply(category=_chosen(self.category.value))
-
-    def on_state(self, e: UiEvent) -> None:
-        self._apply(sync_state=_chosen(self.state.value))
-
     def open(self, producer_id: str) -> None:
         from fieldapp.ui.screens.producer import ProducerScreen
 
@@ -169,7 +169,3 @@ class ProducerListScreen(Screen):
         from fieldapp.ui.screens.producer_form import ProducerFormScreen
 
         self.ctx.push(ProducerFormScreen(self.ctx, None))
-
-
-def _chosen(value: str | None) -> str | None:
-    return None if value in (None, "", ALL) else value

@@ -139,18 +139,28 @@ class SyncScreen(Screen):
         self.message.value = self.t("sync.running")
         self.message.color = None
         self.ctx.page.update()
+        lang = self.ctx.tr.lang
         try:
-            await sv.run_sync(self.ctx.services, self.on_progress)
+            report = await sv.run_sync(self.ctx.services, self.on_progress)
+            error = (
+                None
+                if report.completed
+                else (report.error_en if lang == "en" else report.error_th)
+                or self.t("sync.offline")
+            )
         except Exception as exc:
-            self.message.value = describe_error(exc, self.ctx.tr.lang)
+            error = describe_error(exc, lang)
+        finally:
+            self.running = False
+        if error:
+            # Plain words, and the reassurance that nothing is lost.
+            self.message.value = f"{error}\n{self.t('sync.waits')}"
             self.message.color = ft.Colors.ERROR
             self.start.content = self.t("sync.retry")
         else:
             self.message.value = self.t("sync.done")
             self.message.color = ft.Colors.GREEN_800
             self.start.content = self.t("sync.start")
-        finally:
-            self.running = False
         self.refresh()
         self.ctx.page.update()
 
