@@ -31,7 +31,7 @@ from schemas._fields import (
 )
 from schemas._finalize import missing_for_finalize
 from schemas._formats import FORMAT_CHECKER, make_format_checker
-from schemas._issues import ValidationIssue
+from schemas._issues import ISSUE_CODES, ValidationIssue
 from schemas._loader import RECORD_TYPES, load_schema
 from schemas._validate import Mode, is_empty, validate_record
 from schemas._versions import SCHEMA_VERSION, UPGRADES, register_upgrade, upgrade_record
@@ -51,6 +51,7 @@ from schemas.thai_id import check_digit, is_valid_thai_id, mask_thai_id, normali
 
 __all__ = [
     "FORMAT_CHECKER",
+    "ISSUE_CODES",
     "RECORD_TYPES",
     "SCHEMA_VERSION",
     "UPGRADES",

@@ -12,7 +12,18 @@ from schemas import geo
 from schemas._fields import field_label, find_field
 from schemas._formats import FormatDetail
 
-__all__ = ["ValidationIssue", "issue", "translate"]
+__all__ = ["ISSUE_CODES", "ValidationIssue", "issue", "translate"]
+
+# Every code an issue can carry; stable, listed in docs/record-model.md (a test checks both).
+ISSUE_CODES = frozenset({
+    "required", "required_one_of", "type", "choice", "pattern", "minimum", "maximum",
+    "max_length", "max_items", "min_items", "duplicate", "unknown_field", "id_checksum",
+    "phone", "province_unknown", "district_unknown", "subdistrict_unknown",
+    "postal_code_unknown", "address_mismatch", "postal_code_mismatch", "date", "datetime",
+    "barcode_checksum", "year_in_future", "date_order", "self_link", "schema_version_newer",
+    "schema_version_unknown", "producer_missing", "producer_mismatch", "product_missing",
+    "photo_producer_mismatch",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +87,11 @@ _FORMATS = {
                        "There is no postal code {value} in Thailand"),
     "date": ("date", "{label} ต้องเป็นวันที่ที่มีอยู่จริง (ปปปป-ดด-วว ค.ศ.)",
              "{label} must be a real date (YYYY-MM-DD, Gregorian)"),
-    "date-time": ("datetime", "{label} ต้องเป็นวันเวลาแบบ ISO 8601 พร้อมเขตเวลา",
-                  "{label} must be an ISO 8601 timestamp with a time zone"),
+    "date-time": ("datetime",
+                  "{label} ต้องเป็นวันเวลาที่มีอยู่จริง แบบ ISO 8601 พร้อมเขตเวลา "
+                  "เช่น 2026-11-25T02:15:00Z",
+                  "{label} must be a real date and time in ISO 8601 with a time zone, "
+                  "e.g. 2026-11-25T02:15:00Z"),
     "gtin": ("barcode_checksum", "{label} ไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) กรุณาตรวจทาน",
              "{label} is not valid (its check digit does not match): please check it"),
     "be-year-not-future": ("year_in_future", "{label} ({value}) ต้องไม่เกินปีปัจจุบัน",

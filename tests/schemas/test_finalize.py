@@ -5,7 +5,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas import missing_for_finalize
+from schemas import ISSUE_CODES, missing_for_finalize
 
 from .strategies import photos, producers, products, visits
 
@@ -33,6 +33,7 @@ def visit(**changes: Any) -> dict[str, Any]:
 
 
 def where(issues: list[Any]) -> set[tuple[str | None, str, str]]:
+    assert all(i.code in ISSUE_CODES for i in issues)
     return {(i.record_type, i.path, i.code) for i in issues}
 
 

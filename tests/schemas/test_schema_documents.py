@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from jsonschema import Draft202012Validator
 from recordsync.changes import RECORD_TYPES as SYNC_RECORD_TYPES
 from recordsync.changes import SERVER_OWNED_FIELDS
 from schemas import (
+    ISSUE_CODES,
     RECORD_TYPES,
     field_specs,
     find_field,
@@ -158,3 +160,10 @@ def test_label_lookup() -> None:
     assert label("producer", "group_strength.fund", 3, "en") == "3 strong"
     assert label("product", "category", "retired_code") == "retired_code"
     assert label("product", "category", None) == ""
+
+
+def test_the_record_model_page_lists_every_issue_code() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "record-model.md").read_text(
+        encoding="utf-8")
+    missing = sorted(code for code in ISSUE_CODES if f"`{code}`" not in page)
+    assert missing == []

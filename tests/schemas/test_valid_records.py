@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas import RECORD_TYPES, validate_record
+from schemas import ISSUE_CODES, RECORD_TYPES, validate_record
 
 from .strategies import VALID
 
@@ -133,6 +133,7 @@ def test_one_broken_field_fails_with_its_path_and_code(
     issues = validate_record(record_type, record, "draft")
     assert (path, code) in [(i.path, i.code) for i in issues], issues
     for item in issues:
+        assert item.code in ISSUE_CODES
         assert item.message_th and item.message_en
         assert item.message_th != item.message_en
         assert item.pointer == "/" + item.path.replace(".", "/")
@@ -199,3 +200,11 @@ def test_none_inside_repeated_objects_means_empty_too() -> None:
     assert validate_record("product", record) == []
     record["certifications"] = [None]
     assert [i.code for i in validate_record("product", record)] == ["type"]
+
+
+def test_issue_as_json_and_in_either_language() -> None:
+    [item] = validate_record("producer", {"name_th": "กลุ่มทอผ้า", "phone": "12"})
+    assert item.message("th") == item.message_th and item.message("en") == item.message_en
+    assert item.to_json() == {"path": "phone", "pointer": "/phone", "code": "phone",
+                              "message_th": item.message_th, "message_en": item.message_en,
+                              "record_type": None, "record_id": None}
