@@ -124,7 +124,7 @@ class SyncSide(StoreCore):
                 check_fields(data)
                 clocks = dict(remote.get("clocks") or {})
                 for clock in clocks.values():
-                    Timestamp.decode(clock)  # refuse garbage before anything is stored
+                    _check_clock(clock, record_id)  # refuse garbage before anything is stored
                     newest = clock if newest is None or clock > newest else newest
                 key = (str(record_type), record_id)
                 local = staged.get(key) or self._table(key[0]).get(record_id)
@@ -192,3 +192,13 @@ class SyncSide(StoreCore):
     def is_safe_to_wipe(self) -> bool:
         """True when the server has confirmed everything this phone holds."""
         return not self.wipe_blockers()
+
+
+def _check_clock(clock: object, record_id: str) -> None:
+    try:
+        Timestamp.decode(clock)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as error:
+        raise InvalidRecordError(
+            "ข้อมูลจากเซิร์ฟเวอร์มีเวลาแก้ไขที่อ่านไม่ได้ ไม่ได้บันทึกข้อมูลชุดนี้",
+            f"pulled record {record_id}: {error}; nothing of this page was stored",
+        ) from error

@@ -145,8 +145,9 @@ def test_apply_remote_refuses_garbage_and_stores_nothing(store: DeviceStore) -> 
             "clocks": {"name_th": _stamp(1)}}
     bad = {"record_type": "product", "id": "e" * 32, "data": {"name_th": "ข"},
            "clocks": {"name_th": "yesterday"}}
-    with pytest.raises(ValueError, match="hybrid logical clock"):
+    with pytest.raises(InvalidRecordError, match="hybrid logical clock") as error:
         store.apply_remote([good, bad])
+    assert "ไม่ได้บันทึก" in error.value.message_th
     with pytest.raises(InvalidRecordError, match="unknown record type"):
         store.apply_remote([good, {**bad, "record_type": "farmer"}])
     assert store.get("product", "d" * 32) is None
