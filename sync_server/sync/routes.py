@@ -31,7 +31,8 @@ MAX_BATCH = 500
 # A gzip body may expand this much at most (a decompression bomb gets a 413, not our RAM).
 MAX_INFLATED_BODY = 32 * 1024 * 1024
 # Test hook: with TAMBON_TEST_CRASH_POINT set, the server process SIGKILLs itself at that
-# point of a push (before_commit | after_commit | mid_reply). Never set in production.
+# point of a push (`before_commit` or `after_commit`, optionally `:N`). Never set in
+# production.
 CRASH_ENV = "TAMBON_TEST_CRASH_POINT"
 
 
@@ -121,8 +122,23 @@ def _validate(record_type: str, record: dict[str, Any]) -> list[dict[str, Any]]:
             for i in validate_record(record_type, record, "draft")]
 
 
+_crash_counts: dict[str, int] = {}
+
+
 def _crash(point: str) -> None:
-    if os.environ.get(CRASH_ENV) == point:
+    """SIGKILL this process at `point` when TAMBON_TEST_CRASH_POINT says so.
+
+    The value is `point` or `point:N` (the N-th time this process reaches the point), so a
+    test can let a few pushes through and then kill the server at an exact place.
+    """
+    spec = os.environ.get(CRASH_ENV)
+    if not spec:
+        return
+    name, _, nth = spec.partition(":")
+    if name != point:
+        return
+    _crash_counts[point] = _crash_counts.get(point, 0) + 1
+    if _crash_counts[point] >= int(nth or 1):
         os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -84,9 +84,13 @@ def in_process_client(district: District) -> httpx.AsyncClient:
 class ServerProcess:
     """`uvicorn sync_server.asgi:create` on a socket bound here (port 0), so no port races."""
 
-    def __init__(self, district: District, env: dict[str, str] | None = None) -> None:
+    def __init__(self, district: District, env: dict[str, str] | None = None,
+                 workers: int = 1, forking: bool = False) -> None:
         self.district = district
         self.extra_env = env or {}
+        self.workers = workers
+        # forking: tests/sync/forkserver.py replaces killed workers by fork (milliseconds)
+        self.forking = forking
         self.sock: socket.socket | None = None
         self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
@@ -111,9 +115,15 @@ class ServerProcess:
             **self.extra_env,
         }
         fd = self.sock.fileno()
+        if self.forking:
+            command = [sys.executable, "-m", "tests.sync.forkserver", "--fd", str(fd),
+                       "--workers", str(self.workers)]
+        else:
+            command = [sys.executable, "-m", "uvicorn", "sync_server.asgi:create", "--factory",
+                       "--fd", str(fd), "--log-level", "warning", "--no-access-log",
+                       *(["--workers", str(self.workers)] if self.workers > 1 else [])]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "sync_server.asgi:create", "--factory",
-             "--fd", str(fd), "--log-level", "warning", "--no-access-log"],
+            command,
             pass_fds=[fd], env=env, cwd=ROOT,
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.wait_ready()
@@ -157,9 +167,9 @@ class ServerProcess:
 
 
 @contextlib.contextmanager
-def running_server(district: District, env: dict[str, str] | None = None
-                   ) -> Iterator[ServerProcess]:
-    server = ServerProcess(district, env)
+def running_server(district: District, env: dict[str, str] | None = None, workers: int = 1,
+                   forking: bool = False) -> Iterator[ServerProcess]:
+    server = ServerProcess(district, env, workers, forking)
     server.start()
     try:
         yield server
