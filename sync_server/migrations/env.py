@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
 
 from sync_server.db.engine import make_engine
-from sync_server.db.tables import metadata
+from sync_server.db.tables import UtcDateTime, metadata
 
 config = context.config
+
+
+def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
+    # Generated migrations must not import the app: UtcDateTime is a DateTime(timezone=True)
+    # in the database.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _run(connection: object) -> None:
@@ -16,6 +26,7 @@ def _run(connection: object) -> None:
         target_metadata=metadata,
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
