@@ -27,8 +27,8 @@ DEVICE = "phone1"
 
 @dataclass
 class Office:
-    """A real server process shared by a test module, and users made fresh for each test
-    (so one test's lock-out or sign-out never touches another's)."""
+    """A real server process shared by the web tests (each test works on its own producers,
+    tagged with unique names), and users; tests that lock or change a user make their own."""
 
     server: ServerProcess
     users: dict[str, str]  # short name -> username
@@ -51,7 +51,7 @@ class Office:
         return client
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def office_server() -> Iterator[ServerProcess]:
     with tempfile.TemporaryDirectory(prefix="tambon-web-") as temp:
         server = start_server(Path(temp))
@@ -84,10 +84,10 @@ def add_person(office: Office, short: str, role: str, district: str, display: st
     return username
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def office_people(office_server: ServerProcess) -> tuple[dict[str, str], dict[str, str]]:
-    """One officer, supervisor, partner and other-district supervisor per test module
-    (argon2 hashing is deliberately slow, so they are not made for every test)."""
+    """One officer, supervisor, partner and other-district supervisor for the run (argon2
+    hashing is deliberately slow, so they are not made for every test)."""
     holder = Office(office_server, {}, {})
     for short, (role, district, display) in _PEOPLE.items():
         add_person(holder, short, role, district, display)
