@@ -28,7 +28,8 @@ _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(
 
 
 class FormatDetail(Exception):
-    """Raised by a checker to name the sub-field and the message of a failure."""
+    """Raised by a checker to give a failure its own code and message; `field` names the
+    sub-field at fault ("" for the value itself), `{label}` in a message is the field's."""
 
     def __init__(self, field: str, code: str, message_th: str, message_en: str) -> None:
         super().__init__(message_en)
@@ -73,15 +74,31 @@ def _address(value: object) -> bool:
     return True
 
 
+# Stored dates are Gregorian. A year past 2400 is almost always a พ.ศ. year typed into a
+# Gregorian field (2569 for 2026): say so, rather than store a date five centuries ahead.
+_GREGORIAN_YEARS = range(1900, 2300)
+
+
+def _buddhist_year_slip(year: int) -> FormatDetail:
+    return FormatDetail(
+        "", "date_buddhist_year",
+        f"{{label}} ต้องเก็บเป็นปี ค.ศ. แต่ได้ปี {year} ซึ่งน่าจะเป็น พ.ศ. (ค.ศ. = พ.ศ. − 543)",
+        f"{{label}} must be stored with a Gregorian year, but the year is {year}, which looks "
+        "like a Buddhist Era year (C.E. = B.E. − 543)",
+    )
+
+
 def _date(value: object) -> bool:
     if not isinstance(value, str):
         return True
     if not _DATE.fullmatch(value):
         return False
     try:
-        dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         return False
+    if day.year not in _GREGORIAN_YEARS:
+        raise _buddhist_year_slip(day.year)
     return True
 
 
@@ -91,9 +108,11 @@ def _datetime(value: object) -> bool:
     if not _DATETIME.fullmatch(value):
         return False
     try:
-        dt.datetime.fromisoformat(value)
+        moment = dt.datetime.fromisoformat(value)
     except ValueError:
         return False
+    if moment.year not in _GREGORIAN_YEARS:
+        raise _buddhist_year_slip(moment.year)
     return True
 
 
@@ -122,14 +141,13 @@ def make_format_checker(today: Callable[[], dt.date] | None = None) -> FormatChe
         "th-district-code": _code_exists(4, geothai.district),
         "th-subdistrict-code": _code_exists(6, geothai.subdistrict),
         "th-postal-code": _postal_code,
-        "date": _date,
-        "date-time": _datetime,
         "gtin": _gtin,
         "be-year-not-future": be_year_not_future,
     }
     for name, func in checks.items():
         checker.checks(name)(func)
-    checker.checks("th-address", raises=FormatDetail)(_address)
+    for name, func in (("th-address", _address), ("date", _date), ("date-time", _datetime)):
+        checker.checks(name, raises=FormatDetail)(func)
     return checker
 
 

@@ -20,7 +20,8 @@ ISSUE_CODES = frozenset({
     "max_length", "max_items", "min_items", "duplicate", "unknown_field", "id_checksum",
     "phone", "province_unknown", "district_unknown", "subdistrict_unknown",
     "postal_code_unknown", "address_mismatch", "postal_code_mismatch", "date", "datetime",
-    "barcode_checksum", "year_in_future", "date_order", "self_link", "schema_version_newer",
+    "barcode_checksum", "year_in_future", "date_buddhist_year", "date_order", "self_link",
+    "schema_version_newer",
     "schema_version_unknown", "producer_missing", "producer_mismatch", "product_missing",
     "photo_producer_mismatch",
 })
@@ -167,6 +168,12 @@ def _translate_one(record_type: str, error: ValidationError) -> Iterator[Validat
     custom = _custom(error)
     if custom:
         yield issue(parts, keyword if keyword != "format" else _FORMATS[value][0], *custom)
+        return
+    if keyword == "format" and isinstance(error.cause, FormatDetail):
+        detail = error.cause
+        yield issue([*parts, detail.field] if detail.field else parts, detail.code,
+                    detail.message_th.format(label=th_label),
+                    detail.message_en.format(label=en_label))
         return
     if keyword == "format" and value in _FORMATS:
         code, th, en = _FORMATS[value]

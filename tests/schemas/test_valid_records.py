@@ -108,6 +108,8 @@ MUTATIONS: list[tuple[str, str, Any, str, str]] = [
     ("visit", "started_at", "2026-11-25T10:00:00", "started_at", "datetime"),
     ("visit", "needs", ["budget", "luck"], "needs.1", "choice"),
     ("visit", "next_visit_on", "25/11/2569", "next_visit_on", "date"),
+    ("visit", "next_visit_on", "2569-11-25", "next_visit_on", "date_buddhist_year"),
+    ("visit", "started_at", "2569-11-25T02:00:00Z", "started_at", "date_buddhist_year"),
     ("visit", "review_status", "maybe", "review_status", "choice"),
     ("visit", "review_comments", [{"by": "หัวหน้า"}], "review_comments.0.text", "required"),
     ("photo", "subject", "id_card", "subject", "choice"),
@@ -208,3 +210,10 @@ def test_issue_as_json_and_in_either_language() -> None:
     assert item.to_json() == {"path": "phone", "pointer": "/phone", "code": "phone",
                               "message_th": item.message_th, "message_en": item.message_en,
                               "record_type": None, "record_id": None}
+
+
+def test_a_buddhist_year_in_a_date_is_explained() -> None:
+    [item] = validate_record("visit", {"producer_id": "0" * 32, "next_visit_on": "2569-12-01"})
+    assert item.code == "date_buddhist_year"
+    assert "นัดเยี่ยมครั้งถัดไป" in item.message_th and "2569" in item.message_th
+    assert "543" in item.message_th and "Buddhist Era" in item.message_en
