@@ -1,6 +1,7 @@
 """The admin command line: `python -m sync_server <command> [options]`.
 
-Commands: migrate, create-district, add-user, new-code, revoke-device, list-users, serve, demo.
+Commands: migrate, create-district, add-user, new-code, issue-token, revoke-device,
+list-users, serve, demo.
 Settings come from the environment (DATABASE_URL, TAMBON_DATA_DIR, TAMBON_PUBLIC_URL).
 Errors print in English and Thai and exit with status 2; nothing is half-stored.
 """
@@ -12,11 +13,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from sync_server.accounts import AccountError, create_district, create_user, list_users
+from sync_server.accounts import (
+    AccountError,
+    UserInfo,
+    create_district,
+    create_user,
+    find_user,
+    list_users,
+)
 from sync_server.audit import audit
-from sync_server.auth import enrolment_url, issue_enrolment_code, revoke_device
+from sync_server.auth import create_device, enrolment_url, issue_enrolment_code, revoke_device
 from sync_server.db.engine import make_engine, migrate
 from sync_server.settings import Settings
 
@@ -47,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new-code", help="a fresh enrolment code for an existing user")
     p.add_argument("--user", required=True, help="user id or username")
     p.add_argument("--qr", type=Path, help="also write the enrolment QR code to this PNG file")
+
+    p = sub.add_parser("issue-token",
+                       help="an API token (e.g. a partner agency's); printed once, last line")
+    p.add_argument("--user", required=True, help="user id or username")
+    p.add_argument("--name", required=True, help="what the token is for, e.g. 'ระบบพาณิชย์จังหวัด'")
 
     p = sub.add_parser("revoke-device", help="revoke a phone's or API client's token")
     p.add_argument("device_id")
@@ -104,14 +117,21 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         _print_code(settings, code, args.qr)
         return 0
     if args.command == "new-code":
-        from sync_server.accounts import find_user
         with engine.begin() as conn:
-            user = (find_user(conn, user_id=args.user)
-                    or find_user(conn, username=args.user))
-            if user is None:
-                raise AccountError(f"no user {args.user!r}", f"ไม่พบผู้ใช้ {args.user!r}")
+            user = _find_user(conn, args.user)
             code = issue_enrolment_code(conn, user.id, ttl=settings.enrolment_code_ttl)
         _print_code(settings, code, args.qr)
+        return 0
+    if args.command == "issue-token":
+        with engine.begin() as conn:
+            user = _find_user(conn, args.user)
+            device_id, token = create_device(conn, user_id=user.id, name=args.name, kind="api")
+            audit(conn, None, "token.issue", "device", device_id, {"user_id": user.id},
+                  district_code=user.district_code)
+        access = "read-only" if user.role == "partner" else user.role
+        print(f"API token {device_id} for {user.display_name} ({access}); "
+              "shown once, revoke with: revoke-device " + device_id)
+        print(token)
         return 0
     if args.command == "revoke-device":
         with engine.begin() as conn:
@@ -135,6 +155,13 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         migrate(engine)
         return run_demo(engine, settings)
     raise AssertionError(args.command)
+
+
+def _find_user(conn: Connection, text: str) -> UserInfo:
+    user = find_user(conn, user_id=text) or find_user(conn, username=text)
+    if user is None:
+        raise AccountError(f"no user {text!r}", f"ไม่พบผู้ใช้ {text!r}")
+    return user
 
 
 def _print_code(settings: Settings, code: str, qr: Path | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import segno
 from PIL import Image
 
 from tests.support.server import ROOT, ServerProcess
@@ -35,8 +37,15 @@ def test_setup_add_user_with_qr_and_list(tmp_path: Path) -> None:
     assert len(last) == 19 and last.count("-") == 3, out  # the code ALONE on the last line
     assert "tambon://enrol?server=http%3A%2F%2F192.168.1.20%3A8000&code=" + last in out
     assert qr.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-    with Image.open(qr) as image:
+    # No QR decoder is installed; QR encoding is deterministic, so the file must equal the
+    # QR of the printed URL pixel for pixel.
+    url = "tambon://enrol?server=http%3A%2F%2F192.168.1.20%3A8000&code=" + last
+    expected = io.BytesIO()
+    segno.make(url, error="m").save(expected, kind="png", scale=8, border=4)
+    expected.seek(0)
+    with Image.open(qr) as image, Image.open(expected) as reference:
         assert image.width == image.height and image.width >= 200
+        assert image.convert("L").tobytes() == reference.convert("L").tobytes()
     listing = run_cli(tmp_path, "list-users", "--district", "2403").stdout
     assert "นางสาวสุดา ขยันงาน" in listing and "suda" in listing and "devices=0" in listing
 
@@ -96,6 +105,20 @@ def test_enrol_with_cli_code_then_revoke(server_factory) -> None:
     assert "devices=1" in server.cli("list-users").stdout
     server.cli("revoke-device", enrolled["device_id"])
     assert httpx.get(f"{server.base_url}/api/v1/me", headers=headers).status_code == 401
+
+
+def test_partner_api_token_is_read_only(server_factory) -> None:
+    server: ServerProcess = server_factory()
+    server.add_user("2403", "partner", "นางสาวกานดา พาณิชย์ดี", username="commerce",
+                    password="พาณิชย์จังหวัด", agency_name="สำนักงานพาณิชย์จังหวัดฉะเชิงเทรา")
+    out = server.cli("issue-token", "--user", "commerce", "--name", "ระบบพาณิชย์จังหวัด").stdout
+    assert "read-only" in out
+    headers = {"Authorization": f"Bearer {out.splitlines()[-1]}"}
+    me = httpx.get(f"{server.base_url}/api/v1/me", headers=headers).json()
+    assert me["user"]["role"] == "partner"
+    assert me["user"]["agency_name"] == "สำนักงานพาณิชย์จังหวัดฉะเชิงเทรา"
+    push = httpx.post(f"{server.base_url}/api/v1/sync/push", headers=headers, json={})
+    assert push.status_code == 403
 
 
 def test_demo_is_idempotent_and_prints_a_fresh_code(tmp_path: Path) -> None:
