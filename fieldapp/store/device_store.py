@@ -33,6 +33,7 @@ from .records import (
     check_type,
     deep_copy,
     new_id,
+    user_fields,
 )
 from .search import matches_text
 from .storages import DurableStorage, JournalStorage
@@ -232,6 +233,14 @@ class DeviceStore(SyncSide):
         list("product", producer_id=pid). Oldest first."""
         with self._lock:
             return self._select(record_type, filters, include_deleted)
+
+    def find(self, record_type: str, condition: Callable[[Mapping[str, Any]], bool], *,
+             include_deleted: bool = False) -> Records:
+        """Records for which `condition(record)` is true: a TinyDB query works, e.g.
+        find("product", Query().price_thb > 50). The record it sees has no "id"."""
+        with self._lock:
+            return self._select(record_type, {}, include_deleted,
+                                where=lambda _id, doc: bool(condition(user_fields(doc))))
 
     def search_producers(
         self,

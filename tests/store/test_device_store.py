@@ -141,6 +141,22 @@ def test_list_filters_and_the_per_producer_views(store: DeviceStore) -> None:
     assert store.products_of(a["id"]) == []
 
 
+def test_a_tinydb_query_finds_records(store: DeviceStore) -> None:
+    from tinydb import Query
+
+    product = Query()
+    store.create("product", {"name_th": "น้ำพริกเผา", "price_thb": 35, "category": "food"})
+    dear = store.create("product", {"name_th": "ผ้าไหมมัดหมี่", "price_thb": 1200,
+                                    "category": "textile"})
+    found = store.find("product", (product.price_thb > 100) & (product.category == "textile"))
+    assert [p["id"] for p in found] == [dear["id"]]
+    assert [p["name_th"] for p in store.find("product", product.name_th.search("^น้ำพริก"))] == [
+        "น้ำพริกเผา"]
+    store.delete("product", dear["id"])
+    assert store.find("product", product.price_thb > 100) == []
+    assert len(store.find("product", product.price_thb > 100, include_deleted=True)) == 1
+
+
 def test_search_producers_by_thai_and_latin_name_area_category_and_state(store: DeviceStore
                                                                           ) -> None:
     basket = _producer(store, name_th="กลุ่มจักสานผักตบชวาบ้านหมอนทอง", name_en="Mon Thong Basketry",
