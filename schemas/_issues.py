@@ -59,6 +59,10 @@ def issue(parts: Sequence[str | int], code: str, message_th: str, message_en: st
     return ValidationIssue(path, pointer, code, message_th, message_en, record_type, record_id)
 
 
+# The pattern of common.json's required_text: at least one character that is neither white
+# space nor an invisible zero-width one (Thai keyboards insert U+200B between words).
+NOT_BLANK = "[^\\s\\u200b\\u200c\\u200d\\u2060\\ufeff]"
+
 _TYPE_WORDS = {
     "string": ("ข้อความ", "text"),
     "integer": ("จำนวนเต็ม", "a whole number"),
@@ -212,7 +216,7 @@ def _translate_one(record_type: str, error: ValidationError) -> Iterator[Validat
         "uniqueItems": ("duplicate", f"{th_label} มีรายการซ้ำกัน",
                         f"{en_label} lists the same item twice"),
     }
-    if keyword == "pattern" and value == "\\S":  # the "not blank" rule of required_text
+    if keyword == "pattern" and value == NOT_BLANK:  # text of only spaces is no text
         keyword = "minLength"
     code, th, en = simple.get(keyword, (keyword, f"{th_label} ไม่ถูกต้อง", f"{en_label} is not valid"))
     yield issue(parts, code, th, en)

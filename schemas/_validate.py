@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from schemas._errors import SchemaError, UnknownRecordType
 from schemas._fields import field_label, required_final_groups, required_final_paths
-from schemas._issues import ValidationIssue, issue, translate
+from schemas._issues import NOT_BLANK, ValidationIssue, issue, translate
 from schemas._loader import RECORD_TYPES, compiled_validator, fast_check
 from schemas._versions import SCHEMA_VERSION, Upgrade, upgrade_record
 
 __all__ = ["Mode", "is_empty", "validate_record"]
 
 Mode = Literal["draft", "final", "partial"]
+_NOT_BLANK = re.compile(NOT_BLANK)
 _MODES = ("draft", "final", "partial")
 
 
@@ -23,7 +25,7 @@ def is_empty(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        return _NOT_BLANK.search(value) is None
     if isinstance(value, list | dict | tuple):
         return len(value) == 0
     return False

@@ -67,7 +67,7 @@ def test_a_draft_visit_lists_everything_missing_across_records() -> None:
 def test_problems_text_is_enough_without_ticked_needs() -> None:
     assert missing_for_finalize(visit(needs=[], problems="บรรจุภัณฑ์ไม่ดึงดูด"), producer(),
                                 [product()]) == []
-    assert where(missing_for_finalize(visit(needs=[], problems="  "), producer(),
+    assert where(missing_for_finalize(visit(needs=[], problems=" \u200b "), producer(),
                                       [product()])) == {("visit", "needs", "required_one_of")}
 
 

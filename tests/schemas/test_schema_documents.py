@@ -167,3 +167,9 @@ def test_the_record_model_page_lists_every_issue_code() -> None:
         encoding="utf-8")
     missing = sorted(code for code in ISSUE_CODES if f"`{code}`" not in page)
     assert missing == []
+
+
+def test_the_not_blank_rule_is_the_one_the_translator_knows() -> None:
+    from schemas._issues import NOT_BLANK
+
+    assert load_schema("common")["$defs"]["required_text"]["pattern"] == NOT_BLANK

@@ -57,6 +57,7 @@ def test_an_unknown_field_is_refused_with_its_path(record_type: str, data: st.Da
 MUTATIONS: list[tuple[str, str, Any, str, str]] = [
     ("producer", "name_th", 42, "name_th", "type"),
     ("producer", "name_th", "   ", "name_th", "required"),
+    ("producer", "name_th", "\u200b \u200b", "name_th", "required"),
     ("producer", "producer_type", "cooperative", "producer_type", "choice"),
     ("producer", "id_number", "1103702071812", "id_number", "id_checksum"),
     ("producer", "id_number", "1-1037-02071-81-1", "id_number", "pattern"),
