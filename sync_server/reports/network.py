@@ -1,9 +1,11 @@
 """The network between producers: a deterministic layout and its SVG drawing.
 
-Force-directed (Fruchterman–Reingold) starting from a circle in a fixed order, with no
-randomness at all: the same links always give the same picture, so a printed page and the
-screen agree and tests can pin positions. Large networks fall back to the circle, which
-stays readable and costs nothing.
+A circle in a fixed order, with no randomness at all: the same links always give the same
+picture, so a printed page and the screen agree and tests can pin positions. The order
+puts linked producers next to each other (breadth-first through each group), so most links
+are short chords, and names sit outside the circle where they do not cover the lines. A
+force-directed layout was tried first: district networks are sparse (chains and small
+stars), which it stretches into one long crowded line.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from html import escape
 
 from .charts import FONT_FAMILY
 
-__all__ = ["LINK_COLORS", "Link", "Node", "circle_layout", "force_layout", "network_svg"]
+__all__ = ["LINK_COLORS", "Link", "Node", "circle_layout", "network_svg", "ordered_nodes"]
 
 LINK_COLORS = {
     "raw_material_supply": "#2ca02c",
@@ -24,7 +26,6 @@ LINK_COLORS = {
     "mentoring": "#9467bd",
 }
 DIRECTED = {"raw_material_supply", "mentoring"}
-FORCE_LIMIT = 120  # above this many nodes the circle is used (O(n²) per iteration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,45 +51,37 @@ def circle_layout(nodes: Sequence[Node]) -> dict[str, tuple[float, float]]:
     }
 
 
-def force_layout(nodes: Sequence[Node], links: Sequence[Link], iterations: int = 80
-                 ) -> dict[str, tuple[float, float]]:
-    """Fruchterman–Reingold in the unit square scaled to [-1, 1], from the circle layout."""
-    if len(nodes) > FORCE_LIMIT or len(nodes) < 3:
-        return circle_layout(nodes)
-    pos = {k: [x, y] for k, (x, y) in circle_layout(nodes).items()}
-    ids = [n.id for n in nodes]
-    k = math.sqrt(4.0 / len(nodes))  # ideal distance in a 2×2 square
-    edges = [(lk.source, lk.target) for lk in links if lk.source in pos and lk.target in pos
-             and lk.source != lk.target]
-    temperature = 0.2
-    for _ in range(iterations):
-        disp = {i: [0.0, 0.0] for i in ids}
-        for a_index, a in enumerate(ids):
-            ax, ay = pos[a]
-            for b in ids[a_index + 1:]:
-                dx, dy = ax - pos[b][0], ay - pos[b][1]
-                dist = math.hypot(dx, dy) or 1e-6
-                force = k * k / dist
-                disp[a][0] += dx / dist * force
-                disp[a][1] += dy / dist * force
-                disp[b][0] -= dx / dist * force
-                disp[b][1] -= dy / dist * force
-        for a, b in edges:
-            dx, dy = pos[a][0] - pos[b][0], pos[a][1] - pos[b][1]
-            dist = math.hypot(dx, dy) or 1e-6
-            force = dist * dist / k
-            disp[a][0] -= dx / dist * force
-            disp[a][1] -= dy / dist * force
-            disp[b][0] += dx / dist * force
-            disp[b][1] += dy / dist * force
-        for i in ids:
-            dx, dy = disp[i]
-            length = math.hypot(dx, dy) or 1e-6
-            step = min(length, temperature)
-            pos[i][0] = min(1.0, max(-1.0, pos[i][0] + dx / length * step))
-            pos[i][1] = min(1.0, max(-1.0, pos[i][1] + dy / length * step))
-        temperature *= 0.95
-    return {i: (p[0], p[1]) for i, p in pos.items()}
+def ordered_nodes(nodes: Sequence[Node], links: Sequence[Link]) -> list[Node]:
+    """Nodes in circle order: largest group of linked producers first, each walked
+    breadth-first from its best-connected producer, so linked producers sit side by side
+    and most links are short chords instead of lines across the circle. Ties go by name,
+    then id: the same data always gives the same picture."""
+    by_id = {n.id: n for n in nodes}
+    neighbours: dict[str, set[str]] = {n.id: set() for n in nodes}
+    for lk in links:
+        if lk.source in by_id and lk.target in by_id and lk.source != lk.target:
+            neighbours[lk.source].add(lk.target)
+            neighbours[lk.target].add(lk.source)
+
+    def key(node_id: str) -> tuple[int, str, str]:
+        return (-len(neighbours[node_id]), by_id[node_id].label, node_id)
+
+    seen: set[str] = set()
+    groups: list[list[str]] = []
+    for start in sorted(by_id, key=key):
+        if start in seen:
+            continue
+        group, queue = [], [start]
+        seen.add(start)
+        while queue:
+            current = queue.pop(0)
+            group.append(current)
+            for nxt in sorted(neighbours[current] - seen, key=key):
+                seen.add(nxt)
+                queue.append(nxt)
+        groups.append(group)
+    groups.sort(key=lambda g: -len(g))  # stable: equal sizes keep their order
+    return [by_id[i] for g in groups for i in g]
 
 
 def _short(text: str, limit: int = 22) -> str:
@@ -109,13 +102,14 @@ def network_svg(nodes: Sequence[Node], links: Sequence[Link], *, kind_labels: di
     if not nodes:
         return (head + f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
                 'fill="#666">ยังไม่มีเครือข่าย · no network links yet</text></svg>')
-    layout = force_layout(nodes, links)
-    pad_x, pad_top, pad_bottom = 110, 30, 60
+    layout = circle_layout(ordered_nodes(nodes, links))
+    pad_x, pad_top, pad_bottom = 150, 40, 80
+    radius = min(width - 2 * pad_x, height - pad_top - pad_bottom) / 2
+    cx, cy = width / 2, pad_top + (height - pad_top - pad_bottom) / 2
 
     def screen(node_id: str) -> tuple[float, float]:
         x, y = layout[node_id]
-        return (pad_x + (x + 1) / 2 * (width - 2 * pad_x),
-                pad_top + (y + 1) / 2 * (height - pad_top - pad_bottom))
+        return cx + x * radius, cy + y * radius
 
     parts = [head]
     for lk in links:
@@ -129,9 +123,13 @@ def network_svg(nodes: Sequence[Node], links: Sequence[Link], *, kind_labels: di
                      f"<title>{escape(kind_labels.get(lk.kind, lk.kind))}</title></line>")
     for node in nodes:
         x, y = screen(node.id)
+        ux, uy = layout[node.id]
+        # Labels outside the circle, reading away from it.
+        anchor = "start" if ux > 0.25 else "end" if ux < -0.25 else "middle"
+        tx, ty = x + ux * 12, y + uy * 12 + (4 if abs(uy) < 0.9 else (12 if uy > 0 else -4))
         parts.append(f'<g class="node"><circle cx="{x:.1f}" cy="{y:.1f}" r="7" fill="#fff" '
                      f'stroke="#333" stroke-width="1.5"><title>{escape(node.label)}</title>'
-                     f'</circle><text x="{x:.1f}" y="{y - 11:.1f}" text-anchor="middle" '
+                     f'</circle><text x="{tx:.1f}" y="{ty:.1f}" text-anchor="{anchor}" '
                      f'stroke="#fff" stroke-width="3" paint-order="stroke">'
                      f"{escape(_short(node.label))}</text></g>")
     lx, ly = 10, height - 40

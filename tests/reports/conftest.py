@@ -1,4 +1,4 @@
-"""One seeded real server per database kind for the reports tests (module scope: starting
+"""One seeded real server per database kind for the reports tests (session scope: starting
 a server and seeding takes a second or two; the tests only read, or write what they own)."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Seeded:
         return self.server.base_url
 
 
-@pytest.fixture(scope="module", params=[
+@pytest.fixture(scope="session", params=[
     "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def seeded(request: pytest.FixtureRequest) -> Iterator[Seeded]:
     database_url = None

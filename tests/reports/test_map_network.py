@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sync_server.reports.mapsvg import MapPoint, convex_hull, map_svg, nice_scale_km
-from sync_server.reports.network import Link, Node, force_layout, network_svg
+from sync_server.reports.network import Link, Node, network_svg, ordered_nodes
 
 from .thai_data import make_dataset
 
@@ -58,14 +58,21 @@ def test_map_without_points_says_so() -> None:
     assert any("ไม่มีพิกัด" in (t.text or "") for t in root.iter(f"{SVG}text"))
 
 
-def test_network_layout_is_deterministic_and_inside_the_frame() -> None:
-    nodes = [Node(f"p{i}", f"กลุ่มผู้ผลิต {i}") for i in range(15)]
-    links = [Link(f"p{i}", f"p{(i * 3) % 15}", "co_selling") for i in range(15)]
-    first, second = force_layout(nodes, links), force_layout(nodes, links)
-    assert first == second
-    assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in first.values())
+def test_network_layout_is_deterministic_and_puts_linked_producers_side_by_side() -> None:
+    nodes = [Node(f"p{i}", f"กลุ่มผู้ผลิต {i:02d}") for i in range(15)]
+    # A chain p0-p1-...-p9 given in shuffled order, and a separate pair.
+    chain = [Link(f"p{i}", f"p{i + 1}", "co_selling") for i in (5, 0, 8, 2, 7, 1, 3, 6, 4)]
+    links = [*chain, Link("p12", "p13", "mentoring")]
+    order = [n.id for n in ordered_nodes(nodes, links)]
+    assert order == [n.id for n in ordered_nodes(list(reversed(nodes)), links[::-1])]
+    assert sorted(order) == sorted(n.id for n in nodes)
+    positions = {node_id: i for i, node_id in enumerate(order)}
+    assert sum(abs(positions[lk.source] - positions[lk.target]) for lk in chain) <= 2 * 9
+    assert abs(positions["p12"] - positions["p13"]) == 1
     svg = network_svg(nodes, links, kind_labels={"co_selling": "ขายร่วมกัน"})
     root = ET.fromstring(svg)
     assert len(root.findall(f".//{SVG}g[@class='node']")) == 15
-    assert len(root.findall(f".//{SVG}line[@class='link']")) == 15
+    assert len(root.findall(f".//{SVG}line[@class='link']")) == 10
     assert "ขายร่วมกัน" in {t.text for t in root.iter(f"{SVG}text")}
+    for circle in root.iter(f"{SVG}circle"):
+        assert 0 < float(circle.get("cx", "0")) < 760 and 0 < float(circle.get("cy", "0")) < 600
