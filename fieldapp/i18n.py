@@ -127,6 +127,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "visit.nothing_missing": ("ข้อมูลครบแล้ว", "Nothing is missing"),
     "visit.confirm_final": ("ยืนยันปิดการเยี่ยม", "Finalize visit"),
     "visit.finalized": ("ปิดการเยี่ยมแล้ว รอส่ง", "Visit finalized; waiting to be sent"),
+    "visit.go_fix": ("ไปกรอก", "Fill in"),
     "visit.products_seen": ("ผลิตภัณฑ์ที่เห็นในการเยี่ยม", "Products seen on this visit"),
     # gps
     "gps.capture": ("บันทึกพิกัด GPS", "Capture GPS"),

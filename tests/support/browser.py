@@ -68,6 +68,7 @@ class AppServer:
     default_server: str = ""
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    log_path: Path | None = None
 
     @property
     def url(self) -> str:
@@ -78,14 +79,23 @@ class AppServer:
         env["TAMBON_APP_DATA"] = str(self.data_dir)
         env["TAMBON_DEFAULT_SERVER"] = self.default_server
         env.pop("FLET_APP_STORAGE_DATA", None)
-        log = open(self.data_dir.parent / f"app-{self.port}.log", "wb")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [sys.executable, "main.py", "--web", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        self.log_path = self.data_dir.parent / f"app-{self.port}.log"
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "main.py",
+                    "--web",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         wait_http(self.url + "/")
         return self
 

@@ -1,0 +1,255 @@
+"""The officer's day, end to end, in a real headless Chromium at phone size (390×844):
+
+enrol against a real server process (QR text pasted), add a producer with Thai text, add a
+product, attach a photo through the file chooser, fill a visit with GPS, finalize it with the
+server down (sync says the data waits), start the server, sync, and find the producer, the
+final visit and the photo (record and file) in the server's database.
+
+Every screen is saved to test-artifacts/screens/. Any request leaving 127.0.0.1 fails the
+test (except the prebuilt client's rive_native.js lookup).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from PIL import Image, ImageDraw
+
+from sync_server.db.tables import records
+from tests.support.browser import (
+    OutsideGuard,
+    app_server,
+    launch_chromium,
+    open_app,
+    shot,
+)
+from tests.support.server import ROOT, ServerProcess, start_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+PRODUCER = "วิสาหกิจชุมชนกลุ่มแม่บ้านเกษตรกรบางขนาก"
+PRODUCT = "น้ำพริกเผาปลาสลิดบางขนาก"
+# Bang Khanak subdistrict, Bang Nam Priao (the demo district)
+GPS = {"latitude": 13.8412, "longitude": 101.0623, "accuracy": 12}
+
+
+def product_photo(path: Path) -> Path:
+    """A phone-sized JPEG of a jar of chilli paste (drawn, not downloaded)."""
+    image = Image.new("RGB", (1600, 1200), (196, 120, 48))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((500, 250, 1100, 1000), fill=(150, 30, 20))
+    draw.rectangle((520, 400, 1080, 700), fill=(250, 236, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def stop_server(server: ServerProcess) -> None:
+    server.process.terminate()
+    server.process.wait(timeout=15)
+
+
+def restart_server(server: ServerProcess) -> None:
+    """Start the same server again on the same port and database (the phone knows the URL)."""
+    port = server.base_url.rsplit(":", 1)[1]
+    with open(server.data_dir / "server-restart.log", "wb") as log:
+        server.process = subprocess.Popen(
+            [sys.executable, "-m", "sync_server", "serve", "--host", "127.0.0.1", "--port", port],
+            env=server.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{server.base_url}/api/v1/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server did not come back")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    process = start_server(tmp_path / "server")
+    yield process
+    process.stop()
+
+
+class Officer:
+    """Playwright steps in the words of the screens."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+
+    def see(self, text: str, timeout: float = 20_000) -> None:
+        self.page.get_by_text(text).first.wait_for(timeout=timeout)
+
+    def tap(self, name: str, role: str = "button", exact: bool = False) -> None:
+        self.page.get_by_role(role, name=name, exact=exact).first.click()
+        time.sleep(0.4)
+
+    def type(self, label: str, text: str) -> None:
+        box = self.page.get_by_label(label).first
+        box.wait_for()
+        box.click()
+        box.fill(text)
+        time.sleep(0.4)
+        assert box.input_value() == text
+
+    def pick(self, label: str, option: str) -> None:
+        self.tap(label)
+        self.page.get_by_text(option, exact=True).first.click()
+        time.sleep(0.4)
+
+    def shot(self, name: str) -> None:
+        time.sleep(0.3)
+        shot(self.page, name)
+
+
+def server_records(server: ServerProcess, record_type: str) -> list[dict[str, Any]]:
+    with server.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(records.c.id, records.c.data).where(records.c.record_type == record_type)
+        ).all()
+    found = []
+    for row in rows:
+        data = row.data if isinstance(row.data, dict) else json.loads(row.data)
+        found.append({"id": row.id, **data})
+    return found
+
+
+def test_officer_day_offline_then_sync(server: ServerProcess, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    new_user = server.add_user("2403", "officer", "สมศรี มีสุข")
+    qr_text = f"tambon://enrol?server={server.base_url}&code={new_user.code}"
+    photo = product_photo(tmp_path / "chilli-paste.jpg")
+    guard = OutsideGuard()
+
+    with app_server(tmp_path / "app", default_server="") as app, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = open_app(browser, app.url, guard, geolocation=GPS)
+            me = Officer(page)
+
+            # --- enrol with the QR text pasted into the code box
+            me.see("ลงทะเบียนเครื่อง")
+            me.shot("01-enrol")
+            me.type("รหัสลงทะเบียน", qr_text)
+            me.tap("ลงทะเบียน", exact=True)
+            me.see("หน้าหลัก")
+            me.shot("02-home")
+
+            # --- from here on, no server: the village has no signal
+            stop_server(server)
+
+            me.tap("เพิ่มผู้ผลิต")
+            me.tap("วิสาหกิจชุมชน", role="radio", exact=True)
+            me.type("ชื่อผู้ผลิต/กลุ่ม (ภาษาไทย)", PRODUCER)
+            me.type("หมายเลขโทรศัพท์", "0812345678")
+            me.shot("03-producer-form")
+            # the enrolled district (2403) is already chosen; pick the subdistrict
+            me.pick("ตำบล", "บางขนาก")
+            me.shot("04-producer-address")
+            me.tap("บันทึก", exact=True)
+            me.see("เพิ่มผลิตภัณฑ์")
+            me.shot("05-producer-page")
+
+            me.tap("เพิ่มผลิตภัณฑ์")
+            me.type("ชื่อผลิตภัณฑ์ (ภาษาไทย)", PRODUCT)
+            me.tap("อาหาร", role="radio", exact=True)
+            me.type("ราคาขายต่อหน่วย", "45")
+            me.shot("06-product")
+            me.tap("ถ่ายรูปสินค้า")
+            me.see("ห้ามถ่ายบัตรประชาชนหรือตัวบุคคล")
+            with page.expect_file_chooser() as chooser:
+                me.tap("ถ่าย/เลือกรูป: ผลิตภัณฑ์")
+            chooser.value.set_files(str(photo))
+            me.see("ถ่ายแล้ว 1 รูป")
+            me.shot("07-photos")
+            me.tap("กลับ")
+            me.tap("กลับ")
+
+            me.tap("เริ่มการเยี่ยม")
+            me.see("ขั้นที่ 1 จาก 5")
+            # the last step lists what is still missing before anything is filled
+            for _ in range(4):
+                me.tap("ถัดไป")
+            me.see("ยังขาดข้อมูลต่อไปนี้")
+            me.see("วัตถุประสงค์การเยี่ยม")
+            me.shot("08-visit-missing")
+            for _ in range(4):
+                me.tap("ก่อนหน้า")
+            me.tap("ติดตามผล", role="radio", exact=True)
+            me.tap("บันทึกพิกัด GPS")
+            me.see("ความแม่นยำ ±12 ม.")
+            me.shot("08-visit-step1")
+            me.tap("ถัดไป")
+            me.tap("บรรจุภัณฑ์", role="checkbox", exact=True)
+            me.type("รายละเอียดปัญหา", "ฉลากไม่มีเลข อย. และถุงบรรจุรั่วง่าย")
+            me.shot("09-visit-needs")
+            me.tap("ถัดไป")
+            me.shot("10-visit-follow-up")
+            me.tap("ถัดไป")
+            me.tap(PRODUCT, role="checkbox", exact=True)
+            me.shot("11-visit-products")
+            me.tap("ถัดไป")
+            me.see("ข้อมูลครบแล้ว")
+            me.shot("12-visit-check")
+            me.tap("ยืนยันปิดการเยี่ยม")
+            me.see("ปิดการเยี่ยมแล้ว รอส่ง")
+            me.shot("13-visit-final")
+            me.tap("กลับ")
+            me.tap("กลับ")
+
+            # --- sync with the server down: it says so, and the data waits
+            me.tap("ส่งข้อมูล", role="tab")
+            me.see("จะส่ง")
+            me.tap("ส่งข้อมูลตอนนี้")
+            me.see("ข้อมูลทั้งหมดยังอยู่ในเครื่อง", timeout=60_000)
+            me.shot("14-sync-offline")
+
+            # --- back in signal
+            restart_server(server)
+            me.tap("ลองใหม่")
+            me.see("ส่งข้อมูลเสร็จแล้ว", timeout=90_000)
+            me.shot("15-sync-done")
+
+            me.tap("ผู้ผลิต", role="tab")
+            me.see(PRODUCER)
+            me.see("ส่งแล้ว")
+            me.shot("16-producer-list")
+            me.tap("ตั้งค่า", role="tab")
+            me.shot("17-settings")
+        finally:
+            browser.close()
+
+    guard.assert_clean()
+
+    producers = [p for p in server_records(server, "producer") if p.get("name_th") == PRODUCER]
+    assert len(producers) == 1
+    assert producers[0]["address"]["subdistrict_code"] == "240302"
+    assert producers[0]["address"]["postal_code"] == "24150"  # filled from the subdistrict
+    assert producers[0]["phone"] == "0812345678"
+    visits = [v for v in server_records(server, "visit") if v["producer_id"] == producers[0]["id"]]
+    assert [v["status"] for v in visits] == ["final"]
+    assert visits[0]["purpose"] == "follow_up"
+    assert visits[0]["needs"] == ["packaging"]
+    assert abs(visits[0]["gps"]["lat"] - GPS["latitude"]) < 1e-4
+    photos = [p for p in server_records(server, "photo") if p["producer_id"] == producers[0]["id"]]
+    assert len(photos) == 1 and photos[0]["subject"] == "product"
+    stored = list((server.data_dir / "photos").rglob(f"{photos[0]['id']}*"))
+    assert stored, "the photo file is not on the server"
+    assert hashlib.sha256(stored[0].read_bytes()).hexdigest() == photos[0]["id"]
