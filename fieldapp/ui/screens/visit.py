@@ -218,7 +218,9 @@ class VisitScreen(Screen):
         if kind in (None, "visit"):
             target = self._step_of(str(issue.get("field") or ""))
             if target is not None:
-                return ft.TextButton(self.t("visit.go_fix"), on_click=lambda e: self.go_step(target))
+                return ft.TextButton(
+                    self.t("visit.go_fix"), on_click=lambda e: self.go_step(target)
+                )
         return None
 
     def _step_of(self, path: str) -> int | None:
