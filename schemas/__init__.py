@@ -32,7 +32,7 @@ from schemas._fields import (
 from schemas._finalize import missing_for_finalize
 from schemas._formats import FORMAT_CHECKER, make_format_checker
 from schemas._issues import ISSUE_CODES, ValidationIssue
-from schemas._loader import RECORD_TYPES, load_schema
+from schemas._loader import RECORD_TYPES, load_schema, warm_up
 from schemas._validate import Mode, is_empty, validate_record
 from schemas._versions import SCHEMA_VERSION, UPGRADES, register_upgrade, upgrade_record
 from schemas.geo import Area, describe_address
@@ -97,4 +97,5 @@ __all__ = [
     "sections",
     "upgrade_record",
     "validate_record",
+    "warm_up",
 ]

@@ -107,11 +107,16 @@ _FORMATS = {
 def _labels(record_type: str, parts: Sequence[str | int], schema: Mapping[str, Any]
             ) -> tuple[str, str]:
     path = ".".join(str(p) for p in parts)
+    # In a list (certifications, needs, comments), say which item: "(รายการที่ 2)"
+    index = next((p for p in reversed(parts) if isinstance(p, int)), None)
+    th_item, en_item = ("", "") if index is None else (f" (รายการที่ {index + 1})",
+                                                        f" (item {index + 1})")
     if find_field(record_type, path):
-        return f"«{field_label(record_type, path)}»", f"“{field_label(record_type, path, 'en')}”"
-    th = schema.get("title") or path or "ระเบียน"
-    en = schema.get("x-title-en") or path or "the record"
-    return f"«{th}»", f"“{en}”"
+        th, en = field_label(record_type, path), field_label(record_type, path, "en")
+    else:
+        th = schema.get("title") or path or "ระเบียน"
+        en = schema.get("x-title-en") or path or "the record"
+    return f"«{th}»{th_item}", f"“{en}”{en_item}"
 
 
 def _number(value: Any) -> str:

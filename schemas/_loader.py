@@ -17,7 +17,7 @@ from schemas._errors import UnknownRecordType
 from schemas._formats import FORMAT_CHECKER
 
 __all__ = ["BASE_URI", "RECORD_TYPES", "compiled_validator", "fast_check", "load_schema",
-           "reference_validator", "registry", "resolve"]
+           "reference_validator", "registry", "resolve", "warm_up"]
 
 RECORD_TYPES: tuple[str, ...] = (
     "producer", "product", "visit", "photo", "plan_item", "network_link",
@@ -112,3 +112,12 @@ def reference_validator(record_type: str) -> Draft202012Validator:
         raise UnknownRecordType(record_type)
     return Draft202012Validator(_raw(record_type), registry=registry(),
                                 format_checker=FORMAT_CHECKER)
+
+
+def warm_up() -> None:
+    """Compile every validator now (a server calls this at start-up, so the first push
+    does not pay for it)."""
+    for record_type in RECORD_TYPES:
+        for partial in (False, True):
+            compiled_validator(record_type, partial)
+            fast_check(record_type, partial)

@@ -67,3 +67,12 @@ def test_importing_schemas_needs_no_server_libraries() -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                             text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_warm_up_compiles_everything() -> None:
+    from schemas import warm_up
+    from schemas._loader import compiled_validator, fast_check
+
+    warm_up()
+    assert compiled_validator.cache_info().currsize >= 2 * len(RECORD_TYPES)
+    assert fast_check.cache_info().currsize >= 2 * len(RECORD_TYPES)

@@ -218,3 +218,14 @@ def test_a_buddhist_year_in_a_date_is_explained() -> None:
     assert item.code == "date_buddhist_year"
     assert "นัดเยี่ยมครั้งถัดไป" in item.message_th and "2569" in item.message_th
     assert "543" in item.message_th and "Buddhist Era" in item.message_en
+
+
+def test_messages_say_which_item_of_a_list() -> None:
+    record = {"producer_id": "0" * 32, "name_th": "ผ้าไหม",
+              "certifications": [{"standard": "mpc"}, {"standard": "fda", "number": "123"}]}
+    [item] = validate_record("product", record)
+    assert item.path == "certifications.1.number"
+    assert "เลข อย." in item.message_th  # the field's own message (x-errors)
+    [item] = validate_record("visit", {"producer_id": "0" * 32, "needs": ["budget", "luck"]})
+    assert "«ปัญหาและความต้องการ» (รายการที่ 2)" in item.message_th
+    assert "“Problems and needs” (item 2)" in item.message_en
