@@ -23,7 +23,7 @@ ISSUE_CODES = frozenset({
     "barcode_checksum", "year_in_future", "date_buddhist_year", "date_order", "self_link",
     "schema_version_newer",
     "schema_version_unknown", "producer_missing", "producer_mismatch", "product_missing",
-    "photo_producer_mismatch",
+    "photo_producer_mismatch", "invalid",
 })
 
 
@@ -165,18 +165,17 @@ def _translate_one(record_type: str, error: ValidationError) -> Iterator[Validat
                             "is malformed)")
         return
     if keyword == "format" and value == "th-address":
+        # the checker stops at the first problem; list them all
         for problem in geo.address_problems(instance):
             yield issue([*parts, problem.field], problem.code, problem.message_th,
                         problem.message_en)
-        if not isinstance(error.cause, FormatDetail):  # pragma: no cover - defensive
-            yield issue(parts, "address_mismatch", "ที่อยู่ไม่สอดคล้องกัน",
-                        "The address does not add up")
         return
 
     th_label, en_label = _labels(record_type, parts, schema)
     custom = _custom(error)
     if custom:
-        yield issue(parts, keyword if keyword != "format" else _FORMATS[value][0], *custom)
+        code = _FORMATS[value][0] if keyword == "format" and value in _FORMATS else keyword
+        yield issue(parts, code, *custom)
         return
     if keyword == "format" and isinstance(error.cause, FormatDetail):
         detail = error.cause
@@ -223,7 +222,8 @@ def _translate_one(record_type: str, error: ValidationError) -> Iterator[Validat
     }
     if keyword == "pattern" and value == NOT_BLANK:  # text of only spaces is no text
         keyword = "minLength"
-    code, th, en = simple.get(keyword, (keyword, f"{th_label} ไม่ถูกต้อง", f"{en_label} is not valid"))
+    code, th, en = simple.get(keyword, ("invalid", f"{th_label} ไม่ถูกต้อง",
+                                        f"{en_label} is not valid"))
     yield issue(parts, code, th, en)
 
 
