@@ -229,3 +229,40 @@ def test_messages_say_which_item_of_a_list() -> None:
     [item] = validate_record("visit", {"producer_id": "0" * 32, "needs": ["budget", "luck"]})
     assert "«ปัญหาและความต้องการ» (รายการที่ 2)" in item.message_th
     assert "“Problems and needs” (item 2)" in item.message_en
+
+
+def _paths_in(value: Any, prefix: str = "") -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found.add(prefix + key)
+            found |= _paths_in(child, f"{prefix}{key}.")
+    elif isinstance(value, list):
+        for child in value:
+            found |= _paths_in(child, prefix)
+    return found
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+def test_the_strategies_fill_every_field_of_the_schema(record_type: str) -> None:
+    """So a field added to a schema cannot go untested: the strategy must learn it too."""
+    from schemas import field_specs
+
+    expected: set[str] = set()
+
+    def collect(specs: Any) -> None:
+        for spec in specs:
+            expected.add(spec.path)
+            collect(spec.children)
+
+    collect(field_specs(record_type))
+    seen: set[str] = set()
+
+    @settings(max_examples=150, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(VALID[record_type])
+    def gather(record: dict[str, Any]) -> None:
+        seen.update(_paths_in(record))
+
+    gather()
+    assert expected - seen == set()
