@@ -28,11 +28,11 @@ def _producers(conn: Connection, district_code: str) -> dict[str, dict[str, Any]
     product = records.alias("pc")
     count = (sa.select(sa.func.count()).where(
         product.c.producer_id == records.c.id, product.c.record_type == "product",
-        product.c.deleted.is_(False)).scalar_subquery())
+        product.c.deleted == sa.false()).scalar_subquery())
     rows = conn.execute(
         sa.select(records.c.id, records.c.data, records.c.updated_at, count.label("products"))
         .where(records.c.district_code == district_code, records.c.record_type == "producer",
-               records.c.deleted.is_(False))
+               records.c.deleted == sa.false())
     ).all()
     return {row.id: {"id": row.id, "data": row.data or {}, "updated_at": row.updated_at,
                      "products": int(row.products)} for row in rows}

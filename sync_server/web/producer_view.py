@@ -58,7 +58,7 @@ def _children(conn: Connection, district_code: str, producer_id: str) -> list[St
         sa.select(records.c.id).where(records.c.district_code == district_code,
                                       records.c.producer_id == producer_id,
                                       records.c.id != producer_id,
-                                      records.c.deleted.is_(False))
+                                      records.c.deleted == sa.false())
     ).scalars().all()
     found = [get_record(conn, record_id) for record_id in rows]
     return [record for record in found if record is not None]
@@ -112,7 +112,7 @@ def _links(conn: Connection, district_code: str, producer_id: str,
     incoming_ids = conn.execute(
         sa.select(records.c.id).where(
             records.c.district_code == district_code, records.c.record_type == "network_link",
-            records.c.deleted.is_(False),
+            records.c.deleted == sa.false(),
             records.c.data["to_producer_id"].as_string() == producer_id)
     ).scalars().all()
     incoming = [r for r in (get_record(conn, i) for i in incoming_ids) if r is not None]

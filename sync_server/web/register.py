@@ -165,15 +165,19 @@ def _json_array_exists(dialect: str, alias: str, key: str, condition_sqlite: str
         return (f"EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof("
                 f"{alias}.data->'{key}') = 'array' THEN {alias}.data->'{key}' ELSE "
                 f"'[]'::jsonb END) AS e(value) WHERE {condition_pg})")
+    # json_each also walks a lone scalar: only arrays count.
     return (f"EXISTS (SELECT 1 FROM json_each({alias}.data, '$.{key}') AS e "
-            f"WHERE {condition_sqlite})")
+            f"WHERE json_type({alias}.data, '$.{key}') = 'array' AND {condition_sqlite})")
 
 
 def _conditions(filters: RegisterFilters, district_code: str, dialect: str,
                 today: date) -> list[Any]:
     r = records
-    where: list[Any] = [r.c.district_code == district_code, r.c.record_type == "producer",
-                        r.c.deleted.is_(False)]
+    # 'producer' as a literal, not a bound parameter: the planner can then use the partial
+    # index ix_records_register (record_type = 'producer'), which covers this whole query.
+    where: list[Any] = [r.c.district_code == district_code,
+                        r.c.record_type == sa.literal_column("'producer'"),
+                        r.c.deleted == sa.false()]
     for term in search_terms(filters.q):
         where.append(r.c.search_text.like(f"%{_like_escape(term)}%", escape="\\"))
     if filters.subdistrict:
@@ -201,12 +205,12 @@ def _conditions(filters: RegisterFilters, district_code: str, dialect: str,
     if product_where:
         where.append(sa.exists().where(
             product.c.producer_id == r.c.id, product.c.record_type == "product",
-            product.c.deleted.is_(False), *product_where))
+            product.c.deleted == sa.false(), *product_where))
     if filters.standard == "none":
         held = _json_array_exists(dialect, "p", "certifications", "1=1", "true")
         where.append(~sa.exists().where(
             product.c.producer_id == r.c.id, product.c.record_type == "product",
-            product.c.deleted.is_(False), sa.text(held)))
+            product.c.deleted == sa.false(), sa.text(held)))
 
     visit = records.alias("v")
     visit_where: list[Any] = []
@@ -222,7 +226,7 @@ def _conditions(filters: RegisterFilters, district_code: str, dialect: str,
     if visit_where:
         where.append(sa.exists().where(
             visit.c.producer_id == r.c.id, visit.c.record_type == "visit",
-            visit.c.deleted.is_(False), *visit_where))
+            visit.c.deleted == sa.false(), *visit_where))
     return where
 
 
@@ -236,7 +240,7 @@ def search_producers(conn: Connection, district_code: str, filters: RegisterFilt
     product_count = (
         sa.select(sa.func.count()).where(
             product.c.producer_id == records.c.id, product.c.record_type == "product",
-            product.c.deleted.is_(False))
+            product.c.deleted == sa.false())
         .scalar_subquery()
     )
     rows = conn.execute(

@@ -85,7 +85,7 @@ def list_visits(conn: Connection, district_code: str, status: str, limit: int = 
                   p.c.id.label("producer_id"))
         .outerjoin(p, sa.and_(p.c.id == v.c.producer_id, p.c.district_code == district_code))
         .where(v.c.district_code == district_code, v.c.record_type == "visit",
-               v.c.deleted.is_(False))
+               v.c.deleted == sa.false())
         .order_by(v.c.updated_at.desc()).limit(limit)
     )
     if status == "waiting":

@@ -1,0 +1,207 @@
+"""Benchmark: the office register with 80,000 producers, on SQLite and PostgreSQL.
+
+Measures, against a real server process (`python -m sync_server serve`) signed in through
+the real form, the two pages an officer opens most:
+- the register's first page (`GET /producers`: count + first 25 by Thai name), and
+- a search (`GET /producers?q=ทอผ้า`: LIKE over `records.search_text`),
+plus the same queries without HTTP (`search_producers`) to show where the time goes.
+Baseline, measured in the same run on the same data: the cheapest possible page, 25 producer
+ids of the district with no count, no order and no search (what any register costs at least).
+
+All producers sit in ONE district (the worst case: a real district has 80-150, the whole
+country about 80,000), with one product each. Target: <= 300 ms per page.
+
+    .venv/bin/python benchmarks/bench_register.py                # SQLite, and PostgreSQL if
+                                                                 # TAMBON_PG_ADMIN_URL is set
+    .venv/bin/python benchmarks/bench_register.py --producers 20000 --db sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sync_server.accounts import create_district, create_user  # noqa: E402
+from sync_server.db.records import record_meta  # noqa: E402
+from sync_server.db.tables import feed_counters, records  # noqa: E402
+from sync_server.web.register import RegisterFilters, search_producers  # noqa: E402
+from tests.support.pg import create_database, drop_database  # noqa: E402
+from tests.support.server import start_server  # noqa: E402
+
+DISTRICT = "2403"
+SUBDISTRICTS = [f"2403{n:02d}" for n in range(1, 11)]
+PASSWORD = "bench-password-2569"
+_CRAFTS = ["ทอผ้า", "จักสาน", "น้ำพริก", "ขนมไทย", "ปลาสลิด", "ข้าวกล้อง", "สมุนไพร", "กล้วยตาก",
+           "ผ้ามัดย้อม", "เครื่องปั้นดินเผา", "น้ำตาลมะพร้าว", "ไข่เค็ม", "กะปิ", "ดอกไม้ประดิษฐ์"]
+_PLACES = ["บ้านหมอนทอง", "บางขนาก", "โยธะกา", "ดอนฉิมพลี", "ศาลาแดง", "โพรงอากาศ", "สิงโตทอง",
+           "บึงน้ำรักษ์", "ดอนเกาะกา", "บางน้ำเปรี้ยว"]
+_KINDS = ["กลุ่ม", "วิสาหกิจชุมชน", "กลุ่มแม่บ้าน", ""]
+_CATEGORIES = ["food", "beverage", "textile", "household", "herbal"]
+
+
+def generate(engine: sa.Engine, producers: int, seed: int = 2569) -> None:
+    """Bulk-load producers and one product each, with the denormalised columns computed by
+    the same `record_meta` the merge uses."""
+    rnd = random.Random(seed)
+    now = datetime.now(UTC)
+    stamp = f"{int(now.timestamp() * 1000):013d}-00000-bench"
+    seq = 0
+    batch: list[dict[str, Any]] = []
+
+    def row(record_id: str, record_type: str, data: dict[str, Any], sub: str) -> dict[str, Any]:
+        nonlocal seq
+        seq += 1
+        producer_id, title, search_text = record_meta(record_type, record_id, data)
+        return {"id": record_id, "record_type": record_type, "district_code": DISTRICT,
+                "subdistrict_code": sub, "producer_id": producer_id, "data": data,
+                "clocks": dict.fromkeys(data, stamp), "deleted": False, "schema_version": 1,
+                "seq": seq, "title": title, "search_text": search_text,
+                "created_at": now, "updated_at": now}
+
+    with engine.begin() as conn:
+        for n in range(producers):
+            sub = rnd.choice(SUBDISTRICTS)
+            name = (f"{rnd.choice(_KINDS)}{rnd.choice(_CRAFTS)}{rnd.choice(_PLACES)} "
+                    f"หมู่ {rnd.randint(1, 15)} #{n}")
+            pid = uuid.UUID(int=rnd.getrandbits(128)).hex
+            batch.append(row(pid, "producer", {
+                "name_th": name, "producer_type": "community_group",
+                "phone": f"08{rnd.randint(0, 99_999_999):08d}",
+                "address": {"subdistrict_code": sub, "district_code": DISTRICT,
+                            "province_code": "24", "moo": rnd.randint(1, 15)}}, sub))
+            batch.append(row(uuid.UUID(int=rnd.getrandbits(128)).hex, "product", {
+                "producer_id": pid, "name_th": f"ผลิตภัณฑ์ {n}",
+                "category": rnd.choice(_CATEGORIES), "opc_stars": rnd.randint(1, 5)}, sub))
+            if len(batch) >= 5000:
+                conn.execute(records.insert(), batch)
+                batch.clear()
+        if batch:
+            conn.execute(records.insert(), batch)
+        conn.execute(feed_counters.update().where(feed_counters.c.district_code == DISTRICT)
+                     .values(last_seq=seq))
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("ANALYZE records"))
+            conn.commit()
+    else:
+        with engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    fn()  # warm: connection pool, template compile, page cache
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(times: list[float]) -> str:
+    return (f"median {statistics.median(times):7.1f} ms  max {max(times):7.1f} ms  "
+            f"(n={len(times)})")
+
+
+@contextmanager
+def database(kind: str, data_dir: Path) -> Iterator[str | None]:
+    if kind == "sqlite":
+        yield None
+        return
+    admin = os.environ["TAMBON_PG_ADMIN_URL"]
+    url = create_database(admin, prefix="tambon_bench")
+    try:
+        yield url
+    finally:
+        drop_database(admin, url)
+
+
+def run(kind: str, producers: int, repeat: int) -> dict[str, list[float]]:
+    with tempfile.TemporaryDirectory(prefix="tambon-bench-") as temp, \
+            database(kind, Path(temp)) as url:
+        server = start_server(Path(temp), database_url=url)
+        try:
+            with server.engine.begin() as conn:
+                create_district(conn, DISTRICT)
+                create_user(conn, district_code=DISTRICT, role="officer",
+                            display_name="ผู้ทดสอบความเร็ว", username="bench", password=PASSWORD)
+            started = time.perf_counter()
+            generate(server.engine, producers)
+            print(f"  [{kind}] loaded {producers:,} producers + {producers:,} products in "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)
+            results: dict[str, list[float]] = {}
+            with httpx.Client(base_url=server.base_url, timeout=60) as client:
+                login = client.get("/login").text
+                token = re.search(r'name="csrf_token" value="([^"]+)"', login)
+                assert token is not None
+                signed = client.post("/login", data={"username": "bench", "password": PASSWORD,
+                                                     "csrf_token": token[1], "next": "/"})
+                assert signed.status_code == 303, signed.text
+
+                def page(params: dict[str, str]) -> Callable[[], Any]:
+                    def get() -> None:
+                        response = client.get("/producers", params=params)
+                        assert response.status_code == 200, response.text[:500]
+                        assert "/producers/" in response.text
+                    return get
+
+                results["http first page"] = timed(page({}), repeat)
+                results["http search 'ทอผ้า'"] = timed(page({"q": "ทอผ้า"}), repeat)
+                results["http search phone"] = timed(page({"q": "0812"}), repeat)
+            engine = server.engine
+            with engine.connect() as conn:
+                results["query first page"] = timed(
+                    lambda: search_producers(conn, DISTRICT, RegisterFilters()), repeat)
+                results["query search 'ทอผ้า'"] = timed(
+                    lambda: search_producers(conn, DISTRICT, RegisterFilters(q="ทอผ้า")), repeat)
+                results["baseline: 25 ids, no count/order"] = timed(lambda: conn.execute(
+                    sa.select(records.c.id).where(
+                        records.c.district_code == DISTRICT,
+                        records.c.record_type == "producer").limit(25)).all(), repeat)
+                first = search_producers(conn, DISTRICT, RegisterFilters())
+                assert first.total == producers, first.total
+        finally:
+            server.stop()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--producers", type=int, default=80_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    if "postgresql" in kinds and not os.environ.get("TAMBON_PG_ADMIN_URL"):
+        print("TAMBON_PG_ADMIN_URL not set: run `source scripts/lib.sh && start_postgres`; "
+              "skipping PostgreSQL")
+        kinds.remove("postgresql")
+    for kind in kinds:
+        results = run(kind, args.producers, args.repeat)
+        print(f"{kind}: {args.producers:,} producers in one district")
+        for name, times in results.items():
+            flag = "" if name.startswith(("baseline", "query")) else (
+                "  OK" if statistics.median(times) <= 300 else "  OVER 300 ms")
+            print(f"  {name:36s} {summary(times)}{flag}")
+
+
+if __name__ == "__main__":
+    main()
