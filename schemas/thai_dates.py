@@ -85,6 +85,8 @@ def parse_timestamp(text: str) -> dt.datetime:
 
 
 def _as_date(value: dt.date | str) -> dt.date:
+    if isinstance(value, str) and "T" in value:  # a stored timestamp: its day in Thailand
+        value = parse_timestamp(value)
     if isinstance(value, dt.datetime):
         return value.astimezone(THAILAND_TZ).date() if value.tzinfo else value.date()
     if isinstance(value, dt.date):
@@ -93,7 +95,10 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 
 def format_thai_date(value: dt.date | str, *, long: bool = False, lang: str = "th") -> str:
-    """"25 พ.ย. 2569" (or "25 พฤศจิกายน 2569" with long=True; "25 Nov 2026" with lang="en")."""
+    """"25 พ.ย. 2569" (or "25 พฤศจิกายน 2569" with long=True; "25 Nov 2026" with lang="en").
+
+    Takes a date, a stored `YYYY-MM-DD`, or a stored UTC timestamp (shown as its day in
+    Thailand)."""
     day = _as_date(value)
     if lang == "en":
         return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"

@@ -33,6 +33,8 @@ def test_thai_date_formats() -> None:
     assert format_thai_date("2026-11-25") == "25 พ.ย. 2569"
     assert format_thai_date(dt.date(2026, 11, 25), long=True) == "25 พฤศจิกายน 2569"
     assert format_thai_date("2026-01-01", lang="en") == "1 Jan 2026"
+    # a timestamp is shown as its day in Thailand: 18:00 UTC is already the next day
+    assert format_thai_date("2026-11-24T18:00:00Z") == "25 พ.ย. 2569"
 
 
 def test_timestamps_are_shown_in_thai_time() -> None:
