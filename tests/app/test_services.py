@@ -1,0 +1,134 @@
+"""The adapter between screens and the other parts, on a real device store, photo store and
+schemas (no Flet, no mocks)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from fieldapp import services as sv
+from fieldapp.settings import load_settings
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[sv.Services]:
+    s = sv.Services(data_dir=tmp_path, settings=load_settings(tmp_path))
+    yield s
+    s.close()
+
+
+def jpeg(width: int = 1200, height: int = 900) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (180, 90, 30)).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def test_a_visit_goes_from_missing_items_to_final(services: sv.Services) -> None:
+    producer_id = sv.save_record(services, "producer", None, {"name_th": "กลุ่มทอผ้าบ้านหมอนทอง"})
+    product_id = sv.save_record(
+        services, "product", None, {"producer_id": producer_id, "name_th": "ผ้าขาวม้าทอมือ"}
+    )
+    visit_id = sv.save_record(
+        services, "visit", None, {"producer_id": producer_id, "product_ids": [product_id]}
+    )
+    assert sv.record_sync_state(services, "visit", visit_id) == "draft"
+    missing = sv.missing_for_finalize(services, visit_id)
+    fields = {(m["record_type"], m["field"].split(".")[0]) for m in missing}
+    assert ("visit", "purpose") in fields
+    assert ("producer", "phone") in fields
+    assert ("product", "price_thb") in fields
+    assert all(m["message_th"] and m["message_en"] for m in missing)
+    assert sv.finalize_visit(services, visit_id)  # refused: still missing
+
+    sv.save_record(
+        services,
+        "producer",
+        producer_id,
+        {
+            "producer_type": "community_group",
+            "phone": "0812345678",
+            "address": {
+                "subdistrict_code": "240304",
+                "district_code": "2403",
+                "province_code": "24",
+                "postal_code": "24150",
+            },
+        },
+    )
+    sv.save_record(services, "product", product_id, {"category": "textile", "price_thb": 350})
+    sv.save_record(
+        services,
+        "visit",
+        visit_id,
+        {
+            "purpose": "follow_up",
+            "started_at": "2026-11-25T02:00:00Z",
+            "gps": {"lat": 13.84, "lon": 101.06, "accuracy_m": 8.0},
+            "needs": ["marketing_channels"],
+        },
+    )
+    assert sv.missing_for_finalize(services, visit_id) == []
+    assert sv.finalize_visit(services, visit_id) == []
+    assert sv.get_record(services, "visit", visit_id)["status"] == "final"  # type: ignore[index]
+    assert sv.record_sync_state(services, "visit", visit_id) == "waiting"
+    assert sv.pending_changes(services) >= 3
+
+
+def test_search_by_thai_name_and_subdistrict(services: sv.Services) -> None:
+    for name, code in [("กลุ่มจักสานผักตบชวา", "240301"), ("วิสาหกิจชุมชนปลาสลิด", "240302")]:
+        sv.save_record(
+            services, "producer", None, {"name_th": name, "address": {"subdistrict_code": code}}
+        )
+    assert [p["name_th"] for p in sv.search_producers(services, text="ปลาสลิด")] == [
+        "วิสาหกิจชุมชนปลาสลิด"
+    ]
+    assert [p["name_th"] for p in sv.search_producers(services, subdistrict_code="240301")] == [
+        "กลุ่มจักสานผักตบชวา"
+    ]
+
+
+def test_a_photo_is_processed_stored_and_recorded(services: sv.Services) -> None:
+    services.settings.photo_long_edge = 1024
+    producer_id = sv.save_record(services, "producer", None, {"name_th": "กลุ่มน้ำพริก"})
+    fields = sv.add_photo(
+        services, jpeg(3000, 2000), {"producer_id": producer_id}, subject="packaging"
+    )
+    assert max(fields["width"], fields["height"]) == 1024
+    record = sv.get_record(services, "photo", fields["id"])
+    assert record is not None and record["subject"] == "packaging"
+    assert services.photo_store.has(fields["id"]) and services.photo_store.has(
+        fields["thumb_sha256"]
+    )
+    thumb = sv.thumbnail_bytes(services, record)
+    assert thumb is not None and thumb[:2] == b"\xff\xd8"
+    # the same picture again is the same record, not a second one
+    sv.add_photo(services, jpeg(3000, 2000), {"producer_id": producer_id}, subject="packaging")
+    assert len(sv.related(services, "photos", producer_id)) == 1
+
+
+def test_a_picture_that_is_not_an_image_is_refused_in_both_languages(
+    services: sv.Services,
+) -> None:
+    from fieldapp.photos import PhotoError
+
+    with pytest.raises(PhotoError) as caught:
+        sv.add_photo(services, b"not a picture", {"producer_id": "0" * 32}, subject="product")
+    assert caught.value.message_th and caught.value.message_en
+    assert sv.list_records(services, "photo") == []
+
+
+def test_sync_without_a_server_says_the_data_waits(services: sv.Services) -> None:
+    from tests.support.browser import free_port
+
+    services.settings.server = f"http://127.0.0.1:{free_port()}"  # nobody listens here
+    services.settings.token = "t" * 40
+    sv.save_record(services, "producer", None, {"name_th": "กลุ่มแปรรูปปลา"})
+    report = asyncio.run(sv.run_sync(services, lambda progress: None))
+    assert not report.completed
+    assert report.error_th and report.error_en
+    assert sv.pending_changes(services) == 1
