@@ -3,8 +3,8 @@ and what is stored becomes what the screens list."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
