@@ -88,32 +88,27 @@ def _buddhist_year_slip(year: int) -> FormatDetail:
     )
 
 
-def _date(value: object) -> bool:
-    if not isinstance(value, str):
+def _iso(shape: re.Pattern[str], parse: Callable[[str], dt.date]) -> Callable[[object], bool]:
+    """A checker for stored dates or timestamps: the exact shape, a real day, a C.E. year."""
+
+    def check(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not shape.fullmatch(value):
+            return False
+        try:
+            year = parse(value).year
+        except ValueError:
+            return False
+        if year not in _GREGORIAN_YEARS:
+            raise _buddhist_year_slip(year)
         return True
-    if not _DATE.fullmatch(value):
-        return False
-    try:
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    if day.year not in _GREGORIAN_YEARS:
-        raise _buddhist_year_slip(day.year)
-    return True
+
+    return check
 
 
-def _datetime(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if not _DATETIME.fullmatch(value):
-        return False
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    if moment.year not in _GREGORIAN_YEARS:
-        raise _buddhist_year_slip(moment.year)
-    return True
+_date = _iso(_DATE, dt.date.fromisoformat)
+_datetime = _iso(_DATETIME, dt.datetime.fromisoformat)
 
 
 def _gtin(value: object) -> bool:

@@ -104,6 +104,29 @@ _FORMATS = {
 }
 
 
+# keyword -> (code, Thai, English); {label} the field, {value} the keyword's value, {unit}
+_SIMPLE = {
+    "minimum": ("minimum", "{label} ต้องไม่น้อยกว่า {value}{unit}",
+                "{label} must be at least {value}{unit}"),
+    "maximum": ("maximum", "{label} ต้องไม่เกิน {value}{unit}",
+                "{label} must be at most {value}{unit}"),
+    "exclusiveMinimum": ("minimum", "{label} ต้องมากกว่า {value}{unit}",
+                         "{label} must be more than {value}{unit}"),
+    "exclusiveMaximum": ("maximum", "{label} ต้องน้อยกว่า {value}{unit}",
+                         "{label} must be less than {value}{unit}"),
+    "minLength": ("required", "กรุณากรอก {label}", "Please fill in {label}"),
+    "pattern": ("pattern", "{label} มีรูปแบบไม่ถูกต้อง", "{label} is not in the expected form"),
+    "maxLength": ("max_length", "{label} ยาวเกิน {value} ตัวอักษร",
+                  "{label} is longer than {value} characters"),
+    "maxItems": ("max_items", "{label} มีได้ไม่เกิน {value} รายการ",
+                 "{label} can hold at most {value} items"),
+    "minItems": ("min_items", "{label} ต้องมีอย่างน้อย {value} รายการ",
+                 "{label} needs at least {value} items"),
+    "uniqueItems": ("duplicate", "{label} มีรายการซ้ำกัน", "{label} lists the same item twice"),
+}
+_FALLBACK = ("invalid", "{label} ไม่ถูกต้อง", "{label} is not valid")
+
+
 def _labels(record_type: str, parts: Sequence[str | int], schema: Mapping[str, Any]
             ) -> tuple[str, str]:
     path = ".".join(str(p) for p in parts)
@@ -198,33 +221,13 @@ def _translate_one(record_type: str, error: ValidationError) -> Iterator[Validat
         yield issue(parts, "choice", f"{th_label} ต้องเลือกจากรายการที่กำหนด",
                     f"Choose {en_label} from the list")
         return
-    unit_th, unit_en = _unit(record_type, parts)
-    simple = {
-        "minimum": ("minimum", f"{th_label} ต้องไม่น้อยกว่า {_number(value)}{unit_th}",
-                    f"{en_label} must be at least {_number(value)}{unit_en}"),
-        "maximum": ("maximum", f"{th_label} ต้องไม่เกิน {_number(value)}{unit_th}",
-                    f"{en_label} must be at most {_number(value)}{unit_en}"),
-        "exclusiveMinimum": ("minimum", f"{th_label} ต้องมากกว่า {_number(value)}{unit_th}",
-                             f"{en_label} must be more than {_number(value)}{unit_en}"),
-        "exclusiveMaximum": ("maximum", f"{th_label} ต้องน้อยกว่า {_number(value)}{unit_th}",
-                             f"{en_label} must be less than {_number(value)}{unit_en}"),
-        "minLength": ("required", f"กรุณากรอก {th_label}", f"Please fill in {en_label}"),
-        "pattern": ("pattern", f"{th_label} มีรูปแบบไม่ถูกต้อง",
-                    f"{en_label} is not in the expected form"),
-        "maxLength": ("max_length", f"{th_label} ยาวเกิน {_number(value)} ตัวอักษร",
-                      f"{en_label} is longer than {_number(value)} characters"),
-        "maxItems": ("max_items", f"{th_label} มีได้ไม่เกิน {_number(value)} รายการ",
-                     f"{en_label} can hold at most {_number(value)} items"),
-        "minItems": ("min_items", f"{th_label} ต้องมีอย่างน้อย {_number(value)} รายการ",
-                     f"{en_label} needs at least {_number(value)} items"),
-        "uniqueItems": ("duplicate", f"{th_label} มีรายการซ้ำกัน",
-                        f"{en_label} lists the same item twice"),
-    }
     if keyword == "pattern" and value == NOT_BLANK:  # text of only spaces is no text
         keyword = "minLength"
-    code, th, en = simple.get(keyword, ("invalid", f"{th_label} ไม่ถูกต้อง",
-                                        f"{en_label} is not valid"))
-    yield issue(parts, code, th, en)
+    code, th, en = _SIMPLE.get(keyword, _FALLBACK)
+    unit_th, unit_en = _unit(record_type, parts)
+    shown = _number(value)
+    yield issue(parts, code, th.format(label=th_label, value=shown, unit=unit_th),
+                en.format(label=en_label, value=shown, unit=unit_en))
 
 
 def translate(record_type: str, errors: Iterable[ValidationError]) -> list[ValidationIssue]:
