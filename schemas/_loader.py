@@ -13,15 +13,13 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from recordsync.changes import RECORD_TYPES  # the one list, shared with sync
 from schemas._errors import UnknownRecordType
 from schemas._formats import FORMAT_CHECKER
 
 __all__ = ["BASE_URI", "RECORD_TYPES", "compiled_validator", "fast_check", "load_schema",
            "reference_validator", "registry", "resolve", "warm_up"]
 
-RECORD_TYPES: tuple[str, ...] = (
-    "producer", "product", "visit", "photo", "plan_item", "network_link",
-)
 BASE_URI = "https://tambon-field.invalid/schemas/"
 _DOCUMENTS = ("common", *RECORD_TYPES)
 
