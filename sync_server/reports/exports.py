@@ -32,7 +32,7 @@ CSV_TABLES = ("producers", "products", "visits", "plan_items")
 CHUNK = 256 * 1024
 
 
-def _tables(conn: Connection, district: str, flt: RecordFilter, include_personal: bool,
+def _tables(conn: Connection, district: str | None, flt: RecordFilter, include_personal: bool,
             known: dict[str, ProducerInfo] | None = None) -> list[Table]:
     return export_tables(
         producers=matching_producers(conn, district, flt),
@@ -44,14 +44,14 @@ def _tables(conn: Connection, district: str, flt: RecordFilter, include_personal
     )
 
 
-def xlsx_to_file(engine: Engine, district: str, flt: RecordFilter, include_personal: bool,
+def xlsx_to_file(engine: Engine, district: str | None, flt: RecordFilter, include_personal: bool,
                  target: str | Path) -> None:
     """The four-sheet workbook written to `target` (the benchmark calls this directly)."""
     with read_only(engine).connect() as conn:
         write_xlsx(str(target), _tables(conn, district, flt, include_personal))
 
 
-def xlsx_stream(engine: Engine, district: str, flt: RecordFilter, include_personal: bool
+def xlsx_stream(engine: Engine, district: str | None, flt: RecordFilter, include_personal: bool
                 ) -> Iterator[bytes]:
     fd, path = tempfile.mkstemp(prefix="tambon-export-", suffix=".xlsx")
     os.close(fd)
@@ -64,7 +64,7 @@ def xlsx_stream(engine: Engine, district: str, flt: RecordFilter, include_person
         os.unlink(path)
 
 
-def csv_stream(engine: Engine, district: str, flt: RecordFilter, include_personal: bool,
+def csv_stream(engine: Engine, district: str | None, flt: RecordFilter, include_personal: bool,
                table_name: str) -> Iterator[bytes]:
     index = CSV_TABLES.index(table_name)
     with read_only(engine).connect() as conn:
@@ -72,7 +72,7 @@ def csv_stream(engine: Engine, district: str, flt: RecordFilter, include_persona
         yield from csv_chunks(_tables(conn, district, flt, include_personal, known)[index])
 
 
-def csv_zip_stream(engine: Engine, district: str, flt: RecordFilter, include_personal: bool
+def csv_zip_stream(engine: Engine, district: str | None, flt: RecordFilter, include_personal: bool
                    ) -> Iterator[bytes]:
     """One CSV per record type in one ZIP; tables are read in order (producers first)."""
     with read_only(engine).connect() as conn:
@@ -81,7 +81,7 @@ def csv_zip_stream(engine: Engine, district: str, flt: RecordFilter, include_per
         yield from zip_chunks(members)
 
 
-def geojson_stream(engine: Engine, district: str, flt: RecordFilter, include_personal: bool
+def geojson_stream(engine: Engine, district: str | None, flt: RecordFilter, include_personal: bool
                    ) -> Iterator[bytes]:
     with read_only(engine).connect() as conn:
         yield from geojson_chunks(matching_producers(conn, district, flt), include_personal)
@@ -93,7 +93,7 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
-def photos_zip_stream(engine: Engine, district: str, flt: RecordFilter,
+def photos_zip_stream(engine: Engine, district: str | None, flt: RecordFilter,
                       photo_path: Callable[[str], Path]) -> Iterator[bytes]:
     """Photos of the chosen producers, named `<producer>/<product>-<subject>-<sha8>.jpg`.
 

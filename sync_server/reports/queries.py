@@ -32,16 +32,19 @@ def _as_record(row: Any) -> Record:
     return data
 
 
-def iter_records(conn: Connection, district_code: str, record_type: str, *,
+def iter_records(conn: Connection, district_code: str | None, record_type: str, *,
                  subdistrict: str | None = None) -> Iterator[Record]:
-    """Live (not deleted) records of one type, by subdistrict then Thai title then id."""
+    """Live (not deleted) records of one type, by subdistrict then Thai title then id.
+
+    `district_code` None reads every district (a national server's export; the routes
+    always pass the caller's district)."""
     query = (
         sa.select(records.c.id, records.c.data)
-        .where(records.c.district_code == district_code,
-               records.c.record_type == record_type,
-               records.c.deleted.is_(False))
+        .where(records.c.record_type == record_type, records.c.deleted.is_(False))
         .order_by(records.c.subdistrict_code, records.c.title, records.c.id)
     )
+    if district_code is not None:
+        query = query.where(records.c.district_code == district_code)
     if subdistrict is not None:
         query = query.where(records.c.subdistrict_code == subdistrict)
     result = conn.execution_options(yield_per=BATCH).execute(query)
@@ -49,7 +52,7 @@ def iter_records(conn: Connection, district_code: str, record_type: str, *,
         yield _as_record(row)
 
 
-def _producers_with_matching_products(conn: Connection, district_code: str,
+def _producers_with_matching_products(conn: Connection, district_code: str | None,
                                       flt: RecordFilter) -> set[str]:
     return {
         str(p.get("producer_id"))
@@ -58,7 +61,7 @@ def _producers_with_matching_products(conn: Connection, district_code: str,
     }
 
 
-def matching_producers(conn: Connection, district_code: str, flt: RecordFilter
+def matching_producers(conn: Connection, district_code: str | None, flt: RecordFilter
                        ) -> Iterator[Record]:
     """Producers the filter chooses: their own fields, and with a product filter, at least
     one product that matches it."""
@@ -69,12 +72,12 @@ def matching_producers(conn: Connection, district_code: str, flt: RecordFilter
             yield producer
 
 
-def producer_infos(conn: Connection, district_code: str, flt: RecordFilter
+def producer_infos(conn: Connection, district_code: str | None, flt: RecordFilter
                    ) -> dict[str, ProducerInfo]:
     return {p["id"]: producer_info(p) for p in matching_producers(conn, district_code, flt)}
 
 
-def select_children(conn: Connection, district_code: str, record_type: str,
+def select_children(conn: Connection, district_code: str | None, record_type: str,
                     flt: RecordFilter) -> Iterator[Record]:
     """Products, visits, plan items, photos or links of the filter's subdistrict; products
     also by the product filter. The caller keeps only those of chosen producers."""

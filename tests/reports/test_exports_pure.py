@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from sync_server.reports.columns import PRODUCERS, PRODUCTS, export_tables, visible
+from sync_server.reports.columns import PRODUCERS, PRODUCTS, Table, export_tables, visible
 from sync_server.reports.export_csv import BOM, csv_chunks
 from sync_server.reports.export_geojson import geojson_chunks
 from sync_server.reports.export_photos import photo_names, safe_filename
-from sync_server.reports.export_xlsx import write_xlsx
+from sync_server.reports.export_xlsx import column_letter, sheet_title, write_xlsx
 from sync_server.reports.zipstream import Member, zip_chunks
 
 from .thai_data import make_dataset
@@ -130,3 +130,25 @@ def test_photo_names_by_producer_and_product_and_unique_folders() -> None:
         "กลุ่มแม่บ้าน_ บางขนาก-p1/น้ำพริก_เผา-ฉลาก-abababab.jpg": sha,
         "กลุ่มแม่บ้าน_ บางขนาก-p2/สถานที่ผลิต-cdcdcdcd.jpg": "cd" * 32,
     }
+
+
+def test_xlsx_keeps_text_as_text_drops_illegal_characters_and_bolds_the_header(
+        tmp_path: Path) -> None:
+    table = Table("ชีต/ทดสอบ:ยาว" * 5, "t", ["ชื่อ", "จำนวน"], iter([
+        ["  เว้นวรรคหน้า", 1],
+        ["=HYPERLINK(\"http://x\")", 2.5],
+        ["ควบคุม\x01\x0bตัวอักษร & <แท็ก>", None],
+        [None, 7],
+    ]))
+    target = tmp_path / "t.xlsx"
+    write_xlsx(str(target), [table])
+    wb = load_workbook(target)
+    ws = wb.worksheets[0]
+    assert ws.title == sheet_title("ชีต/ทดสอบ:ยาว" * 5) and len(ws.title) == 31
+    assert [list(r) for r in ws.iter_rows(values_only=True)] == [
+        ["ชื่อ", "จำนวน"], ["  เว้นวรรคหน้า", 1], ["=HYPERLINK(\"http://x\")", 2.5],
+        ["ควบคุมตัวอักษร & <แท็ก>", None], [None, 7]]
+    assert ws["A3"].data_type == "s"  # not a formula
+    assert ws["A1"].font.b and not ws["A2"].font.b
+    assert ws.freeze_panes == "A2"
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
