@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sync_server.auth import Principal
 from sync_server.deps import get_engine
 from sync_server.problems import Problem
+from sync_server.web.errors import OfficeRoute
 from sync_server.web.i18n import translate
 from sync_server.web.session import (
     SESSION_COOKIE,
@@ -25,7 +26,7 @@ from sync_server.web.templating import LANG_COOKIE, STATIC_DIR, render, request_
 
 __all__ = ["router", "safe_next"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
 
 # Sign-in happens before there is a session, so its CSRF token is a double-submit cookie:
 # the form's hidden field must equal this cookie, which another site cannot read or set.

@@ -13,13 +13,14 @@ from sync_server.auth import Principal
 from sync_server.deps import DbConn, ReadConn
 from sync_server.problems import Problem
 from sync_server.web.conflicts import ResolveError, list_open_conflicts, resolve_conflict
+from sync_server.web.errors import OfficeRoute
 from sync_server.web.i18n import translate
 from sync_server.web.session import SUPERVISOR_ROLES, require_web_supervisor, require_web_user
 from sync_server.web.templating import render, request_lang
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
 
 
 def _show(value: Any) -> str:

@@ -13,6 +13,7 @@ from sync_server.auth import Principal
 from sync_server.db.tables import records
 from sync_server.deps import DbConn, ReadConn
 from sync_server.web.duplicates import ProducerFacts, find_duplicates
+from sync_server.web.errors import OfficeRoute
 from sync_server.web.i18n import translate
 from sync_server.web.merge import MergeError, merge_producers
 from sync_server.web.places import subdistrict_label
@@ -21,7 +22,7 @@ from sync_server.web.templating import render, request_lang
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
 
 
 def _producers(conn: Connection, district_code: str) -> dict[str, dict[str, Any]]:

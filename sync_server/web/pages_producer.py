@@ -14,6 +14,7 @@ from sync_server.auth import Principal
 from sync_server.db.records import get_record
 from sync_server.deps import DbConn, ReadConn
 from sync_server.problems import Problem
+from sync_server.web.errors import OfficeRoute
 from sync_server.web.i18n import codes, translate
 from sync_server.web.places import subdistrict_label
 from sync_server.web.plan import PLAN_FIELDS, save_plan_item, validate_plan_form
@@ -28,7 +29,7 @@ from sync_server.web.templating import render, request_lang
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 OfficeUser = Annotated[Principal, Depends(require_web_user)]

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from sync_server.auth import Principal
 from sync_server.deps import ReadConn
+from sync_server.web.errors import OfficeRoute
 from sync_server.web.i18n import codes
 from sync_server.web.places import subdistrict_label, subdistricts_of
 from sync_server.web.register import (
@@ -23,7 +24,7 @@ from sync_server.web.templating import render, request_lang
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
 
 
 @router.get("/producers")

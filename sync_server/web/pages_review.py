@@ -12,6 +12,7 @@ from sync_server.auth import Principal
 from sync_server.db.records import get_record
 from sync_server.deps import DbConn, ReadConn
 from sync_server.problems import Problem
+from sync_server.web.errors import OfficeRoute
 from sync_server.web.i18n import translate
 from sync_server.web.review import (
     REVIEW_STATUSES,
@@ -25,7 +26,7 @@ from sync_server.web.templating import render, request_lang
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
 _FILTERS = ("waiting", *REVIEW_STATUSES, "all")
 
 

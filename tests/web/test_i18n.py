@@ -1,0 +1,54 @@
+"""Every word the office templates ask for exists in Thai and English."""
+
+from __future__ import annotations
+
+import re
+
+from sync_server.web.i18n import CODE_LABELS, STRINGS, code_label, codes, translate
+from sync_server.web.templating import TEMPLATE_DIR, be_date, be_datetime
+
+# t("key") and t('key'), plus keys built as t("prefix_" ~ value) checked through their values.
+_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']""")
+
+
+def office_templates() -> list[str]:
+    return [p.read_text() for p in TEMPLATE_DIR.glob("*.html")]
+
+
+def test_every_key_used_in_the_templates_has_both_languages() -> None:
+    used = {key for text in office_templates() for key in _KEY.findall(text)
+            if not key.endswith("_")}  # "role_" ~ role: checked below
+    assert used, "no t() calls found: the pattern is out of date"
+    missing = sorted(used - STRINGS.keys())
+    assert missing == []
+    for key in used:
+        thai, english = STRINGS[key]
+        assert thai.strip() and english.strip(), key
+    # Keys composed in templates: t("role_" ~ role), t("standard_" ~ s), t("ev_" ~ kind).
+    for key in ("role_officer", "role_supervisor", "role_partner", "role_admin",
+                "standard_held", "standard_expiring", "standard_none", "ev_same_id",
+                "ev_same_phone"):
+        assert key in STRINGS
+
+
+def test_labels_cover_the_record_models_codes() -> None:
+    assert codes("category") == ["food", "beverage", "textile", "household", "herbal"]
+    assert codes("plan_status") == ["planned", "in_progress", "done", "cancelled"]
+    assert len(codes("need")) == 9 and len(codes("standard")) == 9
+    assert all(th and en for th, en in CODE_LABELS.values())
+    assert code_label("category", "food", "en") == "Food"
+    assert code_label("category", "unknown_code", "th") == "unknown_code"
+
+
+def test_placeholders_and_missing_keys() -> None:
+    assert translate("results_count", "th", n="1,234") == "พบ 1,234 ราย"
+    assert translate("results_count", "en", n=3) == "3 found"
+    assert translate("no_such_key", "th") == "[no_such_key]"
+    assert translate("app_name", "en", {"app_name": ("รายงาน", "Reports")}) == "Reports"
+
+
+def test_dates_are_shown_in_the_buddhist_era_and_thai_time() -> None:
+    assert be_date("2026-10-01") == "1 ต.ค. 2569"
+    assert be_date("2026-10-01", "en") == "1 Oct 2026"
+    assert be_datetime("2026-11-24T20:30:00+00:00") == "25 พ.ย. 2569 03:30"
+    assert be_date(None) == "" and be_date("not a date") == "not a date"
