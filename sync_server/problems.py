@@ -31,7 +31,9 @@ __all__ = [
     "Problem",
     "ProblemError",
     "install_problem_handlers",
+    "problem_for_status",
     "problem_response",
+    "validation_problem",
 ]
 
 PROBLEM_TYPE_BASE = "https://tambon-field.example/problems/"
@@ -82,6 +84,23 @@ class Problem(StarletteHTTPException):
 
     def __str__(self) -> str:
         return f"{self.status} {self.code}: {self.detail_en or self.title_en}"
+
+
+def validation_problem(issues: Sequence[Any], *, record_type: str | None = None,
+                       record_id: str | None = None) -> Problem:
+    """422 `validation_failed` from `schemas.validate_record` issues (anything with
+    `pointer`/`path`, `code`, `message_th`, `message_en`)."""
+    what_en = f"The {record_type} {record_id or ''}".strip() if record_type else "The record"
+    errors = [{
+        "path": getattr(issue, "pointer", None) or getattr(issue, "path", None) or "/",
+        "code": getattr(issue, "code", "invalid"),
+        "message_th": getattr(issue, "message_th", ""),
+        "message_en": getattr(issue, "message_en", ""),
+    } for issue in issues]
+    return Problem(
+        422, "validation_failed", "The record is not valid", "ข้อมูลไม่ถูกต้อง",
+        f"{what_en} has {len(errors)} problem(s); see errors.",
+        f"ข้อมูลมีปัญหา {len(errors)} รายการ ดูรายละเอียดใน errors", errors)
 
 
 def problem_response(problem: Problem) -> JSONResponse:
