@@ -120,3 +120,37 @@ def test_compiled_and_fast_checks_agree_with_the_documents(record_type: str,
 def test_partial_fast_check_ignores_only_top_level_required(record_type: str) -> None:
     assert fast_check(record_type, True)({})
     assert not fast_check(record_type, True)({"schema_version": "1"})
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+def test_keywords_next_to_a_ref_only_narrow_it(record_type: str) -> None:
+    """The compiled schema lets a keyword next to `$ref` replace the target's; that equals
+    JSON Schema's "both apply" only while the sibling is the stricter one."""
+    from schemas import load_schema
+    from schemas._loader import resolve
+
+    def walk(node: Any, document: str) -> None:
+        if isinstance(node, list):
+            for child in node:
+                walk(child, document)
+            return
+        if not isinstance(node, dict):
+            return
+        if "$ref" in node:
+            target, _ = resolve({"$ref": node["$ref"]}, document)
+            for keyword, mine in node.items():
+                theirs = target.get(keyword)
+                if theirs is None or keyword.startswith("x-") or keyword in (
+                        "$ref", "title", "description"):
+                    continue
+                if keyword in ("maxLength", "maximum", "maxItems"):
+                    assert mine <= theirs, (node, keyword)
+                elif keyword in ("minLength", "minimum", "minItems"):
+                    assert mine >= theirs, (node, keyword)
+                else:
+                    assert mine == theirs, (node, keyword)
+        for child in node.values():
+            walk(child, document)
+
+    walk(load_schema(record_type), record_type)
+    walk(load_schema("common"), "common")
