@@ -129,6 +129,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "visit_officer": ("เจ้าหน้าที่", "Officer"),
     "visit_purpose": ("วัตถุประสงค์", "Purpose"),
     "visit_needs": ("ความต้องการ", "Needs"),
+    "visit_problems": ("ปัญหาที่พบ", "Problems"),
+    "visit_follow_up": ("สิ่งที่ต้องติดตาม", "Follow-up"),
     "plan": ("แผนพัฒนาผลิตภัณฑ์", "Development plan"),
     "plan_need": ("ประเด็น", "Need"),
     "plan_action": ("กิจกรรม", "Action"),
