@@ -1,13 +1,16 @@
-"""The producer page (GET /producers/{id}), plan edits, and photos for the office."""
+"""The producer page (GET /producers/{id}) and plan edits.
+
+Photos on the page come from the sync part's `GET /api/v1/photos/{sha256}[?size=thumb]`,
+which accepts the office session cookie for reads (see `session._session_source`) and
+checks the district."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
 from sync_server.auth import Principal
@@ -21,7 +24,6 @@ from sync_server.web.plan import PLAN_FIELDS, save_plan_item, validate_plan_form
 from sync_server.web.producer_view import (
     find_forward,
     load_producer_view,
-    photo_visible_to,
     standard_status,
 )
 from sync_server.web.session import require_web_user
@@ -30,7 +32,6 @@ from sync_server.web.templating import render, request_lang
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 OfficeUser = Annotated[Principal, Depends(require_web_user)]
 _FIELD_LABELS = {"need": "plan_need", "action": "plan_action", "agency": "plan_agency",
@@ -118,20 +119,3 @@ def _save_plan(request: Request, conn: Connection, principal: Principal, produce
     save_plan_item(conn, principal, producer, fields, existing)
     conn.commit()  # before the redirect, so the page it leads to shows it
     return RedirectResponse(f"/producers/{producer_id}?saved=plan#plan", status_code=303)
-
-
-@router.get("/office/photos/{sha256}")
-def office_photo(request: Request, sha256: str, conn: ReadConn,
-                 principal: OfficeUser) -> Response:
-    """A photo or thumbnail of the signed-in user's district, from the photo store."""
-    if not _SHA256.match(sha256) or not photo_visible_to(conn, principal.district_code, sha256):
-        raise Problem(404, "photo_not_found", "Photo not found", "ไม่พบภาพ",
-                      "No such photo in your district.", "ไม่พบภาพนี้ในอำเภอของคุณ")
-    path = request.app.state.settings.photo_dir / sha256[:2] / f"{sha256}.jpg"
-    if not path.is_file():
-        raise Problem(404, "photo_not_uploaded", "Photo not uploaded yet", "ยังไม่ได้อัปโหลดภาพ",
-                      "The phone has not finished uploading this photo.",
-                      "โทรศัพท์ยังอัปโหลดภาพนี้ไม่เสร็จ")
-    # Content-addressed: the bytes at this address never change.
-    return FileResponse(path, media_type="image/jpeg",
-                        headers={"Cache-Control": "private, max-age=31536000, immutable"})

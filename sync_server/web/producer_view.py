@@ -20,7 +20,6 @@ __all__ = [
     "ProducerView",
     "find_forward",
     "load_producer_view",
-    "photo_visible_to",
     "standard_status",
 ]
 
@@ -157,15 +156,3 @@ def _history(conn: Connection, district_code: str, record_ids: list[str]
                  "detail": sorted((row.payload or {}).get("fields", {}))} for row in phones]
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries[:100]
-
-
-def photo_visible_to(conn: Connection, district_code: str, sha256: str) -> bool:
-    """Whether a photo or thumbnail belongs to a photo record of this district."""
-    found = conn.execute(
-        sa.select(records.c.id).where(
-            records.c.district_code == district_code, records.c.record_type == "photo",
-            sa.or_(records.c.id == sha256,
-                   records.c.data["thumb_sha256"].as_string() == sha256))
-        .limit(1)
-    ).first()
-    return found is not None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from PIL import Image
 
 from recordsync.hlc import Timestamp
 from sync_server.db.records import get_record
-from sync_server.db.tables import audit_log, records
+from sync_server.db.tables import audit_log, photos, records
 from tests.web.conftest import OTHER_DISTRICT, Office, csrf_of, producer, put, signed_in
 
 
@@ -22,10 +22,15 @@ def jpeg(colour: tuple[int, int, int], size: int) -> bytes:
 
 
 def store_photo(office: Office, data: bytes) -> str:
+    """Put a photo where a finished upload leaves it: the file and its `photos` row."""
     sha = hashlib.sha256(data).hexdigest()
     path = office.server.data_dir / "photos" / sha[:2] / f"{sha}.jpg"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    with office.engine.begin() as conn:
+        conn.execute(photos.insert().values(sha256=sha, size=len(data), mime="image/jpeg",
+                                            district_code="2403",
+                                            created_at=datetime.now(UTC)))
     return sha
 
 
@@ -55,13 +60,15 @@ def test_producer_page_shows_everything_the_office_needs(office: Office) -> None
     html = page.text
     for text in ("วิสาหกิจชุมชนผ้าทอบ้านศาลาแดง", "นางบุญมี ทองดี", "ศาลาแดง", "ผ้าซิ่นตีนจก",
                  "1,500", "หมดอายุแล้ว", "ใกล้หมดอายุ", "สมชาย ใจดี", "20 พ.ย. 2569",
-                 "กลุ่มย้อมสีธรรมชาติศาลาแดง", "ส่งวัตถุดิบ", f"/office/photos/{thumb}"):
+                 "กลุ่มย้อมสีธรรมชาติศาลาแดง", "ส่งวัตถุดิบ", f"/api/v1/photos/{full}?size=thumb"):
         assert text in html, text
-    # Thumbnail, then full size, from the photo store; only for this district.
-    assert client.get(f"/office/photos/{thumb}").content == jpeg((200, 30, 30), 16)
-    assert client.get(f"/office/photos/{full}").headers["content-type"] == "image/jpeg"
+    # Thumbnail, then full size, through the photo API with the session cookie; only for
+    # this district.
+    assert client.get(f"/api/v1/photos/{full}?size=thumb").content == jpeg((200, 30, 30), 16)
+    assert client.get(f"/api/v1/photos/{full}").content == jpeg((200, 30, 30), 64)
     other = signed_in(office, "other")
-    assert other.get(f"/office/photos/{full}").status_code == 404
+    assert other.get(f"/api/v1/photos/{full}").status_code == 404
+    assert office.client().get(f"/api/v1/photos/{full}").status_code == 401
     assert other.get(f"/producers/{pid}").status_code == 404
     # The friend's page shows the link coming in.
     assert "วิสาหกิจชุมชนผ้าทอบ้านศาลาแดง" in client.get(f"/producers/{friend}").text
