@@ -1,7 +1,8 @@
 """Shared FastAPI dependencies: the request's database transaction.
 
-`DbConn` gives a route one connection inside one transaction that commits after the route
-returns and rolls back if it raises, so nothing is half-stored when a request fails.
+`DbConn` gives a route one connection inside one transaction that commits when the route
+function returns (before the response is sent, so a failed commit is a 500, never a 200) and
+rolls back if it raises, so nothing is half-stored when a request fails.
 FastAPI caches dependencies per request: the auth dependency and the route share it.
 """
 
@@ -34,8 +35,12 @@ def read_transaction(request: Request) -> Iterator[Connection]:
         yield conn
 
 
-DbConn = Annotated[Connection, Depends(transaction)]
-ReadConn = Annotated[Connection, Depends(read_transaction)]
+# scope="function": the transaction ends when the route function returns, BEFORE the response
+# is sent. With FastAPI's default ("request") scope the commit would run after the client had
+# its 200, so a failing commit would go unseen, and SQLite's write lock would be held while
+# the response streams.
+DbConn = Annotated[Connection, Depends(transaction, scope="function")]
+ReadConn = Annotated[Connection, Depends(read_transaction, scope="function")]
 
 # On SQLite every write transaction holds the database's write lock until it ends: a route
 # that takes `DbConn` (directly or through `current_principal`) must not open a second write
