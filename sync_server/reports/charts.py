@@ -62,6 +62,7 @@ def bar_chart(
     font_px: int = 13,
     color: str = "#2f6f8f",
     value_format: Callable[[float], str] = _format_number,
+    show_title: bool = True,
 ) -> str:
     """One horizontal bar per item, longest bar = the largest value.
 
@@ -72,7 +73,7 @@ def bar_chart(
     labels = [fit_label(b.label, label_w - 8, font_px) for b in bars]
     value_w = max((text_width(value_format(b.value), font_px) for b in bars), default=0) + 8
     plot_w = max(width - label_w - value_w - 8, 20)
-    top = font_px + 14
+    top = font_px + 14 if show_title else 6
     height = top + max(len(bars), 1) * (bar_height + gap) + gap
     biggest = max((b.value for b in bars), default=0) or 1
     parts = [
@@ -80,8 +81,9 @@ def bar_chart(
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'font-family="{escape(FONT_FAMILY)}" font-size="{font_px}">',
         f"<title>{escape(title)}</title>",
-        f'<text x="0" y="{font_px + 2}" font-weight="bold">{escape(title)}</text>',
     ]
+    if show_title:  # a page that heads the chart itself passes False
+        parts.append(f'<text x="0" y="{font_px + 2}" font-weight="bold">{escape(title)}</text>')
     if not bars:
         parts.append(
             f'<text x="0" y="{top + bar_height * 0.7:.1f}" fill="#666">'

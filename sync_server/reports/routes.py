@@ -176,7 +176,8 @@ def summary_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
         sections.append({
             "key": section.key, "title": title, "unit": section.unit_th, "rows": rows,
             "total": section.total,
-            "svg": bar_chart([Bar(label, value) for label, value in rows], title=title),
+            "svg": bar_chart([Bar(label, value) for label, value in rows], title=title,
+                             show_title=False),
         })
     return render(request, "reports/summary.html", {
         **_page_context(request, principal, flt),

@@ -61,3 +61,9 @@ def test_long_labels_are_cut_to_fit_but_keep_the_full_text_in_the_tooltip() -> N
     tooltip = root.find(f".//{SVG}rect/{SVG}title")
     assert tooltip is not None and long in (tooltip.text or "")
     assert fit_label("ผ้าไหม", 500, 13) == "ผ้าไหม"
+
+
+def test_a_page_can_head_the_chart_itself() -> None:
+    root = ET.fromstring(bar_chart([Bar("อาหาร", 1)], title="ประเภท", show_title=False))
+    assert root.findtext(f"{SVG}title") == "ประเภท"  # still named for screen readers
+    assert "ประเภท" not in [t.text for t in root.iter(f"{SVG}text")]
