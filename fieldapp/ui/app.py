@@ -111,7 +111,9 @@ def main(page: ft.Page) -> None:
     page.on_view_pop = on_view_pop
 
     if settings.enrolled or settings.enrol_skipped:
-        ctx.replace_all(top_level_screen(ctx, 0))
+        # A web address such as /producers opens that tab (bookmarks, and the benchmark).
+        tab = {"/producers": 1, "/sync": 2, "/settings": 3}.get(page.route or "/", 0)
+        ctx.replace_all(top_level_screen(ctx, tab))
     else:
         from fieldapp.ui.screens.enrol import EnrolScreen
 

@@ -33,6 +33,7 @@ from tests.support.browser import (
     launch_chromium,
     open_app,
     shot,
+    type_into,
 )
 from tests.support.server import ROOT, ServerProcess, start_server
 
@@ -101,12 +102,7 @@ class Officer:
         time.sleep(0.4)
 
     def type(self, label: str, text: str) -> None:
-        box = self.page.get_by_label(label).first
-        box.wait_for()
-        box.click()
-        box.fill(text)
-        time.sleep(0.4)
-        assert box.input_value() == text
+        type_into(self.page, label, text)
 
     def pick(self, label: str, option: str) -> None:
         self.tap(label)
@@ -114,7 +110,6 @@ class Officer:
         time.sleep(0.4)
 
     def shot(self, name: str) -> None:
-        time.sleep(0.3)
         shot(self.page, name)
 
 

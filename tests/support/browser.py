@@ -171,8 +171,25 @@ def enable_semantics(page: Any, timeout_ms: int = 30_000) -> None:
     placeholder.dispatch_event("click")
 
 
-def shot(page: Any, name: str) -> Path:
+def shot(page: Any, name: str, settle_s: float = 0.6) -> Path:
+    """Save a screenshot once the page transition (about 300 ms in Flutter) has finished."""
+    time.sleep(settle_s)
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def type_into(page: Any, label: str, text: str, attempts: int = 3) -> None:
+    """Focus a Flutter text field by its label and type; Flutter may drop keys sent before
+    the field has focus, so check the value and try again."""
+    box = page.get_by_label(label).first
+    box.wait_for()
+    for _ in range(attempts):
+        box.click()
+        time.sleep(0.3)
+        box.fill(text)
+        time.sleep(0.3)
+        if box.input_value() == text:
+            return
+    raise AssertionError(f"could not type {text!r} into {label!r}")
