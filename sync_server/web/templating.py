@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LANG_COOKIE",
+    "SECURITY_HEADERS",
     "STATIC_DIR",
     "TEMPLATE_DIR",
     "baht",
@@ -41,6 +42,16 @@ STATIC_DIR = _PACKAGE / "static"
 LANG_COOKIE = "lang"
 
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+
+# Everything comes from this server (no inline scripts or styles), and no other site may
+# frame the office pages (clickjacking a supervisor's "merge" button).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 _THAI_MONTHS = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
@@ -139,4 +150,6 @@ def render(
     response = templates.TemplateResponse(request, template_name, full, status_code=status_code)
     # Pages show personal data: never let a shared office PC's cache keep them.
     response.headers.setdefault("Cache-Control", "no-store")
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
     return response

@@ -42,6 +42,9 @@ def test_sign_in_sets_a_hardened_cookie_and_stores_only_a_hash(office: Office) -
     page = client.get("/producers")
     assert page.status_code == 200
     assert "สมชาย ใจดี" in page.text
+    assert page.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["cache-control"] == "no-store"
 
 
 def test_wrong_password_is_refused_in_thai_and_english(office: Office) -> None:
