@@ -6,6 +6,8 @@ screen: 500 producers scroll as fast as 5.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +29,9 @@ from fieldapp.ui.widgets import error_banner, state_chip
 __all__ = ["ProducerListScreen"]
 
 ROW_HEIGHT = 72
+# Rows built before the first frame: a phone screen shows about ten. The rest are added right
+# after, so 500 producers appear as fast as 30 (the ListView lays out only what is on screen).
+FIRST_ROWS = 30
 
 
 class ProducerListScreen(Screen):
@@ -35,6 +40,7 @@ class ProducerListScreen(Screen):
 
     def build(self) -> ft.View:
         self.filters = Filters()
+        self.generation = 0
         pick = self.ctx.tr.pick
         all_text = self.t("producers.all")
         self.search = ft.TextField(
@@ -104,7 +110,6 @@ class ProducerListScreen(Screen):
     def refresh(self) -> None:
         services = self.ctx.services
         try:
-            everyone = sv.list_records(services, "producer")
             found = sv.search_producers(
                 services,
                 text=self.filters.text,
@@ -119,6 +124,7 @@ class ProducerListScreen(Screen):
         from schemas import geo
 
         if not self.subdistrict.options:
+            everyone = found if self.filters == Filters() else sv.list_records(services, "producer")
             choices = subdistrict_choices(
                 services.settings.district_code, everyone, geo.subdistricts
             )
@@ -139,9 +145,20 @@ class ProducerListScreen(Screen):
 
         rows = producer_rows(found, place, state_of)
         self.count.value = self.t("producers.count", n=len(rows))
-        self.list.controls = [self._row(r) for r in rows] or [
+        self.generation += 1
+        self.list.controls = [self._row(r) for r in rows[:FIRST_ROWS]] or [
             ft.Text(self.t("producers.empty"), italic=True)
         ]
+        if len(rows) > FIRST_ROWS:
+            self.ctx.page.run_task(self._add_rest, rows[FIRST_ROWS:], self.generation)
+
+    async def _add_rest(self, rows: list[ProducerRow], generation: int) -> None:
+        await asyncio.sleep(0)  # let the first rows go out first
+        if generation != self.generation:
+            return  # the officer changed the filter meanwhile
+        self.list.controls.extend(self._row(r) for r in rows)
+        with contextlib.suppress(RuntimeError):  # the screen was left meanwhile
+            self.list.update()
 
     def _row(self, row: ProducerRow) -> ft.Control:
         return ft.ListTile(
