@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
+from recordsync.hlc import Timestamp
 from sync_server.auth import Principal
 from sync_server.deps import DbConn, ReadConn
 from sync_server.problems import Problem
@@ -32,12 +34,21 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=1)
 
 
+def _written_at(clock: str | None) -> datetime | None:
+    """When a side was written, from the wall time inside its HLC timestamp."""
+    try:
+        return datetime.fromtimestamp(Timestamp.decode(clock or "").wall_ms / 1000, UTC)
+    except ValueError:
+        return None
+
+
 def _page(request: Request, conn: Connection, principal: Principal, *,
           error: str | None = None, flash: str | None = None,
           status_code: int = 200) -> Response:
     return render(request, "conflicts.html", {
         "conflicts": list_open_conflicts(conn, principal.district_code),
-        "show": _show, "can_resolve": principal.role in SUPERVISOR_ROLES,
+        "show": _show, "written_at": _written_at,
+        "can_resolve": principal.role in SUPERVISOR_ROLES,
         "error": error, "flash": flash,
     }, principal, status_code=status_code)
 
