@@ -40,7 +40,8 @@ def photo_names(
     producers: Mapping[str, str],
     products: Mapping[str, str],
 ) -> Iterator[tuple[str, str]]:
-    """(path in the ZIP, sha256) for each photo whose producer is among `producers`.
+    """(path in the ZIP, sha256) for each photo whose producer is among `producers` and,
+    if it shows a product, whose product is among `products`.
 
     `producers` and `products` map ids to Thai names. Photos of the same content (same
     sha256) appear once per photo record, which is what the office expects to see.
@@ -56,8 +57,11 @@ def photo_names(
         sha = str(photo.get("id") or "")
         if folder is None or len(sha) != 64:
             continue
+        product_id = photo.get("product_id")
+        product = products.get(str(product_id)) if product_id else None
+        if product_id and product is None:
+            continue  # a product the filter left out (or one since deleted)
         subject = safe_filename(code_label("photo_subject", photo.get("subject")))
-        product = products.get(str(photo.get("product_id")))
         stem = f"{safe_filename(product)}-{subject}" if product else subject
         path = f"{folder}/{stem}-{sha[:8]}.jpg"
         if path in used:  # the same picture filed twice under one product and subject

@@ -104,8 +104,7 @@ def photos_zip_stream(engine: Engine, district: str | None, flt: RecordFilter,
         producers = {p["id"]: str(p.get("name_th") or "")
                      for p in matching_producers(conn, district, flt)}
         products = {p["id"]: str(p.get("name_th") or "")
-                    for p in select_children(conn, district, "product", RecordFilter(
-                        subdistrict=flt.subdistrict))
+                    for p in select_children(conn, district, "product", flt)
                     if p.get("producer_id") in producers}
         photos = select_children(conn, district, "photo", flt)
         members = (

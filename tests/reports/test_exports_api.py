@@ -197,3 +197,13 @@ def _audit_count(seeded: Seeded, user_id: str, action: str) -> int:
     with seeded.server.engine.connect() as conn:
         return int(conn.execute(sa.select(sa.func.count()).select_from(audit_log).where(
             audit_log.c.user_id == user_id, audit_log.c.action == action)).scalar_one())
+
+
+def test_photos_zip_follows_the_product_filter(seeded: Seeded) -> None:
+    response = _get(seeded, "/api/v1/exports/photos.zip?category=herbal")
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    products = _db(seeded, "product")
+    expected = [sha for sha, photo in _db(seeded, "photo").items()
+                if products[photo["product_id"]]["category"] == "herbal"]
+    assert expected and sorted(n.rsplit("-", 1)[1][:8] for n in names) == sorted(
+        sha[:8] for sha in expected)

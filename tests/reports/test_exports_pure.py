@@ -123,7 +123,9 @@ def test_photo_names_by_producer_and_product_and_unique_folders() -> None:
     photos = [{"id": sha, "producer_id": "p1", "product_id": "x1", "subject": "label"},
               {"id": "cd" * 32, "producer_id": "p2", "product_id": None,
                "subject": "production_site"},
-              {"id": "ef" * 32, "producer_id": "elsewhere", "subject": "product"}]
+              {"id": "ef" * 32, "producer_id": "elsewhere", "subject": "product"},
+              {"id": "01" * 32, "producer_id": "p1", "product_id": "filtered_out",
+               "subject": "product"}]
     producers = {"p1": "กลุ่มแม่บ้าน: บางขนาก", "p2": "กลุ่มแม่บ้าน: บางขนาก"}
     names = dict(photo_names(photos, producers, {"x1": "น้ำพริก/เผา"}))
     assert names == {
