@@ -83,6 +83,20 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             see(page, "พบ 2 ราย")
             see(page, producer_name(42))
             shot(page, "22-producers-search")
+
+            # a development-plan item for this producer, agreed on the visit
+            page.get_by_text(producer_name(42)).first.click()
+            see(page, "เพิ่มรายการแผนพัฒนา")
+            tap(page, "เพิ่มรายการแผนพัฒนา")
+            tap(page, "ความต้องการ *")
+            page.get_by_text("บรรจุภัณฑ์", exact=True).first.click()
+            type_into(page, "กิจกรรม/สิ่งที่จะทำ", "ออกแบบฉลากใหม่ให้มีเลข อย.")
+            shot(page, "22b-plan-item")
+            tap(page, "บันทึก", exact=True)
+            see(page, "ออกแบบฉลากใหม่ให้มีเลข อย.")
+            see(page, "วางแผนแล้ว")
+            shot(page, "22c-producer-with-plan")
+            tap(page, "กลับ")
             type_into(page, "ค้นหาชื่อผู้ผลิต", "")
             see(page, "พบ 500 ราย")
 
