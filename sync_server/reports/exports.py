@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sync_server.db.engine import read_only
 
-from .columns import ProducerInfo, Table, export_tables
+from .columns import SHEETS, ProducerInfo, Table, export_tables
 from .export_csv import csv_chunks
 from .export_geojson import geojson_chunks
 from .export_photos import photo_names
@@ -28,7 +28,7 @@ from .zipstream import Member, zip_chunks
 __all__ = ["CSV_TABLES", "csv_stream", "csv_zip_stream", "geojson_stream", "photos_zip_stream",
            "xlsx_stream", "xlsx_to_file"]
 
-CSV_TABLES = ("producers", "products", "visits", "plan_items")
+CSV_TABLES = tuple(sheet.file_stem for sheet in SHEETS)  # producers, products, …
 CHUNK = 256 * 1024
 
 

@@ -33,6 +33,7 @@ from sync_server.web.templating import render, request_lang
 
 from . import exports
 from .charts import Bar, bar_chart
+from .columns import SHEETS
 from .filters import FilterError, RecordFilter
 from .fiscal import THAILAND_TZ
 from .labels import code_label, codes, subdistrict_name
@@ -149,7 +150,8 @@ def _page_context(request: Request, principal: Principal, flt: RecordFilter
         "categories": [(c, code_label("category", c, lang)) for c in codes("category")],
         "is_office": principal.role in OFFICE_ROLES,
         "personal": principal.role in PERSONAL_ROLES,
-        "csv_tables": exports.CSV_TABLES,
+        "csv_tables": [(sheet.file_stem, sheet.title_th if lang == "th"
+                        else sheet.file_stem.replace("_", " ")) for sheet in SHEETS],
     }
 
 

@@ -40,7 +40,7 @@ def test_summary_page_shows_every_chart_with_its_numbers(seeded: Seeded) -> None
     assert "ผู้ผลิตรายตำบล" in titles and "งบประมาณตามหน่วยงาน" in titles
     subdistrict_chart = charts[titles.index("ผู้ผลิตรายตำบล")]
     assert len(subdistrict_chart.findall(f".//{SVG}rect")) == 10
-    assert "/api/v1/exports/producers.xlsx" in html
+    assert "/api/v1/exports/producers.xlsx" in html and "CSV ผลิตภัณฑ์" in html
     assert "@page" in httpx.get(seeded.url + "/static/reports/reports.css").text
 
 
@@ -143,3 +143,13 @@ def test_cli_issues_lists_and_revokes(seeded: Seeded) -> None:
     assert run("revoke", "--district", "2403", device_id).returncode == 1
     bad = run("issue", "--district", "2403", "--agency", " ")
     assert bad.returncode == 2 and "กรุณาระบุชื่อหน่วยงาน" in bad.stderr
+
+
+def test_pages_speak_english_when_asked(seeded: Seeded) -> None:
+    with _client(seeded, "supervisor") as client:
+        client.cookies.set("lang", "en")
+        html = client.get("/reports").text
+        map_html = client.get("/reports/map").text
+    assert "District summary" in html and "Producers by subdistrict" in html
+    assert "Bang Nam Priao" in html and "Food" in html
+    assert "CSV plan items" in html and "Bang Khanak" in map_html
