@@ -20,6 +20,7 @@ from sync_server.web.review import (
     list_visits,
     review_history,
     validate_review,
+    visit_photos,
 )
 from sync_server.web.session import SUPERVISOR_ROLES, require_web_supervisor, require_web_user
 from sync_server.web.templating import render, request_lang
@@ -57,6 +58,7 @@ def _visit_page(request: Request, conn: Connection, principal: Principal, visit_
         "visit": visit, "v": visit.data, "producer": producer,
         "products": [p for p in products if p is not None],
         "history": review_history(conn, visit.id),
+        "photos": visit_photos(conn, principal.district_code, visit.id),
         "statuses": REVIEW_STATUSES,
         "can_review": principal.role in SUPERVISOR_ROLES,
         "error": error, "flash": flash,

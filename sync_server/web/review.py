@@ -29,6 +29,7 @@ __all__ = [
     "list_visits",
     "review_history",
     "validate_review",
+    "visit_photos",
 ]
 
 REVIEW_STATUSES = ("received", "has_issues", "approved", "rejected")
@@ -108,3 +109,14 @@ def review_history(conn: Connection, visit_id: str) -> list[dict[str, Any]]:
     ).all()
     return [{"at": r.created_at, "status": r.status, "comment": r.comment,
              "who": r.display_name} for r in rows]
+
+
+def visit_photos(conn: Connection, district_code: str, visit_id: str) -> list[dict[str, Any]]:
+    """The photos taken on a visit, so the reviewer can judge them."""
+    rows = conn.execute(
+        sa.select(records.c.id, records.c.data).where(
+            records.c.district_code == district_code, records.c.record_type == "photo",
+            records.c.producer_id.is_not(None), records.c.deleted == sa.false(),
+            records.c.data["visit_id"].as_string() == visit_id)
+    ).all()
+    return [{"id": row.id, **(row.data or {})} for row in rows]

@@ -25,7 +25,7 @@ def test_merging_moves_everything_and_forwards_the_old_id(office: Office) -> Non
     visit = put(office.engine, "visit", {"producer_id": drop, "status": "final"})
     plan = put(office.engine, "plan_item", {"producer_id": drop, "action": "ทำบรรจุภัณฑ์"})
     photo = put(office.engine, "photo", {"producer_id": drop, "product_id": product,
-                                         "subject": "product"}, record_id="ab" * 32)
+                                         "subject": "product"}, record_id=uuid.uuid4().hex * 2)
     link_in = put(office.engine, "network_link", {"from_producer_id": friend,
                                                   "to_producer_id": drop,
                                                   "kind": "raw_material_supply"})

@@ -88,9 +88,12 @@ def test_review_travels_back_to_the_officers_phone(office: Office) -> None:
 def test_officers_may_read_but_not_review(office: Office) -> None:
     pid = producer(office.engine, "ข้าวกล้องหอมมะลิหมอนทอง", "240304")
     visit = put(office.engine, "visit", {"producer_id": pid, "status": "final"})
+    photo = put(office.engine, "photo", {"producer_id": pid, "visit_id": visit,
+                                         "subject": "label"}, record_id=uuid.uuid4().hex * 2)
     client = signed_in(office, "somchai")
     page = client.get(f"/review/{visit}")
     assert page.status_code == 200 and 'name="comment"' not in page.text
+    assert f"/api/v1/photos/{photo}?size=thumb" in page.text
     refused = client.post(f"/review/{visit}", data={"csrf_token": csrf_of(page.text),
                                                     "status": "approved"})
     assert refused.status_code == 403
