@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from recordsync.hlc import Timestamp
+from schemas import validate_record
 from sync_server.db.records import get_record
 from sync_server.db.tables import audit_log, photos, records
 from tests.web.conftest import OTHER_DISTRICT, Office, csrf_of, producer, put, signed_in
@@ -99,6 +100,9 @@ def test_plan_items_are_written_as_records_with_server_clocks(office: Office) ->
     assert item is not None
     assert item.data["budget_thb"] == 15000 and item.data["action"] == "ออกแบบฉลากใหม่"
     assert {Timestamp.decode(c).node for c in item.clocks.values()} == {"server"}
+    # What the office writes is a valid record for the phones too.
+    assert validate_record("plan_item", {**item.data, "id": item.id, "schema_version": 1},
+                           "final") == []
     assert item.seq > (seq_before or 0)
     page = client.get(f"/producers/{pid}?saved=plan")
     assert "ออกแบบฉลากใหม่" in page.text and "บันทึกแล้ว" in page.text

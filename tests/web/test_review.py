@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from recordsync.changes import Change
 from recordsync.hlc import HybridLogicalClock
+from schemas import validate_record
 from sync_server.db.tables import audit_log, review_events
 from tests.support.server import create_actors
 from tests.web.conftest import OTHER_DISTRICT, Office, csrf_of, producer, put, signed_in
@@ -71,6 +72,8 @@ def test_review_travels_back_to_the_officers_phone(office: Office) -> None:
     (comment,) = after["data"]["review_comments"]
     assert comment["text"] == "ภาพฉลากไม่ชัด กรุณาถ่ายใหม่" and comment["by"] == "มาลี ศรีสุข"
     assert after["clocks"]["review_status"].endswith("-server")
+    assert validate_record("visit", {**after["data"], "id": visit_id, "schema_version": 1},
+                           "draft") == []
     assert after["clocks"]["review_status"] > max(before["clocks"].values())
     # The officer's own fields are untouched.
     assert after["data"]["needs"] == ["packaging"]
