@@ -142,6 +142,12 @@ def test_officer_day_offline_then_sync(server: ServerProcess, tmp_path: Path) ->
             # --- enrol with the QR text pasted into the code box
             me.see("ลงทะเบียนเครื่อง")
             me.shot("01-enrol")
+            # a mistyped code gets the server's plain-Thai answer, and nothing is enrolled
+            me.type("รหัสลงทะเบียน", "ABCD-WRONG")
+            me.type("ที่อยู่เซิร์ฟเวอร์", server.base_url)
+            me.tap("ลงทะเบียน", exact=True)
+            me.see("รหัสไม่ถูกต้อง ถูกใช้ไปแล้ว หรือหมดอายุ")
+            me.shot("01b-enrol-wrong-code")
             me.type("รหัสลงทะเบียน", qr_text)
             me.tap("ลงทะเบียน", exact=True)
             me.see("หน้าหลัก")
