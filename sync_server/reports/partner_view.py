@@ -5,7 +5,8 @@ someone decides partners need it. On top of it:
 - `db.records.redact_for_partner` runs last (ID numbers, phones and house numbers, also
   inside nested objects), so the two lists must both fail for anything to leak;
 - free text (notes, problems, stories) has long digit runs masked, because officers type
-  phone numbers into notes ("โทร 081-234-5678") whatever the form says;
+  phone numbers into notes ("โทร 081-234-5678") whatever the form says; in fact every
+  string is, except ids and certificate numbers, and personal keys are dropped at any depth;
 - GPS points are rounded to 0.01° (about 1 km): enough for a map of a district, not enough
   to find a single owner's house, which the hidden house number would otherwise give away.
 """
@@ -33,8 +34,29 @@ def _pick(record: Record, keys: tuple[str, ...]) -> dict[str, Any]:
     return {k: record[k] for k in keys if record.get(k) is not None}
 
 
+# Keys removed at any depth, whatever object they sit in.
+PERSONAL_KEYS = frozenset({"id_number", "phone", "house_no", "contact_person"})
+# String values kept as they are: record ids and certificate numbers (an FDA serial has 13
+# digits and is printed on every label; partners need it).
+UNMASKED_KEYS = frozenset({"id", "producer_id", "product_id", "visit_id", "number"})
+
+
+def _scrub(value: Any, key: str = "") -> Any:
+    """Drop personal keys at every depth; mask phone-like digit runs in other strings."""
+    if isinstance(value, Mapping):
+        return {k: _scrub(v, str(k)) for k, v in value.items() if k not in PERSONAL_KEYS}
+    if isinstance(value, list):
+        return [_scrub(v, key) for v in value]
+    if isinstance(value, str) and key not in UNMASKED_KEYS:
+        return mask_digits(value)
+    return value
+
+
 def _final(record_type: str, out: dict[str, Any]) -> dict[str, Any]:
-    return redact_for_partner(record_type, out)
+    """The server's redaction, then a deep scrub: an allow-listed field is copied whole,
+    and a malformed one (a nested contact with a phone) must not carry anything out."""
+    scrubbed: dict[str, Any] = _scrub(redact_for_partner(record_type, out))
+    return scrubbed
 
 
 def partner_producer(producer: Record, *, categories: list[str], needs: list[str]
