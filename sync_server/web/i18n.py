@@ -148,6 +148,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit_action": ("รายการ", "Action"),
     "none_yet": ("ยังไม่มี", "None yet"),
     "forwarded_to": ("รวมเข้ากับผู้ผลิตรายอื่นแล้ว", "Merged into another producer"),
+    "producer_deleted": ("ผู้ผลิตรายนี้ถูกลบแล้ว", "This producer has been deleted"),
     # review
     "review_status": ("สถานะการตรวจ", "Review status"),
     "review_comment": ("ความเห็น", "Comment"),
