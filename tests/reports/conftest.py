@@ -7,9 +7,12 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
+from sync_server.db.tables import records
 from tests.support.pg import create_database, drop_database, require_pg_admin_url
 from tests.support.server import Actor, ServerProcess, create_actors, start_server
 
@@ -26,6 +29,13 @@ class Seeded:
     @property
     def url(self) -> str:
         return self.server.base_url
+
+    def records(self, record_type: str) -> dict[str, dict[str, Any]]:
+        """Live records of a type straight from the database: id -> data."""
+        with self.server.engine.connect() as conn:
+            rows = conn.execute(sa.select(records.c.id, records.c.data).where(
+                records.c.record_type == record_type, records.c.deleted.is_(False)))
+            return {r.id: dict(r.data) for r in rows}
 
 
 @pytest.fixture(scope="session", params=[

@@ -13,19 +13,11 @@ import httpx
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from sync_server.db.tables import audit_log, records
+from sync_server.db.tables import audit_log
 
 from .conftest import Seeded
 
 PERSONAL_HEADERS = ("เลขประจำตัว 13 หลัก", "โทรศัพท์", "บ้านเลขที่", "ผู้ติดต่อ")
-
-
-def _db(seeded: Seeded, record_type: str) -> dict[str, dict[str, Any]]:
-    """Live records of a type straight from the database: id -> data."""
-    with seeded.server.engine.connect() as conn:
-        rows = conn.execute(sa.select(records.c.id, records.c.data).where(
-            records.c.record_type == record_type, records.c.deleted.is_(False)))
-        return {r.id: dict(r.data) for r in rows}
 
 
 def _get(seeded: Seeded, path: str, role: str = "supervisor") -> httpx.Response:
@@ -50,7 +42,7 @@ def test_xlsx_matches_the_database_cell_by_cell(seeded: Seeded) -> None:
     wb = load_workbook(io.BytesIO(response.content), read_only=True)
     assert wb.sheetnames == ["ผู้ผลิต", "ผลิตภัณฑ์", "การเยี่ยม", "แผนพัฒนา"]
 
-    producers = _db(seeded, "producer")
+    producers = seeded.records("producer")
     sheet = _sheet(wb, "ผู้ผลิต")
     assert {r["รหัสผู้ผลิต"] for r in sheet} == set(producers)
     for row in sheet:
@@ -66,7 +58,7 @@ def test_xlsx_matches_the_database_cell_by_cell(seeded: Seeded) -> None:
         assert row["ละติจูด"] == (p["gps"]["lat"] if "gps" in p else None)
     assert any(r["ตำบล"] == "บางน้ำเปรี้ยว" for r in sheet)
 
-    products = _db(seeded, "product")
+    products = seeded.records("product")
     sheet = _sheet(wb, "ผลิตภัณฑ์")
     assert {r["รหัสผลิตภัณฑ์"] for r in sheet} == set(products)
     labels = {"food": "อาหาร", "beverage": "เครื่องดื่ม", "textile": "ผ้า เครื่องแต่งกาย",
@@ -83,13 +75,13 @@ def test_xlsx_matches_the_database_cell_by_cell(seeded: Seeded) -> None:
         for cert in pr["certifications"]:
             assert _be(cert["expires_on"]) in row["มาตรฐาน"]
 
-    visits = _db(seeded, "visit")
+    visits = seeded.records("visit")
     for row in _sheet(wb, "การเยี่ยม"):
         v = visits[row["รหัสการเยี่ยม"]]
         assert row["วันที่เยี่ยม"] == _be(v["started_at"])
         assert row["ปัญหา"] == v["problems"]
         assert row["เจ้าหน้าที่"] == v["officer_name"]
-    plans = _db(seeded, "plan_item")
+    plans = seeded.records("plan_item")
     sheet = _sheet(wb, "แผนพัฒนา")
     assert {r["รหัสแผน"] for r in sheet} == set(plans)
     for row in sheet:
@@ -108,7 +100,7 @@ def test_officers_get_no_personal_columns_and_partners_no_exports(seeded: Seeded
     assert not set(PERSONAL_HEADERS) & set(headers)
     text = json.dumps([list(ws.iter_rows(values_only=True)) for ws in wb], ensure_ascii=False,
                       default=str)
-    for p in _db(seeded, "producer").values():
+    for p in seeded.records("producer").values():
         assert p["id_number"] not in text and p["phone"] not in text
     forbidden = _get(seeded, "/api/v1/exports/producers.xlsx", role="partner")
     assert forbidden.status_code == 403
@@ -119,8 +111,8 @@ def test_officers_get_no_personal_columns_and_partners_no_exports(seeded: Seeded
 def test_filter_by_subdistrict_and_category(seeded: Seeded) -> None:
     response = _get(seeded, "/api/v1/exports/producers.xlsx?subdistrict=240301&category=food")
     wb = load_workbook(io.BytesIO(response.content), read_only=True)
-    producers = _db(seeded, "producer")
-    products = _db(seeded, "product")
+    producers = seeded.records("producer")
+    products = seeded.records("product")
     food_owners = {p["producer_id"] for p in products.values() if p["category"] == "food"}
     expected = {pid for pid, p in producers.items()
                 if p["address"]["subdistrict_code"] == "240301" and pid in food_owners}
@@ -139,7 +131,7 @@ def test_csv_files_have_a_bom_and_match_the_database(seeded: Seeded) -> None:
     assert response.status_code == 200
     assert response.content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    products = _db(seeded, "product")
+    products = seeded.records("product")
     assert {r["รหัสผลิตภัณฑ์"] for r in rows} == set(products)
     for row in rows:
         pr = products[row["รหัสผลิตภัณฑ์"]]
@@ -151,12 +143,12 @@ def test_csv_files_have_a_bom_and_match_the_database(seeded: Seeded) -> None:
                                   "plan_items.csv"]
     producers_csv = archive.read("producers.csv").decode("utf-8-sig")
     names = [r["ชื่อผู้ผลิต"] for r in csv.DictReader(io.StringIO(producers_csv))]
-    assert sorted(names) == sorted(p["name_th"] for p in _db(seeded, "producer").values())
+    assert sorted(names) == sorted(p["name_th"] for p in seeded.records("producer").values())
 
 
 def test_geojson_has_a_point_per_producer_with_gps(seeded: Seeded) -> None:
     doc = _get(seeded, "/api/v1/exports/producers.geojson?subdistrict=240302").json()
-    producers = {pid: p for pid, p in _db(seeded, "producer").items()
+    producers = {pid: p for pid, p in seeded.records("producer").items()
                  if p["address"]["subdistrict_code"] == "240302" and "gps" in p}
     assert {f["id"] for f in doc["features"]} == set(producers)
     for f in doc["features"]:
@@ -170,9 +162,9 @@ def test_photos_zip_streams_every_photo_under_its_producer(seeded: Seeded) -> No
     response = _get(seeded, "/api/v1/exports/photos.zip")
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    photos = _db(seeded, "photo")
-    producers = _db(seeded, "producer")
-    products = _db(seeded, "product")
+    photos = seeded.records("photo")
+    producers = seeded.records("producer")
+    products = seeded.records("product")
     assert len(archive.namelist()) == len(photos)
     by_sha = {name.rsplit("-", 1)[1][:8]: name for name in archive.namelist()}
     for sha, photo in photos.items():
@@ -202,8 +194,8 @@ def _audit_count(seeded: Seeded, user_id: str, action: str) -> int:
 def test_photos_zip_follows_the_product_filter(seeded: Seeded) -> None:
     response = _get(seeded, "/api/v1/exports/photos.zip?category=herbal")
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    products = _db(seeded, "product")
-    expected = [sha for sha, photo in _db(seeded, "photo").items()
+    products = seeded.records("product")
+    expected = [sha for sha, photo in seeded.records("photo").items()
                 if products[photo["product_id"]]["category"] == "herbal"]
     assert expected and sorted(n.rsplit("-", 1)[1][:8] for n in names) == sorted(
         sha[:8] for sha in expected)

@@ -18,13 +18,6 @@ from .conftest import Seeded
 KINDS = ("producers", "products", "standards", "needs", "plans")
 
 
-def _db(seeded: Seeded, record_type: str) -> dict[str, dict[str, Any]]:
-    with seeded.server.engine.connect() as conn:
-        rows = conn.execute(sa.select(records.c.id, records.c.data).where(
-            records.c.record_type == record_type, records.c.deleted.is_(False)))
-        return {r.id: dict(r.data) for r in rows}
-
-
 def _personal_values(seeded: Seeded) -> list[str]:
     """Every ID number and phone in the database, in the ways they get written."""
     found: list[str] = []
@@ -62,7 +55,7 @@ def _all_pages(seeded: Seeded, kind: str, query: str = "", limit: int = 7,
 
 def test_no_response_carries_an_id_number_phone_or_house_number(seeded: Seeded) -> None:
     personal = _personal_values(seeded)
-    house_numbers = {p["address"]["house_no"] for p in _db(seeded, "producer").values()
+    house_numbers = {p["address"]["house_no"] for p in seeded.records("producer").values()
                      if "address" in p}
     for kind in KINDS:
         _, responses = _all_pages(seeded, kind)
@@ -78,21 +71,21 @@ def test_no_response_carries_an_id_number_phone_or_house_number(seeded: Seeded) 
 
 def test_paging_returns_every_record_once(seeded: Seeded) -> None:
     producers, _ = _all_pages(seeded, "producers")
-    assert sorted(p["id"] for p in producers) == sorted(_db(seeded, "producer"))
+    assert sorted(p["id"] for p in producers) == sorted(seeded.records("producer"))
     products, _ = _all_pages(seeded, "products", limit=5)
-    assert sorted(p["id"] for p in products) == sorted(_db(seeded, "product"))
+    assert sorted(p["id"] for p in products) == sorted(seeded.records("product"))
     plans, _ = _all_pages(seeded, "plans", limit=3)
-    assert sorted(p["id"] for p in plans) == sorted(_db(seeded, "plan_item"))
+    assert sorted(p["id"] for p in plans) == sorted(seeded.records("plan_item"))
     standards, _ = _all_pages(seeded, "standards", limit=4)
     assert len(standards) == sum(len(p["certifications"])
-                                 for p in _db(seeded, "product").values())
+                                 for p in seeded.records("product").values())
     first = producers[0]
     assert first["name_th"] and first["subdistrict_th"] and "categories" in first
 
 
 def test_food_producers_without_an_fda_number_the_analysts_journey(seeded: Seeded) -> None:
     items, _ = _all_pages(seeded, "producers", "category=food&no_fda=true")
-    products = _db(seeded, "product")
+    products = seeded.records("product")
     expected = {
         p["producer_id"] for p in products.values()
         if p["category"] == "food"
@@ -107,14 +100,14 @@ def test_food_producers_without_an_fda_number_the_analysts_journey(seeded: Seede
 
 def test_filters_on_needs_plans_and_expiring_standards(seeded: Seeded) -> None:
     needs, _ = _all_pages(seeded, "needs", "need=packaging")
-    visits = _db(seeded, "visit")
+    visits = seeded.records("visit")
     assert {n["visit_id"] for n in needs} == {
         vid for vid, v in visits.items() if "packaging" in v["needs"]}
     plans, _ = _all_pages(seeded, "plans", "status=done")
     assert plans and all(p["status"] == "done" for p in plans)
     expiring, _ = _all_pages(seeded, "standards", "expiring=this_fiscal_year&standard=mpc")
     start, end = fiscal_year_bounds(fiscal_year_be(datetime.now(THAILAND_TZ).date()))
-    expected = [c for p in _db(seeded, "product").values() for c in p["certifications"]
+    expected = [c for p in seeded.records("product").values() for c in p["certifications"]
                 if c["standard"] == "mpc" and start.isoformat() <= c["expires_on"]
                 <= end.isoformat()]
     assert len(expiring) == len(expected)
