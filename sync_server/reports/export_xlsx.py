@@ -14,6 +14,7 @@ versions refuse data descriptors and needless ZIP64 fields in a workbook.
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -65,7 +66,7 @@ def _row(number: int, letters: list[str], values: Iterable[Cell], style: str = "
         ref = f"{letter}{number}"
         if isinstance(value, bool):  # a bool is an int: keep it readable as text
             cells.append(f'<c r="{ref}"{style} t="inlineStr">{_text(str(value))}</c>')
-        elif isinstance(value, int | float):
+        elif isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
             cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
         else:
             # Text stays text: a name like "=SUM(A1)" is shown, never run as a formula.

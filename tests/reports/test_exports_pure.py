@@ -141,6 +141,7 @@ def test_xlsx_keeps_text_as_text_drops_illegal_characters_and_bolds_the_header(
         ["=HYPERLINK(\"http://x\")", 2.5],
         ["ควบคุม\x01\x0bตัวอักษร & <แท็ก>", None],
         [None, 7],
+        [True, float("nan")],
     ]))
     target = tmp_path / "t.xlsx"
     write_xlsx(str(target), [table])
@@ -149,7 +150,7 @@ def test_xlsx_keeps_text_as_text_drops_illegal_characters_and_bolds_the_header(
     assert ws.title == sheet_title("ชีต/ทดสอบ:ยาว" * 5) and len(ws.title) == 31
     assert [list(r) for r in ws.iter_rows(values_only=True)] == [
         ["ชื่อ", "จำนวน"], ["  เว้นวรรคหน้า", 1], ["=HYPERLINK(\"http://x\")", 2.5],
-        ["ควบคุมตัวอักษร & <แท็ก>", None], [None, 7]]
+        ["ควบคุมตัวอักษร & <แท็ก>", None], [None, 7], ["True", "nan"]]
     assert ws["A3"].data_type == "s"  # not a formula
     assert ws["A1"].font.b and not ws["A2"].font.b
     assert ws.freeze_panes == "A2"
