@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["DEFAULT_SERVER_ENV", "data_dir", "default_server"]
+__all__ = ["DEFAULT_SERVER_ENV", "auto_sync_interval", "data_dir", "default_server"]
 
 DEFAULT_SERVER_ENV = "TAMBON_DEFAULT_SERVER"
 
@@ -29,3 +29,12 @@ def data_dir(env: Mapping[str, str], cwd: Path) -> Path:
 def default_server(env: Mapping[str, str]) -> str:
     """The server address offered on the enrol screen (the QR code may override it)."""
     return env.get(DEFAULT_SERVER_ENV, "").strip().rstrip("/")
+
+
+def auto_sync_interval(env: Mapping[str, str]) -> float:
+    """Seconds between background syncs (TAMBON_AUTO_SYNC_S, default 5 minutes, at least 10)."""
+    try:
+        value = float(env.get("TAMBON_AUTO_SYNC_S", "300"))
+    except ValueError:
+        value = 300.0
+    return max(10.0, value)

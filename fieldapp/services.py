@@ -7,9 +7,11 @@ on a temporary folder and drive it without Flet.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,11 @@ class Services:
     clock: Callable[[], int] = now_ms
     _store: Any = field(default=None, init=False, repr=False)
     _photo_store: Any = field(default=None, init=False, repr=False)
+    # One sync at a time (the officer's tap and the background one share it).
+    sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+    last_report: Any = field(default=None, init=False)
+    last_sync_at: datetime | None = field(default=None, init=False)
+    auto_sync_started: bool = field(default=False, init=False)
 
     # --- settings -----------------------------------------------------------------------
     def save_settings(self) -> None:
@@ -235,15 +242,35 @@ async def run_sync(services: Services, on_progress: Callable[[Any], None]) -> An
     from fieldapp.sync import RetryPolicy, SyncClient
 
     settings = services.settings
-    client = SyncClient(
-        services.store,
-        services.photo_store,
-        settings.server,
-        settings.token,
-        # The officer is watching: a few quick tries, then say the data waits on the phone.
-        policy=RetryPolicy(max_attempts=3, base_s=0.5, cap_s=4.0),
-    )
-    return await client.sync(progress=on_progress)
+    async with services.sync_lock:
+        client = SyncClient(
+            services.store,
+            services.photo_store,
+            settings.server,
+            settings.token,
+            # The officer is watching: a few quick tries, then say the data waits.
+            policy=RetryPolicy(max_attempts=3, base_s=0.5, cap_s=4.0),
+        )
+        report = await client.sync(progress=on_progress)
+        services.last_report = report
+        services.last_sync_at = datetime.now(UTC)
+        return report
+
+
+async def auto_sync(services: Services, interval_s: float) -> None:
+    """Sync by itself every `interval_s` while there is something to send (journeys.md:
+    "on the way back, one bar of 3G: sync starts by itself"). Quiet: the Sync screen shows
+    the last result; a failure just waits for the next round."""
+    while True:
+        await asyncio.sleep(interval_s)
+        if not services.settings.enrolled or services.sync_lock.locked():
+            continue
+        try:
+            if pending_changes(services) == 0:
+                continue
+            await run_sync(services, lambda progress: None)
+        except Exception:  # the next round retries; the data stays on the phone
+            continue
 
 
 def conflicts(services: Services) -> list[dict[str, Any]]:

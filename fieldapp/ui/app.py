@@ -7,9 +7,9 @@ from pathlib import Path
 
 import flet as ft
 
-from fieldapp.config import data_dir, default_server
+from fieldapp.config import auto_sync_interval, data_dir, default_server
 from fieldapp.i18n import Translator
-from fieldapp.services import Services
+from fieldapp.services import Services, auto_sync
 from fieldapp.settings import load_settings
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.screen import Screen, UiEvent
@@ -109,6 +109,10 @@ def main(page: ft.Page) -> None:
 
     ctx.on_stack_change = render
     page.on_view_pop = on_view_pop
+    if not services.auto_sync_started:
+        # One background sync loop per process (web mode serves many sessions).
+        services.auto_sync_started = True
+        page.run_task(auto_sync, services, auto_sync_interval(os.environ))
 
     if settings.enrolled or settings.enrol_skipped:
         # A web address such as /producers opens that tab (bookmarks, and the benchmark).

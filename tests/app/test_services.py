@@ -132,3 +132,32 @@ def test_sync_without_a_server_says_the_data_waits(services: sv.Services) -> Non
     assert not report.completed
     assert report.error_th and report.error_en
     assert sv.pending_changes(services) == 1
+
+
+def test_background_sync_tries_by_itself_and_keeps_the_result(services: sv.Services) -> None:
+    from tests.support.browser import free_port
+
+    services.settings.server = f"http://127.0.0.1:{free_port()}"
+    services.settings.token = "t" * 40
+    sv.save_record(services, "producer", None, {"name_th": "กลุ่มข้าวหลาม"})
+
+    async def one_round() -> None:
+        task = asyncio.create_task(sv.auto_sync(services, 0.01))
+        for _ in range(500):
+            await asyncio.sleep(0.02)
+            if services.last_report is not None:
+                break
+        task.cancel()
+
+    asyncio.run(one_round())
+    assert services.last_report is not None and not services.last_report.completed
+    assert services.last_sync_at is not None
+    assert sv.pending_changes(services) == 1
+
+
+def test_background_sync_interval_has_a_floor() -> None:
+    from fieldapp.config import auto_sync_interval
+
+    assert auto_sync_interval({}) == 300
+    assert auto_sync_interval({"TAMBON_AUTO_SYNC_S": "1"}) == 10
+    assert auto_sync_interval({"TAMBON_AUTO_SYNC_S": "ห้านาที"}) == 300

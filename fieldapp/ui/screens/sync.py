@@ -84,10 +84,23 @@ class SyncScreen(Screen):
             self.start.disabled = True
         else:
             self.start.disabled = self.running
+            if not self.running and not self.message.value:
+                self.message.value = self._last_sync()
         rows = [row for entry in found for row in conflict_rows(entry, settings.device_id)]
         self.conflicts.controls = [self._conflict(r) for r in rows] or [
             ft.Text(self.t("sync.no_conflicts"), italic=True)
         ]
+
+    def _last_sync(self) -> str:
+        services = self.ctx.services
+        if services.last_sync_at is None:
+            return self.t("sync.never")
+        when = self.t("sync.last", when=be_datetime(services.last_sync_at, self.ctx.tr.lang))
+        report = services.last_report
+        if report is not None and not report.completed:
+            error = report.error_en if self.ctx.tr.lang == "en" else report.error_th
+            return f"{when}: {error or self.t('sync.offline')}"
+        return when
 
     def _conflict(self, row: ConflictRow) -> ft.Control:
         from schemas import field_label
