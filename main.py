@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 import flet as ft
@@ -29,8 +30,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def has_display(env: dict[str, str] | os._Environ[str]) -> bool:
+    """Linux without X or Wayland (a server, CI) cannot open a window."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
 def run(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if not args.web and not has_display(os.environ) and not os.environ.get("FLET_PLATFORM"):
+        # Flet would fall back to a web server on port 8000, the district server's port.
+        print(f"no display: serving the app on http://{args.host}:{args.port}", flush=True)
+        args.web = True
     if args.web:
         # Serve only: never try to open a browser on the machine running the server.
         os.environ["FLET_FORCE_WEB_SERVER"] = "true"
