@@ -6,14 +6,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
+
 from recordsync.hlc import HybridLogicalClock
-from sync_server.auth import create_device, revoke_device
+from sync_server.auth import create_device, hash_token, revoke_device
 from sync_server.db.records import upsert_record
+from sync_server.db.tables import web_sessions
 from sync_server.demo_data import demo_id, thai_id
+from sync_server.web.session import SESSION_COOKIE, start_session
 from tests.support.server import Actor, ServerProcess, create_actors
 
 OWN = "2403"  # บางน้ำเปรี้ยว
 OTHER = "2401"  # เมืองฉะเชิงเทรา
+
+
+@dataclass(frozen=True)
+class WebSession:
+    """An office web session (cookie + CSRF token) of an actor."""
+
+    token: str
+    csrf: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Cookie": f"{SESSION_COOKIE}={self.token}", "X-CSRF-Token": self.csrf,
+                "Accept": "text/html"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,8 @@ class World:
     id_number: str
     phone: str
     house_no: str
+    # (district "own"/"other", role) -> office session
+    sessions: dict[tuple[str, str], WebSession]
 
     @property
     def base_url(self) -> str:
@@ -78,5 +97,13 @@ def build_world(server: ServerProcess) -> World:
                    "household", "price_thb": 250}
         upsert_record(conn, district_code=OWN, record_type="product", record_id=own_product,
                       data=product, clocks={k: clock.now().encode() for k in product}, now=now)
+    sessions: dict[tuple[str, str], WebSession] = {}
+    with server.engine.begin() as conn:
+        for label, actors in (("own", own), ("other", other)):
+            for role, actor in actors.items():
+                token = start_session(conn, actor.user_id, now)
+                csrf = conn.execute(sa.select(web_sessions.c.csrf_token).where(
+                    web_sessions.c.token_hash == hash_token(token))).scalar_one()
+                sessions[(label, role)] = WebSession(token, csrf)
     return World(server, own, other, revoked, own_producer, own_product, other_producer,
-                 id_number, phone, house_no)
+                 id_number, phone, house_no, sessions)
