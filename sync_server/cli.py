@@ -183,6 +183,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # Workers are separate processes that build the app from the environment.
     os.environ.setdefault("TAMBON_DATA_DIR", str(settings.data_dir))
     os.environ.setdefault("DATABASE_URL", settings.database_url)
+    os.environ.setdefault("TAMBON_LOG_LEVEL", "INFO")
     configure_logging()
     uvicorn.run("sync_server.asgi:create", factory=True, host=args.host, port=args.port,
                 workers=args.workers, access_log=False, log_config=None,

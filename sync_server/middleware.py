@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 import uuid
@@ -158,12 +159,21 @@ class JsonLogFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """JSON lines on stderr for the server's loggers and uvicorn's."""
+def configure_logging(level: str | None = None) -> None:
+    """JSON lines on stderr for the server's loggers and uvicorn's.
+
+    The level: `level`, else `TAMBON_LOG_LEVEL`, else whatever uvicorn was told
+    (`uvicorn --log-level warning` silences the access log too), else INFO. Forcing INFO
+    would flood a parent that pipes stderr and does not read it, until the server blocks.
+    """
+    chosen = level or os.environ.get("TAMBON_LOG_LEVEL")
+    if not chosen:
+        uvicorn_level = logging.getLogger("uvicorn.error").level
+        chosen = logging.getLevelName(uvicorn_level) if uvicorn_level else "INFO"
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLogFormatter())
     for name in ("sync_server", "uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers = [handler]
-        logger.setLevel(level)
+        logger.setLevel(chosen.upper())
         logger.propagate = False

@@ -141,3 +141,13 @@ def test_access_log_is_json_lines(server_factory) -> None:
     assert entry["status"] == 200 and entry["duration_ms"] >= 0
     assert entry["device"] == actors["supervisor"].device_id
     assert entry["level"] == "info" and entry["time"].endswith("+00:00")
+
+
+def test_log_level_silences_the_access_log(server_factory) -> None:
+    """`TAMBON_LOG_LEVEL=WARNING` (or `uvicorn --log-level warning`) means no line per
+    request: a parent that pipes stderr without reading it must never block the server."""
+    server: ServerProcess = server_factory(env={"TAMBON_LOG_LEVEL": "WARNING"})
+    for _ in range(5):
+        assert httpx.get(f"{server.base_url}/api/v1/health").status_code == 200
+    server.stop()
+    assert '"request_id"' not in server.log()
