@@ -210,12 +210,25 @@ def add_photo(
         # A camera position outside Thailand would be refused by the schema: drop it.
         fields.pop("gps")
     fields.setdefault("captured_at", _utc_now())
-    existing = services.store.get("photo", fields["id"])
+    existing = services.store.get("photo", fields["id"], include_deleted=True)
+    if existing is not None and existing.get("_deleted"):
+        # A photo's id is its content: the very same picture cannot come back once deleted.
+        raise PhotoDeletedError(
+            "รูปนี้ถูกลบไปแล้ว กรุณาถ่ายรูปใหม่",
+            "This exact picture was deleted; please take a new one",
+        )
     if existing is None:
         services.store.create("photo", fields)
     else:
         services.store.update("photo", fields["id"], {k: v for k, v in fields.items() if k != "id"})
     return fields
+
+
+class PhotoDeletedError(Exception):
+    def __init__(self, message_th: str, message_en: str) -> None:
+        super().__init__(f"{message_th} / {message_en}")
+        self.message_th = message_th
+        self.message_en = message_en
 
 
 def validate_gps(gps: Any) -> list[Any]:

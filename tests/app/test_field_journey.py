@@ -45,9 +45,9 @@ PRODUCT = "น้ำพริกเผาปลาสลิดบางขนา
 GPS = {"latitude": 13.8412, "longitude": 101.0623, "accuracy": 12}
 
 
-def product_photo(path: Path) -> Path:
+def product_photo(path: Path, shade: int = 0) -> Path:
     """A phone-sized JPEG of a jar of chilli paste (drawn, not downloaded)."""
-    image = Image.new("RGB", (1600, 1200), (196, 120, 48))
+    image = Image.new("RGB", (1600, 1200), (196, 120 + shade, 48))
     draw = ImageDraw.Draw(image)
     draw.rectangle((500, 250, 1100, 1000), fill=(150, 30, 20))
     draw.rectangle((520, 400, 1080, 700), fill=(250, 236, 200))
@@ -116,7 +116,9 @@ class Officer:
 def server_records(server: ServerProcess, record_type: str) -> list[dict[str, Any]]:
     with server.engine.connect() as conn:
         rows = conn.execute(
-            sa.select(records.c.id, records.c.data).where(records.c.record_type == record_type)
+            sa.select(records.c.id, records.c.data).where(
+                records.c.record_type == record_type, records.c.deleted.is_(False)
+            )
         ).all()
     found = []
     for row in rows:
@@ -131,6 +133,7 @@ def test_officer_day_offline_then_sync(server: ServerProcess, tmp_path: Path) ->
     new_user = server.add_user("2403", "officer", "สมศรี มีสุข")
     qr_text = f"tambon://enrol?server={server.base_url}&code={new_user.code}"
     photo = product_photo(tmp_path / "chilli-paste.jpg")
+    first_shot = product_photo(tmp_path / "blurred.jpg", shade=60)
     guard = OutsideGuard()
 
     with app_server(tmp_path / "app", default_server="") as app, sync_playwright() as pw:
@@ -177,9 +180,24 @@ def test_officer_day_offline_then_sync(server: ServerProcess, tmp_path: Path) ->
             me.see("ห้ามถ่ายบัตรประชาชนหรือตัวบุคคล")
             with page.expect_file_chooser() as chooser:
                 me.tap("ถ่าย/เลือกรูป: ผลิตภัณฑ์")
-            chooser.value.set_files(str(photo))
+            chooser.value.set_files(str(first_shot))
             me.see("ถ่ายแล้ว 1 รูป")
+            # a blurred shot: retake it (the old one is deleted, not kept as a second photo)
+            with page.expect_file_chooser() as chooser:
+                me.tap("ถ่ายใหม่: ผลิตภัณฑ์")
+            chooser.value.set_files(str(photo))
+            me.see("บันทึกรูปแล้ว")
+            me.see("ถ่ายแล้ว 1 รูป")
+            # a label shot taken by mistake, then deleted
+            with page.expect_file_chooser() as chooser:
+                me.tap("ถ่าย/เลือกรูป: ฉลาก")
+            chooser.value.set_files(str(product_photo(tmp_path / "label.jpg", shade=90)))
+            me.tap("ลบรูป: ฉลาก")
             me.shot("07-photos")
+            me.tap("ดูรูป: ผลิตภัณฑ์")
+            me.see("ปิด")
+            me.shot("07b-photo-preview")
+            me.tap("ปิด", exact=True)
             me.tap("กลับ")
             me.tap("กลับ")
 

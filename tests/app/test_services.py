@@ -111,6 +111,15 @@ def test_a_photo_is_processed_stored_and_recorded(services: sv.Services) -> None
     assert len(sv.related(services, "photos", producer_id)) == 1
 
 
+def test_a_deleted_picture_cannot_come_back_under_its_old_id(services: sv.Services) -> None:
+    producer_id = sv.save_record(services, "producer", None, {"name_th": "กลุ่มน้ำพริก"})
+    fields = sv.add_photo(services, jpeg(), {"producer_id": producer_id}, subject="label")
+    sv.delete_record(services, "photo", fields["id"])
+    with pytest.raises(sv.PhotoDeletedError) as caught:
+        sv.add_photo(services, jpeg(), {"producer_id": producer_id}, subject="label")
+    assert caught.value.message_th.startswith("รูปนี้ถูกลบไปแล้ว")
+
+
 def test_a_picture_that_is_not_an_image_is_refused_in_both_languages(
     services: sv.Services,
 ) -> None:

@@ -128,6 +128,8 @@ class PhotosScreen(Screen):
         return handler
 
     async def take(self, subject: str, replace: Any = None) -> None:
+        self.status.value = ""  # "saved" below then always speaks of this photo
+        self.ctx.page.update()
         files = await ft.FilePicker().pick_files(
             file_type=ft.FilePickerFileType.IMAGE, with_data=True
         )
