@@ -13,11 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from recordsync.changes import Change
+from recordsync.hlc import HybridLogicalClock
 from sync_server.accounts import create_district, create_user
 from sync_server.db.records import upsert_record
-from tests.support.server import ServerProcess, start_server
+from sync_server.db.tables import conflicts
+from tests.support.server import ServerProcess, create_actors, start_server
 
 DISTRICT = "2403"  # Bang Nam Priao, Chachoengsao
 OTHER_DISTRICT = "2401"  # Mueang Chachoengsao
@@ -145,3 +149,45 @@ def producer(engine: Engine, name: str, subdistrict: str = "240301", **extra: An
             "address": {"subdistrict_code": subdistrict, "district_code": subdistrict[:4],
                         "province_code": subdistrict[:2], "moo": 3}, **extra}
     return put(engine, "producer", data, district=subdistrict[:4])
+
+
+def push(office: Office, token: str, device_id: str, record_type: str, record_id: str,
+         fields: dict, *, superseded_ok: bool = False) -> None:
+    """Push one change the way a phone does (base clocks: the phone saw nothing before)."""
+    clock = HybridLogicalClock(device_id)
+    change = Change(change_id=uuid.uuid4().hex, record_type=record_type, record_id=record_id,
+                    device_id=device_id, fields=fields,
+                    clocks={key: clock.now().encode() for key in fields},
+                    base_clocks=dict.fromkeys(fields))
+    response = httpx.post(f"{office.base_url}/api/v1/sync/push",
+                          json={"changes": [change.to_json()]},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert response.status_code == 200, response.text
+    allowed = ("applied", "superseded") if superseded_ok else ("applied",)
+    assert response.json()["results"][0]["status"] in allowed, response.text
+
+
+def pull_all(office: Office, token: str) -> dict[str, dict]:
+    found, since = {}, "0"
+    while True:
+        page = httpx.get(f"{office.base_url}/api/v1/sync/pull", params={"since": since},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
+        found.update({r["id"]: r for r in page["records"]})
+        since = page["next"]
+        if not page["more"]:
+            return found
+
+
+def make_conflict(office: Office) -> tuple[str, dict, str]:
+    """Two officers set the same producer's phone without seeing each other's edit."""
+    first = create_actors(office.engine, "2403", roles=("officer",))["officer"]
+    second = create_actors(office.engine, "2403", roles=("officer",))["officer"]
+    pid = uuid.uuid4().hex
+    push(office, first.token, first.device_id, "producer", pid, {
+        "name_th": "กลุ่มปลาสลิดบางน้ำเปรี้ยว", "phone": "0811111111"})
+    push(office, second.token, second.device_id, "producer", pid, {"phone": "0822222222"},
+         superseded_ok=True)
+    with office.engine.connect() as conn:
+        conflict_id = conn.execute(sa.select(conflicts.c.id).where(
+            conflicts.c.record_id == pid, conflicts.c.status == "open")).scalar_one()
+    return pid, {"first": first, "second": second}, conflict_id

@@ -17,8 +17,7 @@ from sync_server.db.records import get_record
 from sync_server.db.tables import conflicts
 from tests.support.browser import OutsideGuard, launch_chromium
 from tests.support.server import create_actors
-from tests.web.conftest import PASSWORD, Office, producer, put
-from tests.web.test_conflicts import make_conflict
+from tests.web.conftest import PASSWORD, Office, make_conflict, producer, put
 
 pytestmark = pytest.mark.browser
 

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 
 from sync_server.db.tables import audit_log, conflicts
 from sync_server.web.conflicts import ResolveError, parse_new_value
-from tests.support.server import create_actors
-from tests.web.conftest import Office, csrf_of, signed_in
-from tests.web.test_review import pull_all, push
-
-
-def make_conflict(office: Office) -> tuple[str, dict, str]:
-    """Two officers set the same producer's phone without seeing each other's edit."""
-    first = create_actors(office.engine, "2403", roles=("officer",))["officer"]
-    second = create_actors(office.engine, "2403", roles=("officer",))["officer"]
-    pid = uuid.uuid4().hex
-    push(office, first.token, first.device_id, "producer", pid, {
-        "name_th": "กลุ่มปลาสลิดบางน้ำเปรี้ยว", "phone": "0811111111"})
-    push(office, second.token, second.device_id, "producer", pid, {"phone": "0822222222"},
-         superseded_ok=True)
-    with office.engine.connect() as conn:
-        conflict_id = conn.execute(sa.select(conflicts.c.id).where(
-            conflicts.c.record_id == pid, conflicts.c.status == "open")).scalar_one()
-    return pid, {"first": first, "second": second}, conflict_id
+from tests.web.conftest import Office, csrf_of, make_conflict, pull_all, signed_in
 
 
 @pytest.mark.parametrize(("choice", "typed", "expected"), [

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from sync_server.db.records import get_record
 from sync_server.db.tables import producer_forwards
 from tests.support.server import create_actors
-from tests.web.conftest import Office, csrf_of, producer, put, signed_in
-from tests.web.test_review import pull_all
+from tests.web.conftest import Office, csrf_of, producer, pull_all, put, signed_in
 
 
 def test_merging_moves_everything_and_forwards_the_old_id(office: Office) -> None:

@@ -4,42 +4,21 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import sqlalchemy as sa
 
-from recordsync.changes import Change
-from recordsync.hlc import HybridLogicalClock
 from schemas import validate_record
 from sync_server.db.tables import audit_log, review_events
 from tests.support.server import create_actors
-from tests.web.conftest import OTHER_DISTRICT, Office, csrf_of, producer, put, signed_in
-
-
-def push(office: Office, token: str, device_id: str, record_type: str, record_id: str,
-         fields: dict, *, superseded_ok: bool = False) -> None:
-    """Push one change the way a phone does (base clocks: the phone saw nothing before)."""
-    clock = HybridLogicalClock(device_id)
-    change = Change(change_id=uuid.uuid4().hex, record_type=record_type, record_id=record_id,
-                    device_id=device_id, fields=fields,
-                    clocks={key: clock.now().encode() for key in fields},
-                    base_clocks=dict.fromkeys(fields))
-    response = httpx.post(f"{office.base_url}/api/v1/sync/push",
-                          json={"changes": [change.to_json()]},
-                          headers={"Authorization": f"Bearer {token}"}, timeout=30)
-    assert response.status_code == 200, response.text
-    allowed = ("applied", "superseded") if superseded_ok else ("applied",)
-    assert response.json()["results"][0]["status"] in allowed, response.text
-
-
-def pull_all(office: Office, token: str) -> dict[str, dict]:
-    found, since = {}, "0"
-    while True:
-        page = httpx.get(f"{office.base_url}/api/v1/sync/pull", params={"since": since},
-                         headers={"Authorization": f"Bearer {token}"}, timeout=30).json()
-        found.update({r["id"]: r for r in page["records"]})
-        since = page["next"]
-        if not page["more"]:
-            return found
+from tests.web.conftest import (
+    OTHER_DISTRICT,
+    Office,
+    csrf_of,
+    producer,
+    pull_all,
+    push,
+    put,
+    signed_in,
+)
 
 
 def test_review_travels_back_to_the_officers_phone(office: Office) -> None:
