@@ -96,6 +96,9 @@ def merge_producers(conn: Connection, principal: Principal, keep_id: str, drop_i
         moved += 1
 
     tombstone(conn, drop, now=now)
+    # A producer merged away earlier and then revived by a phone's later edit has an old
+    # forward: this merge replaces it.
+    conn.execute(producer_forwards.delete().where(producer_forwards.c.old_id == drop_id))
     conn.execute(producer_forwards.insert().values(
         old_id=drop_id, new_id=keep_id, district_code=district, merged_by=principal.user_id,
         merged_at=now))

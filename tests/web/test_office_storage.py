@@ -124,3 +124,27 @@ def test_review_and_merge_write_server_versions(engine: Engine, supervisor: Prin
     assert moved.data["review_status"] == "approved"
     assert dropped is not None and dropped.deleted and forward == keep
     assert names(engine) == ["กลุ่มกะปิบางน้ำเปรี้ยว"]
+
+
+def test_merge_chains_and_remerges_keep_one_forward_per_old_id(
+        engine: Engine, supervisor: Principal) -> None:
+    a = producer(engine, "ไข่เค็มไชยา ก", "240301")
+    b = producer(engine, "ไข่เค็มไชยา ข", "240301")
+    c = producer(engine, "ไข่เค็มไชยา ค", "240301")
+    with engine.begin() as conn:
+        merge_producers(conn, supervisor, b, a)  # a -> b
+    with engine.begin() as conn:
+        merge_producers(conn, supervisor, c, b)  # b -> c, and a now forwards to c
+    # A phone that never heard of the merge edits `a` after it was deleted: it comes back.
+    with engine.begin() as conn:
+        stored = get_record(conn, a)
+        assert stored is not None
+        upsert_record(conn, district_code="2403", record_type="producer", record_id=a,
+                      data={**stored.data, "phone": "0812345678"},
+                      clocks={**stored.clocks, "phone": "9999999999999-00000-phone1"})
+    with engine.begin() as conn:
+        merge_producers(conn, supervisor, c, a)  # merged again: the forward is replaced
+    with engine.connect() as conn:
+        forwards = dict(conn.execute(sa.select(producer_forwards.c.old_id,
+                                               producer_forwards.c.new_id)).all())
+    assert forwards == {a: c, b: c}
