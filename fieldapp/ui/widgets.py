@@ -18,6 +18,7 @@ __all__ = [
     "icon_button",
     "section_title",
     "state_chip",
+    "thumbnail",
 ]
 
 STATE_COLORS = {
@@ -74,4 +75,23 @@ def icon_button(icon: ft.IconData, label: str, on_click: Any) -> ft.Control:
         label=label,
         button=True,
         content=ft.IconButton(icon, tooltip=label, on_click=on_click),
+    )
+
+
+def thumbnail(
+    services: Any, photo: dict[str, Any], size: int, label: str, radius: int = 8
+) -> ft.Control | None:
+    """A photo's thumbnail from the phone's photo store, named for screen readers."""
+    from fieldapp.services import thumbnail_bytes
+
+    data = thumbnail_bytes(services, photo)
+    if not data:
+        return None
+    return ft.Image(
+        src=data,
+        width=size,
+        height=size,
+        fit=ft.BoxFit.COVER,
+        border_radius=radius,
+        semantics_label=label,
     )

@@ -252,6 +252,11 @@ def test_officer_day_offline_then_sync(server: ServerProcess, tmp_path: Path) ->
             me.shot("16-producer-list")
             me.tap("ตั้งค่า", role="tab")
             me.shot("17-settings")
+            me.tap("หน้าหลัก", role="tab")
+            me.see("การเยี่ยมวันนี้")
+            me.see("ส่งครบแล้ว")
+            me.see(PRODUCER)  # today's visit, finalized and sent
+            me.shot("18-home-after-sync")
         finally:
             browser.close()
 

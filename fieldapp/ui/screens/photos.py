@@ -13,7 +13,7 @@ from fieldapp.logic.shots import Shot, shot_list
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.screen import Screen, UiEvent
-from fieldapp.ui.widgets import error_banner
+from fieldapp.ui.widgets import error_banner, thumbnail
 
 __all__ = ["PhotosScreen"]
 
@@ -71,16 +71,7 @@ class PhotosScreen(Screen):
         )
         buttons: list[ft.Control]
         if shot.photo is not None:
-            data = sv.thumbnail_bytes(self.ctx.services, dict(shot.photo))
-            if data:
-                picture = ft.Image(
-                    src=data,
-                    width=96,
-                    height=96,
-                    fit=ft.BoxFit.COVER,
-                    border_radius=8,
-                    semantics_label=name,
-                )
+            picture = thumbnail(self.ctx.services, dict(shot.photo), 96, name) or picture
             buttons = [
                 ft.TextButton(
                     f"{self.t('photos.preview')}: {name}",

@@ -16,6 +16,7 @@ from fieldapp.ui.widgets import (
     icon_button,
     section_title,
     state_chip,
+    thumbnail,
 )
 
 __all__ = ["ProducerScreen"]
@@ -125,16 +126,8 @@ class ProducerScreen(Screen):
             mine = [p for p in photos if p.get("product_id") == product["id"]]
             thumb: ft.Control = ft.Icon(ft.Icons.IMAGE_NOT_SUPPORTED_OUTLINED, size=48)
             if mine:
-                data = sv.thumbnail_bytes(self.ctx.services, mine[0])
-                if data:
-                    thumb = ft.Image(
-                        src=data,
-                        width=56,
-                        height=56,
-                        fit=ft.BoxFit.COVER,
-                        border_radius=6,
-                        semantics_label=str(product.get("name_th")),
-                    )
+                name = str(product.get("name_th"))
+                thumb = thumbnail(self.ctx.services, mine[0], 56, name, radius=6) or thumb
             detail = " · ".join(
                 x
                 for x in [
