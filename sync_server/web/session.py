@@ -98,7 +98,13 @@ def check_password(
         audit(conn, who, "web.sign_in_locked", "user", row["id"], None, ip, now=now)
         return SignIn("locked", row["id"], _as_utc(row["locked_until"]))
     if not verify_password(row["password_hash"], password):
-        failures = row["failed_logins"] + 1
+        # Counted in the database (not read-modify-write here), so parallel guesses cannot
+        # slip past the limit on PostgreSQL's READ COMMITTED.
+        failures = int(conn.execute(
+            users.update().where(users.c.id == row["id"])
+            .values(failed_logins=users.c.failed_logins + 1)
+            .returning(users.c.failed_logins)
+        ).scalar_one())
         if failures >= LOCK_AFTER_FAILURES:
             until = now + LOCK_DURATION
             conn.execute(users.update().where(users.c.id == row["id"])
@@ -106,8 +112,6 @@ def check_password(
             audit(conn, who, "web.account_locked", "user", row["id"],
                   {"until": until.isoformat()}, ip, now=now)
             return SignIn("locked", row["id"], until)
-        conn.execute(users.update().where(users.c.id == row["id"])
-                     .values(failed_logins=failures))
         audit(conn, who, "web.sign_in_failed", "user", row["id"], None, ip, now=now)
         return SignIn("bad", row["id"], attempts_left=LOCK_AFTER_FAILURES - failures)
     if row["role"] not in OFFICE_ROLES | {"partner"}:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import httpx
@@ -149,3 +150,13 @@ def test_static_files_are_served_locally(office: Office) -> None:
     font = client.get("/static/fonts/NotoSansThai-Bold.ttf")
     assert font.status_code == 200 and len(font.content) > 10_000
     assert client.get("/static/../web/session.py").status_code == 404
+
+
+def test_parallel_guesses_still_lock_the_account(office: Office) -> None:
+    username = add_person(office, "malee", "supervisor", DISTRICT, "มาลี ศรีสุข")
+    clients = [office.client() for _ in range(LOCK_AFTER_FAILURES + 3)]
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = list(pool.map(lambda c: sign_in(c, username, "เดาสุ่ม-1234").status_code,
+                                 clients))
+    assert statuses.count(403) >= 1  # at least the fifth guess locked it
+    assert sign_in(office.client(), username).status_code == 403
