@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -66,8 +67,6 @@ class RegisterFilters:
 
     def query_string(self, **override: Any) -> str:
         """The filters as a query string (for paging links), with some values replaced."""
-        from urllib.parse import urlencode
-
         values = {
             "q": self.q, "subdistrict": self.subdistrict, "category": self.category,
             "stars": self.stars, "quadrant": self.quadrant, "standard": self.standard,
