@@ -57,7 +57,7 @@ def error_for_response(status: int, body: Any, retry_after: str | None) -> SyncE
             wait = None
     if status in (401, 403):
         return NotAuthorisedError(th, en, status=status, code=code)
-    if status >= 500 or status in (408, 429):
+    if status >= 500 or status in (408, 423, 429):
         return ServerBusyError(th, en, status=status, code=code, retry_after_s=wait)
     return RefusedError(th, en, status=status, code=code)
 

@@ -88,6 +88,9 @@ async def upload_blob(
             finally:
                 sent += len(chunk)  # counted as it left the phone, delivered or not
             if offset > confirmed:
+                # Progress (even a partial chunk the server kept): the retry budget starts
+                # again, so a link that drops every few seconds still finishes.
+                attempt = 0
                 on_bytes(offset - confirmed)
                 confirmed = offset
     return UploadResult(sent, False)

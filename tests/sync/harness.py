@@ -122,10 +122,10 @@ class ServerProcess:
             command = [sys.executable, "-m", "uvicorn", "sync_server.asgi:create", "--factory",
                        "--fd", str(fd), "--log-level", "warning", "--no-access-log",
                        *(["--workers", str(self.workers)] if self.workers > 1 else [])]
-        self.proc = subprocess.Popen(
-            command,
-            pass_fds=[fd], env=env, cwd=ROOT,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.log_path = self.district.data_dir / "server.log"
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(command, pass_fds=[fd], env=env, cwd=ROOT,
+                                         stdout=subprocess.DEVNULL, stderr=log)
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 20.0) -> None:
@@ -133,7 +133,7 @@ class ServerProcess:
         while time.monotonic() < deadline:
             assert self.proc is not None
             if self.proc.poll() is not None:
-                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                err = self.log_path.read_text(errors="replace")
                 raise RuntimeError(f"server exited: {err[-2000:]}")
             try:
                 httpx.options(self.base_url + "/api/v1/uploads", timeout=1.0)
@@ -156,8 +156,6 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc is not None and self.proc.stderr:
-            self.proc.stderr.close()
 
     def close(self) -> None:
         self.stop()
