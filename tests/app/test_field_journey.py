@@ -26,7 +26,10 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
+from sync_server.auth import Principal
+from sync_server.db.records import get_record
 from sync_server.db.tables import records
+from sync_server.web.review import apply_review
 from tests.support.browser import (
     OutsideGuard,
     app_server,
@@ -88,6 +91,16 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
     process.stop()
 
 
+def review_visit(server: ServerProcess, supervisor_id: str, comment: str) -> None:
+    """What the office's review page does when a visit "has issues"."""
+    [visit] = server_records(server, "visit")
+    who = Principal(supervisor_id, None, "2403", "supervisor", "วิไลวรรณ รักษ์ชุมชน")
+    with server.engine.begin() as conn:
+        stored = get_record(conn, visit["id"])
+        assert stored is not None
+        apply_review(conn, who, stored, "has_issues", comment)
+
+
 class Officer:
     """Playwright steps in the words of the screens."""
 
@@ -131,6 +144,7 @@ def test_officer_day_offline_then_sync(server: ServerProcess, tmp_path: Path) ->
     from playwright.sync_api import sync_playwright
 
     new_user = server.add_user("2403", "officer", "สมศรี มีสุข")
+    supervisor = server.add_user("2403", "supervisor", "วิไลวรรณ รักษ์ชุมชน")
     qr_text = f"tambon://enrol?server={server.base_url}&code={new_user.code}"
     photo = product_photo(tmp_path / "chilli-paste.jpg")
     first_shot = product_photo(tmp_path / "blurred.jpg", shade=60)
@@ -257,6 +271,18 @@ def test_officer_day_offline_then_sync(server: ServerProcess, tmp_path: Path) ->
             me.see("ส่งครบแล้ว")
             me.see(PRODUCER)  # today's visit, finalized and sent
             me.shot("18-home-after-sync")
+
+            # the supervisor finds no packaging photo: the comment reaches the phone
+            review_visit(server, supervisor.user_id, "ไม่มีรูปบรรจุภัณฑ์ กรุณาถ่ายเพิ่ม")
+            me.tap("ส่งข้อมูล", role="tab")
+            me.tap("ส่งข้อมูลตอนนี้")
+            me.see("ส่งข้อมูลเสร็จแล้ว", timeout=60_000)
+            me.tap("ผู้ผลิต", role="tab")
+            page.get_by_text(PRODUCER).first.click()
+            me.see("ไม่มีรูปบรรจุภัณฑ์ กรุณาถ่ายเพิ่ม")
+            me.see("วิไลวรรณ รักษ์ชุมชน")
+            me.see("เสร็จแล้ว · มีประเด็นต้องแก้ไข")
+            me.shot("19-producer-review-comment")
         finally:
             browser.close()
 

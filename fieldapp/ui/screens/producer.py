@@ -150,17 +150,24 @@ class ProducerScreen(Screen):
         return rows
 
     def _visits(self, visits: list[dict[str, Any]]) -> list[ft.Control]:
+        from schemas import label
+
+        lang = self.ctx.tr.lang
         ordered = sorted(visits, key=lambda v: str(v.get("started_at") or ""), reverse=True)
-        return [
-            ft.ListTile(
-                title=ft.Text(be_datetime(v.get("started_at"), self.ctx.tr.lang)),
-                subtitle=ft.Text(
-                    self.t("visit.final" if v.get("status") == "final" else "visit.draft")
-                ),
-                on_click=lambda e, vid=v["id"]: self.open_visit(vid),
+        rows: list[ft.Control] = []
+        for visit in ordered:
+            state = self.t("visit.final" if visit.get("status") == "final" else "visit.draft")
+            if visit.get("review_status"):
+                # the office's verdict, e.g. "has issues", next to the phone's own state
+                state += " · " + label("visit", "review_status", visit["review_status"], lang)
+            rows.append(
+                ft.ListTile(
+                    title=ft.Text(be_datetime(visit.get("started_at"), lang)),
+                    subtitle=ft.Text(state),
+                    on_click=lambda e, vid=visit["id"]: self.open_visit(vid),
+                )
             )
-            for v in ordered
-        ]
+        return rows
 
     def _plan(self, plan: list[dict[str, Any]]) -> list[ft.Control]:
         from schemas import label
