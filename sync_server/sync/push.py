@@ -9,8 +9,9 @@ Per change the answer is one of:
 - `applied`: at least one field took the change's value;
 - `already_had`: the change id was received before (or every field already held it);
 - `superseded`: every field already holds a later write (kept as conflicts for review);
-- `rejected`: refused, with a reason in Thai and English and the field paths. A clock too far
-  ahead (`clock_ahead`) is not logged: the phone re-stamps the change and sends it again.
+- `rejected`: refused, with a reason in Thai and English and the field paths. Rejections are
+  not logged: the phone keeps the change and sends it again (re-stamped if its clock was
+  ahead), and an edit that arrived before its record's creation applies once that is in.
 """
 
 from __future__ import annotations
@@ -152,15 +153,17 @@ def apply_push_batch(
             continue
         result = _merge_one(conn, ctx, change, clock, validate, now, conflict_rows)
         results.append(result)
-        if result.code == "clock_ahead":
-            continue  # not logged: the phone re-stamps and resends the same change id
+        if result.status == "rejected":
+            # Not logged: a rejection is re-evaluated when the phone sends the change again
+            # (an edit that arrived before its record was created applies once it has).
+            continue
         in_batch.add(change.change_id)
         log_rows.append({
             "change_id": change.change_id, "district_code": ctx.district_code,
             "device_id": ctx.device_id, "user_id": ctx.user_id,
             "record_type": change.record_type, "record_id": change.record_id,
             "payload": change.to_json(),
-            "outcome": result.status if result.status != "already_had" else "applied",
+            "outcome": result.status,
             "detail": _detail(result), "received_at": now,
         })
     if log_rows:
