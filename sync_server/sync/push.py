@@ -29,7 +29,7 @@ from recordsync.changes import RECORD_TYPES, SERVER_OWNED_FIELDS, Change
 from recordsync.hlc import ClockDriftError, HybridLogicalClock, Timestamp
 from recordsync.merge import MergeResult, RecordState, merge_change
 from sync_server.db.records import get_record, upsert_record
-from sync_server.db.tables import change_log, conflicts
+from sync_server.db.tables import change_log, conflicts, feed_counters
 
 __all__ = ["ChangeResult", "PushContext", "Validator", "apply_push_batch"]
 
@@ -137,6 +137,8 @@ def apply_push_batch(
     """Merge `raw_changes` (JSON dicts) inside the caller's transaction; one result each."""
     now = now or datetime.now(UTC)
     parsed = [_parse(raw, ctx) for raw in raw_changes]
+    if any(isinstance(p, Change) for p in parsed):
+        _lock_district(conn, ctx.district_code)
     ids = [p.change_id for p in parsed if isinstance(p, Change)]
     seen = _already_logged(conn, ids)
     results: list[ChangeResult] = []
@@ -171,6 +173,19 @@ def apply_push_batch(
     if conflict_rows:
         conn.execute(conflicts.insert(), conflict_rows)
     return results
+
+
+def _lock_district(conn: Connection, district_code: str) -> None:
+    """Take the district's feed counter row lock for the whole batch (PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already serialises writers).
+
+    Without it, two phones creating the same record at once would both find no row to lock
+    and both insert it. Holding the lock from the first read to the commit makes every
+    district batch a critical section, which also keeps feed positions in commit order.
+    """
+    conn.execute(sa.select(feed_counters.c.last_seq)
+                 .where(feed_counters.c.district_code == district_code)
+                 .with_for_update())
 
 
 def _detail(result: ChangeResult) -> dict[str, Any] | None:
