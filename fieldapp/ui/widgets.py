@@ -74,6 +74,9 @@ def icon_button(icon: ft.IconData, label: str, on_click: Any) -> ft.Control:
     return ft.Semantics(
         label=label,
         button=True,
+        # one node, not a named wrapper around an unnamed button
+        exclude_semantics=True,
+        on_tap=on_click,
         content=ft.IconButton(icon, tooltip=label, on_click=on_click),
     )
 

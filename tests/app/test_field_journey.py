@@ -37,6 +37,7 @@ from tests.support.browser import (
     open_app,
     shot,
     type_into,
+    unnamed_controls,
 )
 from tests.support.server import ROOT, ServerProcess, start_server
 
@@ -124,6 +125,8 @@ class Officer:
 
     def shot(self, name: str) -> None:
         shot(self.page, name)
+        # every input and button on every screen has a name a screen reader can say
+        assert unnamed_controls(self.page) == [], name
 
 
 def server_records(server: ServerProcess, record_type: str) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from tests.support.browser import (
     open_app,
     shot,
     type_into,
+    unnamed_controls,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
@@ -72,12 +73,14 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             see(page, "ผู้ผลิต 500 ราย")
             see(page, "รอส่ง 500 รายการ")
             shot(page, "20-home-500")
+            assert unnamed_controls(page) == []
 
             tap(page, "ผู้ผลิต", role="tab")
             see(page, "พบ 500 ราย")
             # sorted by Thai name; only the rows on screen are built (lazy list)
             see(page, sorted(producer_name(i) for i in range(500))[0])
             shot(page, "21-producers-500")
+            assert unnamed_controls(page) == []
 
             type_into(page, "ค้นหาชื่อผู้ผลิต", "ปลาสลิดบ้านที่ 43")  # names 43 and 435
             see(page, "พบ 2 ราย")
@@ -92,10 +95,12 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             page.get_by_text("บรรจุภัณฑ์", exact=True).first.click()
             type_into(page, "กิจกรรม/สิ่งที่จะทำ", "ออกแบบฉลากใหม่ให้มีเลข อย.")
             shot(page, "22b-plan-item")
+            assert unnamed_controls(page) == []
             tap(page, "บันทึก", exact=True)
             see(page, "ออกแบบฉลากใหม่ให้มีเลข อย.")
             see(page, "วางแผนแล้ว")
             shot(page, "22c-producer-with-plan")
+            assert unnamed_controls(page) == []
             tap(page, "กลับ")
             type_into(page, "ค้นหาชื่อผู้ผลิต", "")
             see(page, "พบ 500 ราย")
@@ -114,12 +119,14 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             see(page, "ของเซิร์ฟเวอร์: 0899990000")
             see(page, "ต้องลงทะเบียนเครื่องก่อนจึงจะส่งข้อมูลได้")
             shot(page, "24-sync-conflict")
+            assert unnamed_controls(page) == []
 
             tap(page, "ตั้งค่า", role="tab")
             tap(page, "English", role="radio")
             tap(page, "บันทึก", exact=True)
             see(page, "Settings")
             shot(page, "25-settings-en")
+            assert unnamed_controls(page) == []
             tap(page, "Producers", role="tab")
             see(page, "500 found")
             shot(page, "26-producers-en")

@@ -193,3 +193,22 @@ def type_into(page: Any, label: str, text: str, attempts: int = 3) -> None:
         if box.input_value() == text:
             return
     raise AssertionError(f"could not type {text!r} into {label!r}")
+
+
+_UNNAMED_JS = """
+() => {
+  const named = (el) => ((el.getAttribute('aria-label') || '') + (el.textContent || '')).trim();
+  const bad = [];
+  for (const el of document.querySelectorAll(
+      'input, textarea, [role=button], [role=checkbox], [role=radio], [role=tab], [role=switch]')) {
+    if (!named(el)) bad.push(el.outerHTML.slice(0, 160));
+  }
+  return bad;
+}
+"""
+
+
+def unnamed_controls(page: Any) -> list[str]:
+    """Inputs and buttons in Flutter's accessibility tree that a screen reader cannot name."""
+    bad: list[str] = page.evaluate(_UNNAMED_JS)
+    return bad
