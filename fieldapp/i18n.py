@@ -165,6 +165,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sync.to_send": ("จะส่ง", "To send"),
     "sync.records": ("ข้อมูล {n} รายการ", "{n} record changes"),
     "sync.photos": ("รูป {n} รูป ({mb} MB)", "{n} photos ({mb} MB)"),
+    "sync.drafts_wait": (
+        "การเยี่ยมฉบับร่าง {n} รายการ จะส่งเมื่อปิดการเยี่ยมแล้ว",
+        "{n} draft visits are sent once finalized",
+    ),
     "sync.total": ("รวมประมาณ {mb} MB", "About {mb} MB in all"),
     "sync.start": ("ส่งข้อมูลตอนนี้", "Sync now"),
     "sync.retry": ("ลองใหม่", "Retry"),

@@ -60,6 +60,12 @@ def test_a_killed_app_keeps_the_visit_draft(tmp_path: Path) -> None:
                 checked = page.get_by_role("radio", name="ติดตามผล", exact=True).first
                 assert checked.get_attribute("aria-checked") == "true"
                 shot(page, "31-visit-reopened")
+                page.get_by_role("button", name="กลับ").first.click()
+                page.get_by_role("tab", name="ส่งข้อมูล").first.click()
+                page.get_by_text("การเยี่ยมฉบับร่าง 1 รายการ จะส่งเมื่อปิดการเยี่ยมแล้ว").first.wait_for(
+                    timeout=20_000
+                )
+                shot(page, "32-sync-drafts-wait")
         finally:
             browser.close()
     guard.assert_clean()

@@ -76,6 +76,14 @@ class SyncScreen(Screen):
             self.t("sync.photos", n=summary.photos, mb=megabytes(summary.photo_bytes)),
             self.t("sync.total", mb=megabytes(summary.total_bytes)),
         ]
+        drafts = sum(
+            1
+            for v in sv.list_records(services, "visit")
+            if sv.record_sync_state(services, "visit", str(v["id"])) == "draft"
+        )
+        if drafts:
+            # ODK's rule: a draft stays on the phone until it is finalized.
+            lines.append(self.t("sync.drafts_wait", n=drafts))
         self.summary.controls = [ft.Text(line) for line in lines]
         if settings.photos_wifi_only and summary.photos:
             self.summary.controls.append(ft.Text(self.t("sync.wifi_only"), italic=True))
