@@ -7,12 +7,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.server.storage_fixtures import empty_engine, engine
+from tests.server.storage_fixtures import empty_engine, engine, pg_migrated_template
 from tests.server.world import World, build_world
 from tests.support.pg import pg_database_url
 from tests.support.server import server_factory, start_server
 
-__all__ = ["empty_engine", "engine", "pg_database_url", "server_factory", "world"]
+__all__ = [
+    "empty_engine",
+    "engine",
+    "pg_database_url",
+    "pg_migrated_template",
+    "server_factory",
+    "world",
+]
 
 
 @pytest.fixture(scope="module")

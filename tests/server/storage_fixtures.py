@@ -10,7 +10,12 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from sync_server.db.engine import make_engine, migrate
-from tests.support.pg import throwaway_database
+from tests.support.pg import (
+    create_database,
+    drop_database,
+    require_pg_admin_url,
+    throwaway_database,
+)
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -33,7 +38,35 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         engine.dispose()
 
 
-@pytest.fixture
-def engine(empty_engine: Engine) -> Engine:
-    migrate(empty_engine)
-    return empty_engine
+@pytest.fixture(scope="session")
+def pg_migrated_template() -> Iterator[str]:
+    """A migrated PostgreSQL database used as a template: copies take ~0.1 s."""
+    admin_url = require_pg_admin_url()
+    url = create_database(admin_url, "tambon_template")
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    yield url
+    drop_database(admin_url, url)
+
+
+@pytest.fixture(params=DATABASES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated engine of each kind."""
+    if request.param == "sqlite":
+        engine = make_engine(_sqlite_url(tmp_path))
+        migrate(engine)
+        yield engine
+        engine.dispose()
+        return
+    template = request.getfixturevalue("pg_migrated_template")
+    admin_url = require_pg_admin_url()
+    url = create_database(admin_url, template=template)
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        drop_database(admin_url, url)

@@ -149,11 +149,12 @@ def test_next_seq_under_concurrent_writers_is_gapless_and_unique(engine: Engine,
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)
 def test_feed_positions_commit_in_order_on_postgresql(engine: Engine, district: str) -> None:
     """A writer holding position N blocks the next writer until it commits, so a reader can
-    never see N+1 before N (the classic skipped-row trap of sequences)."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite serialises whole transactions")
+    never see N+1 before N (the classic skipped-row trap of sequences). PostgreSQL only:
+    SQLite serialises whole write transactions (BEGIN IMMEDIATE)."""
+    assert engine.dialect.name == "postgresql"
     first = engine.connect()
     tx = first.begin()
     assert next_seq(first, district) == 1
