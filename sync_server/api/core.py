@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from sync_server import __version__
 from sync_server.accounts import district_info
 from sync_server.auth import CurrentPrincipal
-from sync_server.db.engine import database_kind
+from sync_server.db.engine import database_kind, read_only
 from sync_server.deps import DbConn, get_engine
+from sync_server.problems import Problem
 from sync_server.schemas_api import DistrictOut, UserOut
 
 router = APIRouter(prefix="/api/v1", tags=["core"])
@@ -23,10 +25,21 @@ class Health(BaseModel):
     database: Literal["sqlite", "postgresql"]
 
 
-@router.get("/health", response_model=Health)
+@router.get("/health", response_model=Health,
+            responses={503: {"description": "The database cannot be reached"}})
 def health(request: Request) -> Health:
-    """Liveness and which database this server runs on. No token needed."""
-    kind = database_kind(get_engine(request))
+    """Liveness, the database reachable, and which database this server runs on. No token
+    needed."""
+    engine = get_engine(request)
+    try:
+        with read_only(engine).connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError as exc:
+        raise Problem(503, "database_unavailable", "Database unavailable",
+                      "ฐานข้อมูลใช้งานไม่ได้",
+                      "The server cannot reach its database; try again shortly.",
+                      "เซิร์ฟเวอร์ติดต่อฐานข้อมูลไม่ได้ กรุณาลองใหม่อีกครั้ง") from exc
+    kind = database_kind(engine)
     return Health(status="ok", version=__version__, database=kind)  # type: ignore[arg-type]
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import anyio
 import httpx
 import pytest
 import sqlalchemy as sa
 
+from sync_server.db.engine import make_engine
 from sync_server.db.tables import devices, enrolment_codes
 from tests.server.world import World
+from tests.support.server import make_app
 
 PROBLEM_KEYS = {"type", "code", "title", "title_th", "status", "detail", "detail_th"}
 
@@ -159,3 +163,20 @@ def test_enrolment_codes_are_single_use(world: World, client: httpx.Client) -> N
         used = conn.execute(sa.select(enrolment_codes.c.used_at)
                             .where(enrolment_codes.c.user_id == new.user_id)).scalar()
     assert used is not None
+
+
+def test_health_reports_an_unreachable_database(tmp_path: Path) -> None:
+    """In-process app whose SQLite file is a directory: 503 problem, not a crash."""
+    app, _settings = make_app(tmp_path)
+    app.state.engine.dispose()
+    (tmp_path / "gone").mkdir()
+    app.state.engine = make_engine(f"sqlite:///{tmp_path / 'gone'}")
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.get("/api/v1/health")
+
+    body = assert_problem(anyio.run(go), 503, "database_unavailable")
+    assert body["title_th"] == "ฐานข้อมูลใช้งานไม่ได้"
+    app.state.engine.dispose()
