@@ -33,6 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "enrol.submit": ("ลงทะเบียน", "Enrol"),
     "enrol.working": ("กำลังลงทะเบียน…", "Enrolling…"),
     "enrol.done": ("ลงทะเบียนแล้ว", "Enrolled"),
+    "enrol.other_language": ("English", "ภาษาไทย"),
     "enrol.skip": ("ใช้งานแบบออฟไลน์ก่อน", "Work offline for now"),
     "enrol.err.code_missing": ("กรุณาใส่รหัสลงทะเบียน", "Please enter the enrolment code"),
     "enrol.err.server_missing": ("กรุณาใส่ที่อยู่เซิร์ฟเวอร์", "Please enter the server address"),

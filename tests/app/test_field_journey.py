@@ -162,6 +162,11 @@ def test_officer_day_offline_then_sync(server: ServerProcess, tmp_path: Path) ->
             # --- enrol with the QR text pasted into the code box
             me.see("ลงทะเบียนเครื่อง")
             me.shot("01-enrol")
+            me.tap("English", exact=True)
+            me.see("Enrol this phone")
+            me.shot("01a-enrol-en")
+            me.tap("ภาษาไทย", exact=True)
+            me.see("ลงทะเบียนเครื่อง")
             # a mistyped code gets the server's plain-Thai answer, and nothing is enrolled
             me.type("รหัสลงทะเบียน", "ABCD-WRONG")
             me.type("ที่อยู่เซิร์ฟเวอร์", server.base_url)

@@ -41,6 +41,13 @@ class EnrolScreen(Screen):
         ]
         if self.first_run:
             controls.append(ft.TextButton(self.t("enrol.skip"), on_click=self.on_skip))
+            controls.append(
+                ft.TextButton(
+                    self.t("enrol.other_language"),
+                    icon=ft.Icons.TRANSLATE,
+                    on_click=self.on_language,
+                )
+            )
         return ft.View(
             route=self.route,
             appbar=self.app_bar(self.t("enrol.title")),
@@ -80,6 +87,16 @@ class EnrolScreen(Screen):
             return
         self.ctx.toast(self.t("enrol.done"))
         self._go_home()
+
+    def on_language(self, e: UiEvent) -> None:
+        from fieldapp.ui.app import configure_page
+
+        settings = self.ctx.services.settings
+        settings.language = "en" if settings.language == "th" else "th"
+        self.ctx.services.save_settings()
+        self.ctx.tr.lang = settings.language
+        configure_page(self.ctx.page, self.ctx.tr)
+        self.ctx.replace_all(EnrolScreen(self.ctx, first_run=self.first_run))
 
     def on_skip(self, e: UiEvent) -> None:
         self.ctx.services.settings.enrol_skipped = True
