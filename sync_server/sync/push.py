@@ -27,9 +27,9 @@ from sqlalchemy.engine import Connection
 
 from recordsync.changes import RECORD_TYPES, SERVER_OWNED_FIELDS, Change
 from recordsync.hlc import ClockDriftError, HybridLogicalClock, Timestamp
-from recordsync.merge import MergeResult, RecordState, merge_change
-from sync_server.db.records import get_record, upsert_record
+from recordsync.merge import MergeResult, merge_change
 from sync_server.db.tables import change_log, conflicts, feed_counters
+from sync_server.sync.batch_store import BatchRecords
 
 __all__ = ["ChangeResult", "PushContext", "Validator", "apply_push_batch"]
 
@@ -141,6 +141,8 @@ def apply_push_batch(
         _lock_district(conn, ctx.district_code)
     ids = [p.change_id for p in parsed if isinstance(p, Change)]
     seen = _already_logged(conn, ids)
+    batch = BatchRecords(conn, ctx.district_code)
+    batch.load(p.record_id for p in parsed if isinstance(p, Change))
     results: list[ChangeResult] = []
     log_rows: list[dict[str, Any]] = []
     conflict_rows: list[dict[str, Any]] = []
@@ -153,7 +155,7 @@ def apply_push_batch(
         if change.change_id in seen or change.change_id in in_batch:
             results.append(ChangeResult(change.change_id, "already_had"))
             continue
-        result = _merge_one(conn, ctx, change, clock, validate, now, conflict_rows)
+        result = _merge_one(batch, ctx, change, clock, validate, now, conflict_rows)
         results.append(result)
         if result.status == "rejected":
             # Not logged: a rejection is re-evaluated when the phone sends the change again
@@ -168,6 +170,7 @@ def apply_push_batch(
             "outcome": result.status,
             "detail": _detail(result), "received_at": now,
         })
+    batch.flush(now)
     if log_rows:
         conn.execute(change_log.insert(), log_rows)
     if conflict_rows:
@@ -205,7 +208,7 @@ def _already_logged(conn: Connection, ids: Sequence[str]) -> set[str]:
 
 
 def _merge_one(
-    conn: Connection,
+    batch: BatchRecords,
     ctx: PushContext,
     change: Change,
     clock: HybridLogicalClock,
@@ -216,14 +219,13 @@ def _merge_one(
     problem = _check_clocks(change, clock)
     if problem is not None:
         return problem
-    stored = get_record(conn, change.record_id, for_update=True)
+    stored = batch.get(change.record_id)
     if stored is not None and (stored.district_code != ctx.district_code
                                or stored.record_type != change.record_type):
         return _reject(change.change_id, "record_elsewhere", "รหัสข้อมูลนี้เป็นของข้อมูลอื่น",
                        "This record id belongs to another record type or district.",
                        ["/record_id"])
-    current = None if stored is None else RecordState(stored.data, stored.clocks,
-                                                      stored.deleted)
+    current = None if stored is None else stored.state
     merged: MergeResult = merge_change(
         current, change, ignore_fields=SERVER_OWNED_FIELDS.get(change.record_type, ()))
     if merged.outcome == "applied":
@@ -238,14 +240,7 @@ def _merge_one(
                     "The record is not valid: " + "; ".join(
                         str(e.get("message_en", "")) for e in errors),
                     [str(e.get("path", "/")) for e in errors])
-        try:
-            upsert_record(conn, district_code=ctx.district_code,
-                          record_type=change.record_type, record_id=change.record_id,
-                          data=state.data, clocks=state.clocks, deleted=state.deleted,
-                          schema_version=change.schema_version, now=now)
-        except ValueError as exc:
-            return _reject(change.change_id, "record_elsewhere", "รหัสข้อมูลนี้เป็นของข้อมูลอื่น",
-                           str(exc), ["/record_id"])
+        batch.put(change.record_id, change.record_type, state, change.schema_version)
     for conflict in merged.conflicts:
         conflict_rows.append({
             "id": uuid.uuid4().hex, "district_code": ctx.district_code,
