@@ -8,6 +8,7 @@ on a temporary folder and drive it without Flet.
 from __future__ import annotations
 
 import asyncio
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,11 +44,15 @@ class Services:
 
     # --- device store -------------------------------------------------------------------
     @property
+    def store_dir(self) -> Path:
+        return self.data_dir / self.settings.store_folder
+
+    @property
     def store(self) -> Any:
         if self._store is None:
             from fieldapp.store import open_store
 
-            self._store = open_store(self.data_dir / "store", self.settings.device_id, self.clock)
+            self._store = open_store(self.store_dir, self.settings.device_id, self.clock)
         return self._store
 
     @property
@@ -78,16 +83,52 @@ async def enrol_device(services: Services, server: str, code: str, device_name: 
     settings.officer_name = str(enrolment.user.get("display_name") or "")
     settings.officer_id = str(enrolment.user.get("id") or "")
     settings.district_code = str(enrolment.district.get("code") or "")
-    if not store_exists(services):
-        # The server names the device; the store's clock is keyed by that id from the
-        # start. A phone that already holds data keeps its own id (its clocks carry it).
-        settings.device_id = enrolment.device_id
+    # The server names the device: its pushes must carry that id, in every change and in
+    # every clock. Records made before enrolment are moved to a store under that id.
+    adopt_device_id(services, enrolment.device_id)
     settings.enrol_skipped = False
     services.save_settings()
 
 
-def store_exists(services: Services) -> bool:
-    return services._store is not None or (services.data_dir / "store").exists()
+def adopt_device_id(services: Services, device_id: str) -> None:
+    """Make `device_id` this phone's id, keeping every record made before enrolment.
+
+    Nothing was ever synced before enrolment, so each live record is created again in a new
+    store under the new id (as new changes, waiting to be sent); tombstones of never-sent
+    records are dropped. The settings file switching to the new store is the commit point:
+    a crash before it leaves the old store in use, a crash after it the new one complete.
+    """
+    from fieldapp.store import open_store
+    from recordsync.changes import RECORD_TYPES
+
+    settings = services.settings
+    if device_id == settings.device_id:
+        return
+    old_dir = services.store_dir
+    if not old_dir.exists():
+        settings.device_id = device_id
+        services.save_settings()
+        return
+    services.close()
+    new_folder = f"store-{device_id}"
+    new_dir = services.data_dir / new_folder
+    if new_dir.exists():
+        shutil.rmtree(new_dir)  # a copy left by a crash before the commit point
+    old = open_store(old_dir, settings.device_id, services.clock)
+    try:
+        new = open_store(new_dir, device_id, services.clock)
+        try:
+            for record_type in RECORD_TYPES:
+                for record in old.list(record_type):
+                    new.create(record_type, {k: v for k, v in record.items() if k[:1] != "_"})
+        finally:
+            new.close()
+    finally:
+        old.close()
+    settings.device_id = device_id
+    settings.store_folder = new_folder
+    services.save_settings()
+    shutil.rmtree(old_dir, ignore_errors=True)
 
 
 # --- records (thin wrappers over the device store) -------------------------------------------

@@ -36,6 +36,8 @@ class AppSettings:
     photos_wifi_only: bool = False
     # The officer chose to work before enrolling; the enrol screen stays reachable from home.
     enrol_skipped: bool = False
+    # The device store's folder under the data folder; enrolment moves it to the server's id.
+    store_folder: str = "store"
     # Filled by enrolment.
     token: str = ""
     device_name: str = ""
@@ -53,6 +55,10 @@ class AppSettings:
         if self.photo_long_edge not in PHOTO_SIZES:
             raise SettingsError(
                 f"ขนาดรูปต้องเป็นหนึ่งใน {PHOTO_SIZES}", f"Photo size must be one of {PHOTO_SIZES}"
+            )
+        if not self.store_folder.replace("-", "").replace("_", "").isalnum():
+            raise SettingsError(
+                "ชื่อโฟลเดอร์ข้อมูลไม่ถูกต้อง", f"Invalid store folder name {self.store_folder!r}"
             )
         if self.server and not self.server.startswith(("http://", "https://")):
             raise SettingsError(

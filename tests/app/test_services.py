@@ -170,3 +170,53 @@ def test_background_sync_interval_has_a_floor() -> None:
     assert auto_sync_interval({}) == 300
     assert auto_sync_interval({"TAMBON_AUTO_SYNC_S": "1"}) == 10
     assert auto_sync_interval({"TAMBON_AUTO_SYNC_S": "ห้านาที"}) == 300
+
+
+def test_records_made_before_enrolment_move_to_the_servers_device_id(
+    services: sv.Services,
+) -> None:
+    producer_id = sv.save_record(services, "producer", None, {"name_th": "กลุ่มปลาร้าบองแม่นวล"})
+    gone = sv.save_record(services, "producer", None, {"name_th": "พิมพ์ผิด"})
+    sv.delete_record(services, "producer", gone)
+    old_dir = services.store_dir
+    server_id = "d" * 32
+
+    sv.adopt_device_id(services, server_id)
+
+    assert services.settings.device_id == server_id
+    assert not old_dir.exists()
+    assert [p["id"] for p in sv.list_records(services, "producer")] == [producer_id]
+    assert sv.pending_changes(services) == 1
+    [change] = services.store.pending_changes()
+    assert change.device_id == server_id
+    assert all(clock.endswith(server_id) for clock in change.clocks.values())
+    # the choice survives a restart
+    from fieldapp.settings import load_settings
+
+    assert load_settings(services.data_dir).store_folder == f"store-{server_id}"
+
+
+def test_enrol_after_working_offline_then_sync(tmp_path: Path) -> None:
+    """The officer skipped enrolment, surveyed, then enrolled: the survey reaches the server."""
+    import sqlalchemy as sa
+
+    from sync_server.db.tables import records
+    from tests.support.server import start_server
+
+    server = start_server(tmp_path / "server")
+    try:
+        services = sv.Services(data_dir=tmp_path / "phone", settings=load_settings(tmp_path))
+        sv.save_record(services, "producer", None, {"name_th": "กลุ่มข้าวกล้องบ้านดอนเกาะกา"})
+        code = server.add_user("2403", "officer", "ประยูร ตั้งใจ").code
+        asyncio.run(sv.enrol_device(services, server.base_url, code, "โทรศัพท์ทดสอบ"))
+        assert services.settings.enrolled and services.settings.district_code == "2403"
+        report = asyncio.run(sv.run_sync(services, lambda progress: None))
+        assert report.completed, report.error_en
+        services.close()
+        with server.engine.connect() as conn:
+            titles = conn.execute(
+                sa.select(records.c.title).where(records.c.record_type == "producer")
+            ).scalars()
+            assert "กลุ่มข้าวกล้องบ้านดอนเกาะกา" in list(titles)
+    finally:
+        server.stop()
