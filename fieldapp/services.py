@@ -36,7 +36,8 @@ class Services:
     sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
     last_report: Any = field(default=None, init=False)
     last_sync_at: datetime | None = field(default=None, init=False)
-    auto_sync_started: bool = field(default=False, init=False)
+    # the background sync loop (a Future from page.run_task), one per process
+    auto_sync_task: Any = field(default=None, init=False, repr=False)
 
     # --- settings -----------------------------------------------------------------------
     def save_settings(self) -> None:

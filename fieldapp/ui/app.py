@@ -109,10 +109,11 @@ def main(page: ft.Page) -> None:
 
     ctx.on_stack_change = render
     page.on_view_pop = on_view_pop
-    if not services.auto_sync_started:
-        # One background sync loop per process (web mode serves many sessions).
-        services.auto_sync_started = True
-        page.run_task(auto_sync, services, auto_sync_interval(os.environ))
+    task = services.auto_sync_task
+    if task is None or task.done():
+        # One background sync loop per process (web mode serves many sessions); started
+        # again if the session that ran it has gone and took the task with it.
+        services.auto_sync_task = page.run_task(auto_sync, services, auto_sync_interval(os.environ))
 
     if settings.enrolled or settings.enrol_skipped:
         # A web address such as /producers opens that tab (bookmarks, and the benchmark).
