@@ -51,7 +51,15 @@ class EnrolScreen(Screen):
         return ft.View(
             route=self.route,
             appbar=self.app_bar(self.t("enrol.title")),
-            controls=[ft.Column(controls, spacing=16, scroll=ft.ScrollMode.AUTO, expand=True)],
+            controls=[
+                ft.Column(
+                    controls,
+                    spacing=16,
+                    scroll=ft.ScrollMode.AUTO,
+                    expand=True,
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                )
+            ],
             padding=16,
         )
 

@@ -61,7 +61,16 @@ class RecordFormScreen(Screen):
             route=self.route,
             appbar=self.app_bar(self.t(edit_key if self.record_id else new_key)),
             padding=16,
-            controls=[ft.Column(controls, spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)],
+            controls=[
+                ft.Column(
+                    controls,
+                    spacing=12,
+                    scroll=ft.ScrollMode.AUTO,
+                    expand=True,
+                    # fields use the whole width of a phone, tablet or window
+                    horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                )
+            ],
         )
 
     def on_save(self, changes: dict[str, Any]) -> None:

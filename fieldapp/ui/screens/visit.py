@@ -58,7 +58,7 @@ class VisitScreen(Screen):
         ]
         self.step_label = ft.Text("")
         self.step_title = section_title("")
-        self.content = ft.Column(spacing=12)
+        self.content = ft.Column(spacing=12, horizontal_alignment=ft.CrossAxisAlignment.STRETCH)
         self.notice = ft.Text("", color=ft.Colors.ERROR)
         self.prev_button = ft.OutlinedButton(
             self.t("form.prev"), icon=ft.Icons.CHEVRON_LEFT, on_click=self.on_prev
