@@ -36,6 +36,30 @@ MAX_INFLATED_BODY = 32 * 1024 * 1024
 CRASH_ENV = "TAMBON_TEST_CRASH_POINT"
 
 
+class ChangeModel(BaseModel):
+    """One outbox change (`recordsync.changes.Change`)."""
+
+    change_id: str = Field(description="Made on the phone; the unit of idempotency")
+    record_type: str = Field(description="producer | product | visit | photo | plan_item | "
+                                         "network_link")
+    record_id: str
+    device_id: str = Field(description="Must be the token's device")
+    fields: dict[str, Any] = Field(description="Only the fields this change sets")
+    clocks: dict[str, str] = Field(description="Field -> HLC of this write (+ _deleted)")
+    base_clocks: dict[str, str | None] = Field(
+        default_factory=dict, description="Field -> the HLC the editor saw (None: empty)")
+    deleted: bool = False
+    schema_version: int = 1
+
+
+# The push body is read by hand (gzip); this documents it in the OpenAPI schema.
+PUSH_BODY_SCHEMA = {
+    "type": "object", "required": ["changes"],
+    "properties": {"changes": {"type": "array", "maxItems": MAX_BATCH,
+                               "items": ChangeModel.model_json_schema()}},
+}
+
+
 class PushResultModel(BaseModel):
     change_id: str
     status: str = Field(description="applied | already_had | superseded | rejected")
@@ -142,7 +166,14 @@ def _crash(point: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-@router.post("/push", response_model=PushAnswer, summary="Send outbox changes (idempotent)")
+@router.post(
+    "/push", response_model=PushAnswer, summary="Send outbox changes (idempotent)",
+    description="JSON, or gzip JSON with `Content-Encoding: gzip`. One status per change: "
+                "applied | already_had | superseded | rejected (code, Thai/English reason, "
+                "paths). See docs/sync.md.",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": PUSH_BODY_SCHEMA}}}},
+)
 def push(
     request: Request,
     principal: WriterPrincipal,
