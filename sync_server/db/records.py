@@ -219,15 +219,17 @@ def upsert_record(
         conn.execute(records.insert().values(id=record_id, created_at=now, **values))
     else:
         conn.execute(records.update().where(records.c.id == record_id).values(**values))
-        if record_type == "producer" and existing[2] != subdistrict:
-            # The producer moved: its records' subdistrict column follows (a denormalised
-            # filter column only; their data did not change, so their seq does not either).
-            conn.execute(
-                records.update()
-                .where(records.c.producer_id == record_id, records.c.id != record_id,
-                       records.c.district_code == district_code)
-                .values(subdistrict_code=subdistrict)
-            )
+    if record_type == "producer" and (existing is None or existing[2] != subdistrict):
+        # The producer arrived after its records (a phone may push a product first) or
+        # moved: their subdistrict column follows. It is a denormalised filter column only;
+        # their data did not change, so their seq does not either.
+        conn.execute(
+            records.update()
+            .where(records.c.producer_id == record_id, records.c.id != record_id,
+                   records.c.district_code == district_code,
+                   records.c.subdistrict_code.is_distinct_from(subdistrict))
+            .values(subdistrict_code=subdistrict)
+        )
     return seq
 
 

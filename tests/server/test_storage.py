@@ -93,6 +93,18 @@ def test_upsert_insert_update_and_denormalised_columns(engine: Engine, district:
     assert product is not None and product.subdistrict_code == "240305" and product.seq == 2
 
 
+def test_records_written_before_their_producer_get_its_subdistrict(engine: Engine,
+                                                                   district: str) -> None:
+    with engine.begin() as conn:
+        upsert_record(conn, district_code=district, record_type="product", record_id=PRODUCT,
+                      data={"producer_id": PRODUCER, "name_th": "น้ำพริกเผา"}, clocks={})
+        assert get_record(conn, PRODUCT).subdistrict_code is None  # type: ignore[union-attr]
+        upsert_record(conn, district_code=district, record_type="producer",
+                      record_id=PRODUCER, data=producer("240307"), clocks={})
+        product = get_record(conn, PRODUCT)
+    assert product is not None and product.subdistrict_code == "240307" and product.seq == 1
+
+
 def test_ids_cannot_cross_districts_or_types(engine: Engine, district: str) -> None:
     with engine.begin() as conn:
         upsert_record(conn, district_code=district, record_type="producer",
