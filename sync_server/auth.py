@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
@@ -44,6 +44,8 @@ __all__ = [
     "create_device",
     "current_principal",
     "enrol_device",
+    "enrolment_url",
+    "format_enrolment_code",
     "hash_token",
     "issue_enrolment_code",
     "new_token",
@@ -128,7 +130,6 @@ def issue_enrolment_code(conn: Connection, user_id: str, *, ttl: timedelta = tim
 
 def enrolment_url(server_url: str, code: str) -> str:
     """What the QR code holds; the app accepts it or the bare code."""
-    from urllib.parse import urlencode
     return "tambon://enrol?" + urlencode({"server": server_url, "code": code})
 
 
