@@ -112,7 +112,10 @@ _datetime = _iso(_DATETIME, dt.datetime.fromisoformat)
 
 
 def _gtin(value: object) -> bool:
-    if not isinstance(value, str) or not value.isdigit() or len(value) not in (8, 12, 13, 14):
+    # isascii(): str.isdigit() also accepts '²' and other digits int() cannot read; those
+    # strings are the pattern's to reject, not an exception in the middle of validation.
+    if (not isinstance(value, str) or not value.isascii() or not value.isdigit()
+            or len(value) not in (8, 12, 13, 14)):
         return True
     body, check = value[:-1], int(value[-1])
     # GS1: weights 3,1,3,1... from the digit next to the check digit

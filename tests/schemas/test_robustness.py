@@ -76,3 +76,13 @@ def test_warm_up_compiles_everything() -> None:
     warm_up()
     assert compiled_validator.cache_info().currsize >= 2 * len(RECORD_TYPES)
     assert fast_check.cache_info().currsize >= 2 * len(RECORD_TYPES)
+
+
+@pytest.mark.parametrize("barcode", ["1234567²", "²" * 13, "๘๘๕๐๙๙๙๓๒๐๐๑๔"])
+def test_barcode_with_non_ascii_digits_is_an_issue_not_an_exception(barcode: str) -> None:
+    # str.isdigit() is true for '²' and Thai digits, which int() cannot (or should not) read.
+    record = {"packaging": {"barcode": barcode}}
+    modes: tuple[Mode, ...] = ("draft", "final", "partial")
+    for mode in modes:
+        issues = validate_record("product", record, mode)
+        assert any(i.pointer == "/packaging/barcode" for i in issues)
