@@ -48,7 +48,8 @@ class PartnerQuery:
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> PartnerQuery:
         raw_limit = params.get("limit") or str(DEFAULT_LIMIT)
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_LIMIT:
+        # isdecimal(), not isdigit(): '²' is a digit that int() cannot read (a 500, not a 400).
+        if not raw_limit.isdecimal() or not 1 <= int(raw_limit) <= MAX_LIMIT:
             raise FilterError("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}",
                               f"limit ต้องเป็นจำนวนเต็มตั้งแต่ 1 ถึง {MAX_LIMIT}")
         expiring = params.get("expiring") or ""
