@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._machine import machine_inline  # noqa: E402
 from fieldapp import services as sv  # noqa: E402
 from fieldapp.logic.drafts import decide_draft_save  # noqa: E402
 from tests.app.seed import producer_name, seed  # noqa: E402
@@ -119,18 +119,6 @@ def ms(values: list[float]) -> str:
     return f"median {statistics.median(values) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
 
 
-def machine() -> str:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"`{' '.join(platform.uname())}`, nproc {os.cpu_count()}, CPU {cpu}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -151,7 +139,7 @@ def main() -> None:
     lines = [
         "# Field app benchmarks (benchmarks/bench_app.py)",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; load average "
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine_inline()}; load average "
         f"{os.getloadavg()[0]:.2f} (the machine is shared with other engineers' runs).",
         "",
         "## Cold start to an interactive producer list (target ≤ 3 s with 500 producers)",

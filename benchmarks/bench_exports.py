@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -36,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
+from benchmarks._machine import machine_lines  # noqa: E402
 from sync_server.db.engine import make_engine, migrate  # noqa: E402
 
 TARGET_SECONDS = 60.0
@@ -158,19 +158,6 @@ def bench_database(kind: str, database_url: str, data_dir: Path, scale: float,
     return {"kind": kind, "totals": totals, "read": read, "xlsx": xlsx, "summary": summary}
 
 
-def _machine() -> str:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (f"- `uname -a`: {' '.join(platform.uname())}\n- `nproc`: {os.cpu_count()}\n"
-            f"- CPU: {cpu}\n- Python {platform.python_version()}")
-
-
 def _report(results: list[dict[str, Any]], scale: float) -> str:
     ok = "✅"
     bad = "❌"
@@ -180,7 +167,7 @@ def _report(results: list[dict[str, Any]], scale: float) -> str:
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `benchmarks/bench_exports.py"
         f"{'' if scale == 1 else f' --scale {scale}'}` on a machine shared with other work.",
         "",
-        _machine(),
+        machine_lines(),
         "",
         "## XLSX export of every producer and product (4 sheets, streamed SpreadsheetML)",
         "",

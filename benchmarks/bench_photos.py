@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageOps  # noqa: E402
 
+from benchmarks._machine import cpu_model, uname_a  # noqa: E402
 from fieldapp.photos import PhotoStore, perceptual_hash, process_photo  # noqa: E402
 from tests.photos import photogen  # noqa: E402
 
@@ -84,16 +85,6 @@ def _naive(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -138,7 +129,6 @@ def main() -> None:
         ))
         print(rows[-1].summary(), flush=True)
 
-    uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     import PIL
     import PIL.features
@@ -147,8 +137,8 @@ def main() -> None:
         "# Photo pipeline benchmark",
         "",
         f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- machine: `{uname}`",
-        f"- nproc: {nproc}; CPU: {_cpu_model()} (shared with other jobs while measured)",
+        f"- machine: `{uname_a()}`",
+        f"- nproc: {nproc}; CPU: {cpu_model()} (shared with other jobs while measured)",
         f"- Pillow {PIL.__version__}, libjpeg-turbo {PIL.features.version('jpg')}; "
         f"Python {platform.python_version()}",
         f"- command: `.venv/bin/python benchmarks/bench_photos.py --runs {args.runs} "

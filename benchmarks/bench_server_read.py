@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
+from benchmarks._machine import machine_lines  # noqa: E402
 from benchmarks.gen_national import DEMO_DISTRICT, PRODUCERS, PRODUCTS, generate  # noqa: E402
 from sync_server.accounts import create_user  # noqa: E402
 from sync_server.auth import create_device  # noqa: E402
@@ -138,27 +137,13 @@ def bench(database: str, database_url: str, data_dir: Path, scale: float,
     }
 
 
-def machine() -> str:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
-    return f"- `uname -a`: {uname}\n- nproc: {os.cpu_count()}\n- CPU: {cpu}\n" \
-           f"- Python {platform.python_version()}"
-
-
 def report(results: list[dict[str, float | int | str]], scale: float) -> str:
     lines = [
         "# Benchmark: reading one district through the read API",
         "",
         f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Machine (shared with other jobs "
         "while measuring):",
-        machine(),
+        machine_lines(),
         "",
         f"Database: {results[0]['producers']:,} producers and {results[0]['products']:,} "
         f"products over 928 districts (scale {scale}); district 2403 holds "

@@ -19,10 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from tinydb import TinyDB  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
+from benchmarks._machine import cpu_model, uname_a  # noqa: E402
 from fieldapp.store import (  # noqa: E402
     AtomicJSONStorage,
     DeviceStore,
@@ -159,11 +158,9 @@ def bench_tinydb(folder: Path, name: str, storage: type, size: int, saves: int) 
 
 
 def _machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), platform.processor())
-    uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"`{uname}`; {os.cpu_count()} CPUs (`nproc`); CPU: {cpu}; load average {load}"
+    return (f"`{uname_a()}`; {os.cpu_count()} CPUs (`nproc`); CPU: {cpu_model()}; "
+            f"load average {load}")
 
 
 def main() -> None:
