@@ -20,6 +20,7 @@ __all__ = [
     "Parsed",
     "display_text",
     "form_steps",
+    "parse_moo",
     "parse_text",
     "with_child",
 ]
@@ -111,6 +112,19 @@ def parse_text(spec: Any, text: str) -> Parsed:
             digits = "0" + digits[3:]
         return Parsed(digits)
     return Parsed(raw)
+
+
+def parse_moo(text: str) -> Parsed:
+    """The village number (หมู่ที่) box: a whole number 1-99, or empty to clear it.
+
+    isdecimal(), not isdigit(): '²' is a digit that int() cannot read; Thai digits are
+    decimal and read as the number they show."""
+    raw = text.strip()
+    if raw == "":
+        return Parsed(None)
+    if not (raw.isdecimal() and 1 <= int(raw) <= 99):
+        return Parsed(error="form.err.integer")
+    return Parsed(int(raw))
 
 
 def display_text(spec: Any, value: Any) -> str:

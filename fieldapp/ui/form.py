@@ -14,7 +14,7 @@ from typing import Any
 
 import flet as ft
 
-from fieldapp.logic.forms import display_text, parse_text, shown, with_child
+from fieldapp.logic.forms import display_text, parse_moo, parse_text, shown, with_child
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.gps import GpsField
 from fieldapp.ui.picker import ChoicePicker
@@ -317,13 +317,13 @@ class AddressField:
         self.save()
 
     def on_moo(self, e: UiEvent) -> None:
-        text = (self.moo.value or "").strip()
-        if text and not (text.isdigit() and 1 <= int(text) <= 99):
-            self.moo.error = self.form.ctx.t("form.err.integer") + " (1–99)"
+        parsed = parse_moo(self.moo.value or "")
+        if parsed.error:
+            self.moo.error = self.form.ctx.t(parsed.error) + " (1–99)"
             self.moo.update()
             return
         self.moo.error = None
-        self.set("moo", int(text) if text else None)
+        self.set("moo", parsed.value)
 
     def on_province(self, code: str | None) -> None:
         self.value = {k: v for k, v in self.value.items() if not k.endswith("_code")}

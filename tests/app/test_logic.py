@@ -17,7 +17,14 @@ from fieldapp.logic.conflicts import conflict_rows
 from fieldapp.logic.drafts import decide_draft_save
 from fieldapp.logic.duplicates import possible_duplicates
 from fieldapp.logic.enrol import EnrolInputError, parse_enrol_input
-from fieldapp.logic.forms import display_text, form_steps, parse_text, with_child
+from fieldapp.logic.forms import (
+    Parsed,
+    display_text,
+    form_steps,
+    parse_moo,
+    parse_text,
+    with_child,
+)
 from fieldapp.logic.gps import parse_manual_gps
 from fieldapp.logic.home import split_visits
 from fieldapp.logic.producer_list import producer_rows, subdistrict_choices
@@ -123,6 +130,21 @@ def test_visit_steps_follow_the_schema_sections_without_server_fields() -> None:
     shown = {f.name for s in steps for f in s.fields}
     assert {"purpose", "gps", "needs", "problems", "next_visit_on"} <= shown
     assert not shown & {"review_status", "review_comments", "producer_id", "id"}
+
+
+def test_moo_box_reads_1_to_99_and_never_raises() -> None:
+    assert parse_moo("") == Parsed(None) and parse_moo("  ") == Parsed(None)
+    assert parse_moo(" 4 ") == Parsed(4) and parse_moo("99") == Parsed(99)
+    assert parse_moo("๑๒") == Parsed(12)  # Thai digits
+    for bad in ("0", "100", "²", "1²", "-1", "4.0", "x"):
+        assert parse_moo(bad) == Parsed(error="form.err.integer"), bad
+
+
+@given(st.text(max_size=4))
+def test_moo_box_takes_any_text(text: str) -> None:
+    parsed = parse_moo(text)  # never raises
+    if parsed.error is None and text.strip():
+        assert isinstance(parsed.value, int) and 1 <= parsed.value <= 99
 
 
 # --- drafts: nothing invalid is stored ---------------------------------------------------------
