@@ -38,6 +38,16 @@ __all__ = ["AtomicJSONStorage", "DurableStorage", "JournalStorage"]
 _EMPTY: Mapping[str, Any] = {}
 
 
+def _is_file_at(fd: int, path: Path) -> bool:
+    """Whether the open descriptor `fd` is the file that `path` names (not one renamed over)."""
+    try:
+        named = os.stat(path)
+    except OSError:
+        return True  # nothing else there to write to
+    opened = os.fstat(fd)
+    return (named.st_dev, named.st_ino) == (opened.st_dev, opened.st_ino)
+
+
 def _not_json(error: Exception) -> InvalidRecordError:
     return InvalidRecordError(
         f"บันทึกไม่ได้: ข้อมูลมีค่าที่เก็บเป็น JSON ไม่ได้ ({error})",
@@ -202,9 +212,20 @@ class JournalStorage(DurableStorage):
     def _write_snapshot(self) -> None:
         snapshot = journal.encode_entry(journal.encode_payload({"s": self._tables}))
         # Until the rename, the old file (and our descriptor to it) stays valid.
-        atomic_write(self.path, journal.MAGIC + snapshot)
+        try:
+            atomic_write(self.path, journal.MAGIC + snapshot)
+        except OSError:
+            # If the rename happened and only the directory's fsync failed, the snapshot is
+            # the file at `path` now: later saves appended to the old, unlinked file would be
+            # acknowledged and then never read again. Append to the snapshot instead.
+            if self._fd >= 0 and not _is_file_at(self._fd, self.path):
+                self._append_after_snapshot(len(snapshot))
+            raise
+        self._append_after_snapshot(len(snapshot))
+
+    def _append_after_snapshot(self, snapshot_entry_bytes: int) -> None:
         self._close_files()
-        self._snapshot_bytes = len(journal.MAGIC) + len(snapshot)
+        self._snapshot_bytes = len(journal.MAGIC) + snapshot_entry_bytes
         self._open_append(self._snapshot_bytes)
 
     def _close_files(self) -> None:

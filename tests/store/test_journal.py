@@ -177,3 +177,39 @@ def test_a_cut_anywhere_leaves_exactly_the_saves_before_it(
         assert dict(storage.table("product")) == states[whole_entries]
     finally:
         storage.close()
+
+
+def test_saves_after_a_compaction_whose_directory_fsync_failed_are_not_lost(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot was renamed over the journal, then fsync of the directory failed (EIO):
+    the compaction failed quietly (the save itself was durable), but later saves must go to
+    the file now at `path`, not to the old, unlinked one, which no reopen will ever read."""
+    from fieldapp.store import files
+
+    path = tmp_path / "records.journal"
+    storage = JournalStorage(path, compact_min_bytes=0)
+    real_fsync_dir = files.fsync_dir
+    failures = iter([OSError(5, "Input/output error")])
+
+    def flaky_fsync_dir(directory: Path) -> None:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        real_fsync_dir(directory)
+
+    try:
+        monkeypatch.setattr(files, "fsync_dir", flaky_fsync_dir)
+        storage.commit([["put", "producer", "1", _producer(1)]])  # compaction fails after rename
+        storage.compact_min_bytes = 1 << 30
+        storage.commit([["put", "producer", "2", _producer(2)]])
+        storage.commit([["put", "producer", "3", _producer(3)]])
+        expected = dict(storage.table("producer"))
+    finally:
+        storage.close()
+    assert set(expected) == {"1", "2", "3"}
+    storage = JournalStorage(path)
+    try:
+        assert dict(storage.table("producer")) == expected
+    finally:
+        storage.close()
