@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 import httpx
@@ -72,6 +73,7 @@ def test_concurrent_edits_keep_both_values_and_phones_converge(
         assert asyncio.run(a.client(server.base_url).sync()).completed
         assert asyncio.run(b.client(server.base_url).sync()).completed
         a.store.update("producer", producer["id"], {"phone": "0899999999"})
+        time.sleep(0.01)  # B edits later: its clock wins (same millisecond: node id decides)
         b.store.update("producer", producer["id"], {"phone": "0866666666",
                                                     "notes": "ย้ายไปตลาดน้ำ"})
         assert asyncio.run(a.client(server.base_url).sync()).completed

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from fieldapp.store import DeviceStore
-from recordsync.merge import DELETED_KEY
+from recordsync.merge import DELETED_KEY, is_deleted
 from sync_server.app import create_app
 from sync_server.db.tables import conflicts, records
 from tests.sync.harness import make_district
@@ -178,8 +178,12 @@ class ThreePhones(RuleBasedStateMachine):
                                     if k not in ("id", "_deleted")},
                                    phone.store.clocks("producer", record_id))
             assert mine == server
+        deleted_conflicts = {rid for rid, name, _c in losing if name == DELETED_KEY}
         for record_id, name, clock, _base in self.edits:
             final = server[record_id][1].get(name)
+            if name == DELETED_KEY and (is_deleted(server[record_id][1])
+                                        or record_id in deleted_conflicts):
+                continue  # a delete is kept if the record is deleted, or its loss recorded
             assert (final == clock or (record_id, name, clock) in losing
                     or (record_id, name, clock) in self.bases), (record_id, name, clock)
 
