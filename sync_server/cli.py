@@ -106,6 +106,7 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         print(f"district {args.code} {'created' if created else 'already exists'}")
         return 0
     if args.command == "add-user":
+        _check_qr_target(args.qr)
         with engine.begin() as conn:
             user_id = create_user(
                 conn, district_code=args.district, role=args.role, display_name=args.name,
@@ -117,6 +118,7 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         _print_code(settings, code, args.qr)
         return 0
     if args.command == "new-code":
+        _check_qr_target(args.qr)
         with engine.begin() as conn:
             user = _find_user(conn, args.user)
             code = issue_enrolment_code(conn, user.id, ttl=settings.enrolment_code_ttl)
@@ -164,14 +166,34 @@ def _find_user(conn: Connection, text: str) -> UserInfo:
     return user
 
 
+def _check_qr_target(qr: Path | None) -> None:
+    """Refuse a QR path that cannot be written before anything is stored: otherwise the user
+    is created and the command dies on the file with a traceback, never printing the code."""
+    if qr is None:
+        return
+    if qr.is_dir() or not qr.parent.is_dir():
+        raise AccountError(
+            f"cannot write the QR code to {qr}: give a file name in a folder that exists",
+            f"เขียนไฟล์ QR ที่ {qr} ไม่ได้ กรุณาระบุชื่อไฟล์ในโฟลเดอร์ที่มีอยู่แล้ว")
+
+
 def _print_code(settings: Settings, code: str, qr: Path | None) -> None:
     url = enrolment_url(settings.public_url, code)
+    qr_error: OSError | None = None
     if qr is not None:
         import segno
-        segno.make(url, error="m").save(str(qr), scale=8, border=4)
-        print(f"QR code written to {qr}: {url}")
+        try:
+            segno.make(url, error="m").save(str(qr), scale=8, border=4)
+            print(f"QR code written to {qr}: {url}")
+        except OSError as exc:  # e.g. no write permission: the code is stored, so show it
+            qr_error = exc
     print(f"enrolment code (valid {settings.enrolment_code_ttl.days} days, one use):")
     print(code)
+    if qr_error is not None:
+        raise AccountError(
+            f"the code above is valid, but the QR code could not be written to {qr} "
+            f"({qr_error.strerror or qr_error})",
+            f"รหัสด้านบนใช้ได้ แต่เขียนไฟล์ QR ที่ {qr} ไม่ได้ ({qr_error.strerror or qr_error})")
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

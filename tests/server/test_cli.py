@@ -73,6 +73,8 @@ def prepared(template: Path, tmp_path: Path) -> Path:
     (("add-user", "--district", "2403", "--role", "officer", "--name", "ก",
       "--username", "x"), "both --username and --password", "รหัสผ่าน"),
     (("revoke-device", "nope"), "no active device", "ไม่พบเครื่อง"),
+    (("add-user", "--district", "2403", "--role", "officer", "--name", "ก",
+      "--qr", "/nonexistent-folder/enrol.png"), "cannot write the QR code", "เขียนไฟล์ QR"),
 ])
 def test_errors_are_clear_in_both_languages_and_store_nothing(
         prepared: Path, args: tuple[str, ...], english: str, thai: str) -> None:
