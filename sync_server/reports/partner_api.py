@@ -100,8 +100,11 @@ class _Batch:
 
 
 def _context(conn: Connection, district: str, producer_ids: set[str], *, products: bool,
-             needs: bool) -> _Batch:
-    producer_rows = {p["id"]: p for p in _by_ids(conn, district, producer_ids)}
+             needs: bool, producers: list[Record] | None = None) -> _Batch:
+    """`producers`: the owners when the caller has read them already (a page of producers)."""
+    if producers is None:
+        producers = _by_ids(conn, district, producer_ids)
+    producer_rows = {p["id"]: p for p in producers}
     by_producer: dict[str, list[Record]] = defaultdict(list)
     if products:
         for p in records_for_producers(conn, district, "product", producer_ids):
@@ -202,7 +205,9 @@ def partner_page(conn: Connection, district: str, kind: str, q: PartnerQuery,
             return Page(items, None)
         owners = {r["id"] if record_type == "producer" else str(r.get("producer_id"))
                   for r in batch}
-        ctx = _context(conn, district, owners, products=with_products, needs=with_needs)
+        # A page of producers is its own owners: no second read of the same rows.
+        ctx = _context(conn, district, owners, products=with_products, needs=with_needs,
+                       producers=batch if record_type == "producer" else None)
         for record in batch:
             rows = expand(record, ctx)
             if items and len(items) + len(rows) > q.limit:
