@@ -13,6 +13,7 @@ skipped silently.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -34,7 +35,7 @@ _TYPES: dict[str, Check] = {
     "string": lambda x: isinstance(x, str),
     "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool))
     or (isinstance(x, float) and x.is_integer()),
-    "number": _is_number,
+    "number": lambda x: _is_number(x) and math.isfinite(x),  # as RecordValidator: no NaN/inf
     "boolean": lambda x: isinstance(x, bool),
     "object": lambda x: isinstance(x, dict),
     "array": lambda x: isinstance(x, list),

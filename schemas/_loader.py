@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
+from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
@@ -19,6 +21,21 @@ from schemas._formats import FORMAT_CHECKER
 
 __all__ = ["BASE_URI", "RECORD_TYPES", "compiled_validator", "fast_check", "load_schema",
            "reference_validator", "registry", "resolve", "warm_up"]
+
+
+def _finite_number(checker: object, instance: object) -> bool:
+    # Python's json (and so FastAPI's request.json()) reads NaN and Infinity; JSON Schema's
+    # "number" accepts them and every minimum/maximum comparison with NaN is false, so a
+    # NaN price would be stored (and break PostgreSQL's jsonb and every JSON answer).
+    return (isinstance(instance, int | float) and not isinstance(instance, bool)
+            and math.isfinite(instance))
+
+
+# Draft 2020-12 with "number" meaning a finite number ("integer" already excludes NaN/inf).
+RecordValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
+)
 
 BASE_URI = "https://tambon-field.invalid/schemas/"
 _DOCUMENTS = ("common", *RECORD_TYPES)
@@ -74,7 +91,7 @@ def resolve(schema: dict[str, Any], document: str) -> tuple[dict[str, Any], str]
 
 
 @cache
-def compiled_validator(record_type: str, partial: bool = False) -> Draft202012Validator:
+def compiled_validator(record_type: str, partial: bool = False) -> Validator:
     """The validator of a record type, built once per process from the compiled schema.
 
     `partial` drops the record's top-level `required` list: for checking only the fields a
@@ -87,7 +104,7 @@ def compiled_validator(record_type: str, partial: bool = False) -> Draft202012Va
     schema = compile_schema(record_type)
     if partial:
         schema.pop("required", None)
-    return Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    return RecordValidator(schema, format_checker=FORMAT_CHECKER)
 
 
 @cache
@@ -103,13 +120,13 @@ def fast_check(record_type: str, partial: bool = False) -> Callable[[Any], bool]
 
 
 @cache
-def reference_validator(record_type: str) -> Draft202012Validator:
+def reference_validator(record_type: str) -> Validator:
     """The plain document with `$ref`s resolved at run time: slow, the yardstick the compiled
     validator is tested against."""
     if record_type not in RECORD_TYPES:
         raise UnknownRecordType(record_type)
-    return Draft202012Validator(_raw(record_type), registry=registry(),
-                                format_checker=FORMAT_CHECKER)
+    return RecordValidator(_raw(record_type), registry=registry(),
+                           format_checker=FORMAT_CHECKER)
 
 
 def warm_up() -> None:

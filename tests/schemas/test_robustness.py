@@ -86,3 +86,24 @@ def test_barcode_with_non_ascii_digits_is_an_issue_not_an_exception(barcode: str
     for mode in modes:
         issues = validate_record("product", record, mode)
         assert any(i.pointer == "/packaging/barcode" for i in issues)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize(("record_type", "record", "pointer"), [
+    ("product", {"price_thb": None}, "/price_thb"),
+    ("plan_item", {"budget_thb": None}, "/budget_thb"),
+    ("producer", {"gps": {"lat": None, "lon": 100.5}}, "/gps/lat"),
+])
+def test_nan_and_infinity_are_not_numbers(record_type: str, record: dict[str, Any],
+                                          pointer: str, bad: float) -> None:
+    """Python's json reads NaN and Infinity (a server's request body too); every comparison
+    with NaN is false, so minimum/maximum alone let it through to the database."""
+    parts = pointer.strip("/").split("/")
+    target = record
+    for part in parts[:-1]:
+        target = target[part]
+    target[parts[-1]] = bad
+    modes: tuple[Mode, ...] = ("draft", "final", "partial")
+    for mode in modes:
+        issues = validate_record(record_type, record, mode)
+        assert any(i.pointer == pointer and i.code == "type" for i in issues), (mode, issues)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,6 +13,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from recordsync.hlc import HybridLogicalClock
 from sync_server.db.engine import make_engine
 from sync_server.db.tables import devices, enrolment_codes
 from tests.server.world import World
@@ -180,3 +183,27 @@ def test_health_reports_an_unreachable_database(tmp_path: Path) -> None:
     body = assert_problem(anyio.run(go), 503, "database_unavailable")
     assert body["title_th"] == "ฐานข้อมูลใช้งานไม่ได้"
     app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_a_nan_or_infinite_number_in_a_push_is_rejected_and_not_stored(
+        world: World, client: httpx.Client, literal: str) -> None:
+    """Python's json parser reads NaN and Infinity; the schema must refuse them (a NaN
+    passes every minimum/maximum), or one record poisons jsonb and every JSON answer."""
+    officer = world.own["officer"]
+    clock = HybridLogicalClock(officer.device_id)
+    change = {"change_id": uuid.uuid4().hex, "record_type": "product",
+              "record_id": world.own_product_id, "device_id": officer.device_id,
+              "fields": {"price_thb": "NUMBER"}, "clocks": {"price_thb": clock.now().encode()},
+              "base_clocks": {}}
+    body = json.dumps({"changes": [change]}).replace('"NUMBER"', literal)
+    response = client.post("/api/v1/sync/push", content=body,
+                           headers={**officer.headers, "content-type": "application/json"})
+    assert response.status_code == 200, response.text[:300]
+    [result] = response.json()["results"]
+    assert result["status"] == "rejected" and result["code"] == "validation_failed"
+    assert result["paths"] == ["/price_thb"]
+    stored = client.get(f"/api/v1/records/product/{world.own_product_id}",
+                        headers=officer.headers).json()
+    assert stored["data"]["price_thb"] == 250
+
