@@ -105,7 +105,11 @@ def normalize_enrolment_code(text: str) -> str | None:
     `tambon://enrol?server=…&code=…` URL. None if it cannot be a code."""
     text = text.strip()
     if "://" in text or text.startswith("tambon:"):
-        values = parse_qs(urlsplit(text).query).get("code")
+        try:
+            query = urlsplit(text).query
+        except ValueError:  # e.g. "tambon://[x": an unclosed IPv6 bracket
+            return None
+        values = parse_qs(query).get("code")
         if not values:
             return None
         text = values[0]

@@ -31,7 +31,10 @@ def parse_enrol_input(code_text: str, server_text: str) -> EnrolInput:
     code_text = code_text.strip()
     server = server_text.strip().rstrip("/")
     if code_text.lower().startswith("tambon:"):
-        parts = urlsplit(code_text)
+        try:
+            parts = urlsplit(code_text)
+        except ValueError:  # e.g. "tambon://[x": an unclosed IPv6 bracket
+            raise EnrolInputError("enrol.err.qr_bad", "code") from None
         if parts.netloc != "enrol" and parts.path.strip("/") != "enrol":
             raise EnrolInputError("enrol.err.qr_bad", "code")
         query = parse_qs(parts.query)
@@ -46,6 +49,10 @@ def parse_enrol_input(code_text: str, server_text: str) -> EnrolInput:
         raise EnrolInputError("enrol.err.code_missing", "code")
     if not server:
         raise EnrolInputError("enrol.err.server_missing", "server")
-    if not server.startswith(("http://", "https://")) or not urlsplit(server).netloc:
+    try:
+        netloc = urlsplit(server).netloc
+    except ValueError:  # "http://[::1" (unclosed bracket)
+        netloc = ""
+    if not server.startswith(("http://", "https://")) or not netloc:
         raise EnrolInputError("enrol.err.server_bad", "server")
     return EnrolInput(server=server, code=code_text)

@@ -57,6 +57,10 @@ def test_typed_code_uses_the_server_box() -> None:
         ("ABCD", "127.0.0.1:8000", "enrol.err.server_bad", "server"),
         ("tambon://enrol?server=http://x", "", "enrol.err.qr_bad", "code"),
         ("tambon://other?code=1", "http://x", "enrol.err.qr_bad", "code"),
+        # urlsplit raises ValueError on an unclosed IPv6 bracket
+        ("tambon://[enrol?code=ABCD", "http://x", "enrol.err.qr_bad", "code"),
+        ("ABCD", "http://[::1", "enrol.err.server_bad", "server"),
+        ("tambon://enrol?server=http://[::1&code=ABCD", "", "enrol.err.server_bad", "server"),
     ],
 )
 def test_bad_enrol_input_names_the_field(code: str, server: str, key: str, field: str) -> None:

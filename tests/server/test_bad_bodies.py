@@ -207,3 +207,9 @@ def test_a_nan_or_infinite_number_in_a_push_is_rejected_and_not_stored(
                         headers=officer.headers).json()
     assert stored["data"]["price_thb"] == 250
 
+
+def test_a_malformed_qr_url_as_enrolment_code_is_a_400(client: httpx.Client) -> None:
+    body = assert_problem(client.post("/api/v1/devices/enrol", json={
+        "code": "tambon://[enrol?code=ABCD-EFGH-JKMN-PQRS", "device_name": "มือถือ"}), 400,
+        "enrolment_code_invalid")
+    assert body["detail_th"]
