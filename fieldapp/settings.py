@@ -1,18 +1,20 @@
 """The app's own settings and enrolment, kept in one small JSON file in the data folder.
 
 Why not the device store: the device id must exist before the store is opened (the store's
-clock is keyed by it), and settings must survive a store wipe. Writes are atomic (temp file
-plus rename) so a killed app never leaves half a file.
+clock is keyed by it), and settings must survive a store wipe. Writes are atomic and durable
+(temp file, fsync, rename, fsync of the folder) so a killed app or a power cut never leaves
+half a file.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from fieldapp.store.files import atomic_write
 
 __all__ = ["PHOTO_SIZES", "AppSettings", "SettingsError", "load_settings", "save_settings"]
 
@@ -85,7 +87,9 @@ def load_settings(folder: Path, default_server: str = "") -> AppSettings:
 def save_settings(folder: Path, settings: AppSettings) -> None:
     settings.validate()
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / FILE_NAME
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(settings), ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    data = json.dumps(asdict(settings), ensure_ascii=False, indent=1).encode("utf-8")
+    # Temp file, fsync, rename, fsync of the folder: this file is the commit point of
+    # enrolment's store move, and the old store is deleted right after it returns. A rename
+    # not yet on disk at a power cut would bring back settings naming the deleted store
+    # (or an empty file that no longer parses).
+    atomic_write(folder / FILE_NAME, data)

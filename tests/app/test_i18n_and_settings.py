@@ -4,6 +4,7 @@ settings file survives restarts and refuses bad values."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -62,3 +63,22 @@ def test_settings_keep_the_device_id_and_refuse_bad_values(tmp_path: Path) -> No
         assert caught.value.message_th and caught.value.message_en
     # nothing half-stored: the file still holds the good settings
     assert json.loads((tmp_path / "settings.json").read_text())["language"] == "en"
+
+
+def test_saved_settings_are_fsynced_with_their_folder(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings file is enrolment's commit point (the old store is deleted right after):
+    before save_settings returns, the file's bytes and the rename must be on disk."""
+    synced: list[Path] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append(Path(os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    save_settings(tmp_path, AppSettings(language="en"))
+    folder = tmp_path.resolve()
+    assert folder in synced  # the rename
+    assert any(p.parent == folder and p.name.startswith("settings.json") for p in synced)
+    assert load_settings(tmp_path).language == "en"
