@@ -15,7 +15,9 @@ from .labels import codes
 
 __all__ = ["FilterError", "RecordFilter", "has_fda_number", "parse_code"]
 
-_SUBDISTRICT = re.compile(r"^\d{6}$")
+# ASCII digits and no trailing newline: `^\d{6}$` also took "๒๔๐๓๐๑" and "240301\n", which
+# then matched nothing and gave an empty export instead of a 400.
+_SUBDISTRICT = re.compile(r"[0-9]{6}")
 
 
 class FilterError(ValueError):
@@ -58,7 +60,7 @@ class RecordFilter:
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> RecordFilter:
         subdistrict = params.get("subdistrict") or None
-        if subdistrict is not None and not _SUBDISTRICT.match(subdistrict):
+        if subdistrict is not None and not _SUBDISTRICT.fullmatch(subdistrict):
             raise FilterError("subdistrict",
                               f"subdistrict must be a 6-digit code, got {subdistrict!r}",
                               "รหัสตำบลต้องเป็นตัวเลข 6 หลัก เช่น 240301")
