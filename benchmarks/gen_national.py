@@ -29,6 +29,7 @@ import geothai
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from schemas import check_digit
 from sync_server.db.engine import make_engine, migrate
 from sync_server.db.records import record_meta
 from sync_server.db.tables import districts, feed_counters, records
@@ -60,8 +61,7 @@ _STANDARDS = ["mpc", "fda", "gmp", "halal", "organic_thailand"]
 
 def _thai_id(rng: random.Random) -> str:
     first12 = str(rng.randint(1, 8)) + "".join(str(rng.randint(0, 9)) for _ in range(11))
-    total = sum(int(d) * (13 - i) for i, d in enumerate(first12))
-    return first12 + str((11 - total % 11) % 10)
+    return first12 + str(check_digit(first12))
 
 
 def _all_districts() -> list[tuple[Any, Any]]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from schemas import check_digit
+
 __all__ = ["DEMO_DISTRICT", "demo_id", "demo_records", "ean13", "thai_id"]
 
 DEMO_DISTRICT = "2403"
@@ -26,9 +28,8 @@ def demo_id(key: str) -> str:
 
 
 def thai_id(first12: str) -> str:
-    """Append the Thai ID check digit: (11 − Σ dᵢ·(13−i) mod 11) mod 10."""
-    total = sum(int(d) * (13 - i) for i, d in enumerate(first12))
-    return first12 + str((11 - total % 11) % 10)
+    """Append the Thai ID check digit (`schemas.check_digit`)."""
+    return first12 + str(check_digit(first12))
 
 
 def ean13(first12: str) -> str:

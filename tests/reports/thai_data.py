@@ -11,6 +11,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from schemas import check_digit
+
 SUBDISTRICTS = ["240301", "240302", "240303", "240304", "240305",
                 "240306", "240307", "240308", "240309", "240310"]
 # Rough centres of the subdistricts (lat, lon) so GPS points cluster per tambon.
@@ -34,8 +36,7 @@ NEEDS = ["raw_materials", "budget", "production_technology", "packaging", "stand
 
 def thai_id(rng: random.Random) -> str:
     first = str(rng.randint(1, 8)) + "".join(str(rng.randint(0, 9)) for _ in range(11))
-    total = sum(int(d) * (13 - i) for i, d in enumerate(first))
-    return first + str((11 - total % 11) % 10)
+    return first + str(check_digit(first))
 
 
 def mobile(rng: random.Random) -> str:
