@@ -234,6 +234,36 @@ def test_rate_limit_is_shared_and_recovers(engine: Engine) -> None:
                now=start + window + timedelta(seconds=1)) is None
 
 
+def test_rate_limit_holds_under_parallel_attempts(engine: Engine) -> None:
+    """Parallel attempts (several workers) cannot slip past the limit: on PostgreSQL's READ
+    COMMITTED each would otherwise count the others' uncommitted rows as absent."""
+    limit, attempts = 3, 12
+    barrier = threading.Barrier(attempts)
+    answers: list[int | None] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def attempt() -> None:
+        try:
+            barrier.wait(timeout=30)
+            answer = hit(engine, "enrol:10.0.0.9", limit=limit, window=timedelta(minutes=10))
+            with lock:
+                answers.append(answer)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=attempt) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert answers.count(None) == limit
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(rate_events)
+                            .where(rate_events.c.bucket == "enrol:10.0.0.9")).scalar() == limit
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(
     st.sampled_from(["name_th", "id_number", "phone", "address", "notes", "gps"]),
