@@ -21,7 +21,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sync_server.accounts import create_user
+from sync_server.accounts import AccountError, create_user
 from sync_server.audit import audit
 from sync_server.auth import Principal, create_device, revoke_device
 from sync_server.db.tables import devices, users
@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("no such active token / ไม่พบโทเค็นนี้", file=sys.stderr)
                 return 1
         return 0
-    except TokenError as exc:
+    except (TokenError, AccountError) as exc:  # AccountError: e.g. no such district
         print(f"error: {exc.message_en}\nข้อผิดพลาด: {exc.message_th}", file=sys.stderr)
         return 2
     finally:

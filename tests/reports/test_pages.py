@@ -143,6 +143,9 @@ def test_cli_issues_lists_and_revokes(seeded: Seeded) -> None:
     assert run("revoke", "--district", "2403", device_id).returncode == 1
     bad = run("issue", "--district", "2403", "--agency", " ")
     assert bad.returncode == 2 and "กรุณาระบุชื่อหน่วยงาน" in bad.stderr
+    nowhere = run("issue", "--district", "9999", "--agency", "พาณิชย์จังหวัด")
+    assert nowhere.returncode == 2 and "Traceback" not in nowhere.stderr
+    assert "9999" in nowhere.stderr and "ยังไม่มีอำเภอ" in nowhere.stderr
 
 
 def test_pages_speak_english_when_asked(seeded: Seeded) -> None:
