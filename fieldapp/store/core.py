@@ -33,6 +33,8 @@ Records = list[Record]
 OUTBOX = "_outbox"
 META = "_meta"
 HLC_KEY = "hlc_last"
+# How far the phone's clock runs ahead of the server (ms), learnt by reset_clock.
+SKEW_KEY = "clock_skew_ms"
 DEVICE_KEY = "device_id"
 HANDED_OUT_KEY = "outbox_handed_out_seq"
 
@@ -50,10 +52,15 @@ class StoreCore:
     ) -> None:
         self._storage = storage
         self._lock = threading.RLock()
-        self._now_ms = now_ms
+        self._phone_now_ms = now_ms
+        # Readings are corrected by the skew learnt from the server (reset_clock), so a phone
+        # whose date is wrong keeps stamping sane times after one correction.
+        self._skew_ms = 0
+        self._now_ms = self._corrected_now_ms
         self._finalize_check = finalize_check or default_finalize_check()
         self._wipe_checks: dict[str, Callable[[], str | None]] = {}
         try:
+            self._skew_ms = int(self._meta(SKEW_KEY, 0) or 0)
             self.clock = self._restore_clock(device_id)
         except BaseException:
             storage.close()
@@ -66,6 +73,9 @@ class StoreCore:
             self._pending.setdefault(entry["change"]["record_id"], []).append(change_id)
             self._next_seq = entry["seq"] + 1
         self._adopt_device_id(device_id)
+
+    def _corrected_now_ms(self) -> int:
+        return self._phone_now_ms() - self._skew_ms
 
     def _restore_clock(self, device_id: str) -> HybridLogicalClock:
         last_text = self._meta(HLC_KEY)

@@ -9,7 +9,16 @@ from typing import Any
 from recordsync.changes import RECORD_TYPES, Change
 from recordsync.hlc import HybridLogicalClock, Timestamp
 
-from .core import HANDED_OUT_KEY, HLC_KEY, META, OUTBOX, Records, StoreCore, SyncState
+from .core import (
+    HANDED_OUT_KEY,
+    HLC_KEY,
+    META,
+    OUTBOX,
+    SKEW_KEY,
+    Records,
+    StoreCore,
+    SyncState,
+)
 from .errors import InvalidRecordError, RecordNotFoundError
 from .ops import Op
 from .outbox import restamp
@@ -146,6 +155,10 @@ class SyncSide(StoreCore):
         was wrong when the edits were made). Re-stamped changes get new ids: the server
         refused the old ones, and a change id must never carry two contents."""
         with self._lock:
+            if server_now_ms is not None:
+                # Learn how wrong the phone's clock is, so later edits are stamped with the
+                # corrected time too (not only the re-stamped outbox).
+                self._skew_ms = self._phone_now_ms() - server_now_ms
             clock = HybridLogicalClock(self.device_id, self._now_ms)
             if server_now_ms is not None:
                 clock.observe(Timestamp(server_now_ms, 0, "server"))
@@ -164,6 +177,7 @@ class SyncSide(StoreCore):
                 pending.setdefault(change.record_id, []).append(change.change_id)
             ops.extend(["put", t, rid, doc] for (t, rid), doc in docs.items() if doc)
             ops.append(["put", META, HLC_KEY, {"v": clock.last.encode()}])
+            ops.append(["put", META, SKEW_KEY, {"v": self._skew_ms}])
             self._storage.commit(ops)
             self.clock = clock
             self._pending = pending
