@@ -93,7 +93,7 @@ def test_concurrent_edits_keep_both_values_and_phones_converge(
         ("phone", "hard", "0899999999", "0866666666")]
 
 
-@pytest.mark.parametrize("offset_ms", [-YEAR_MS, "1970"])
+@pytest.mark.parametrize("offset_ms", [YEAR_MS, -YEAR_MS, "1970"])
 def test_wrong_phone_clocks(district: District, phone_factory: Phones, offset_ms: object) -> None:
     def phone_now() -> int:
         if offset_ms == "1970":
