@@ -161,6 +161,13 @@ records = sa.Table(
     sa.Index("ix_records_feed", "district_code", "seq"),
     sa.Index("ix_records_district_type", "district_code", "record_type", "id"),
     sa.Index("ix_records_producer", "producer_id"),
+    # The office register (sync_server/web/register.py): covers its count, search and
+    # first page, so none of them reads the JSON rows. Producers only: their names are
+    # bounded by the schema (plan items' long texts would not fit a PostgreSQL index row).
+    sa.Index("ix_records_register", "district_code", "deleted", "title", "id",
+             "subdistrict_code", "search_text",
+             sqlite_where=sa.text("record_type = 'producer'"),
+             postgresql_where=sa.text("record_type = 'producer'")),
 )
 
 # When the office merges duplicate producers, the old id forwards to the surviving one so

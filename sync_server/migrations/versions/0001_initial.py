@@ -114,6 +114,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_records_district_type', ['district_code', 'record_type', 'id'], unique=False)
         batch_op.create_index('ix_records_feed', ['district_code', 'seq'], unique=False)
         batch_op.create_index('ix_records_producer', ['producer_id'], unique=False)
+        batch_op.create_index('ix_records_register', ['district_code', 'deleted', 'title', 'id', 'subdistrict_code', 'search_text'], unique=False, sqlite_where=sa.text("record_type = 'producer'"), postgresql_where=sa.text("record_type = 'producer'"))
 
     op.create_table('uploads',
     sa.Column('id', sa.String(length=80), nullable=False),
@@ -269,6 +270,7 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('uploads')
     with op.batch_alter_table('records', schema=None) as batch_op:
+        batch_op.drop_index('ix_records_register', sqlite_where=sa.text("record_type = 'producer'"), postgresql_where=sa.text("record_type = 'producer'"))
         batch_op.drop_index('ix_records_producer')
         batch_op.drop_index('ix_records_feed')
         batch_op.drop_index('ix_records_district_type')
