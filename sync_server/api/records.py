@@ -2,6 +2,10 @@
 
 Used for the app's first pull, the register and the read benchmark. The sync pull (a feed by
 `seq`) is a separate API owned by the sync part.
+
+Partner agencies are refused here: whole records carry free text (notes, contact persons) in
+which personal data can hide. Their API (`/api/v1/partner/`) serves an allow-list of fields
+with phone-like numbers masked, and audits every call.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
 from sync_server.auth import CurrentPrincipal, Principal
-from sync_server.db.records import StoredRecord, record_from_row, redact_for_partner
+from sync_server.db.records import StoredRecord, record_from_row
 from sync_server.db.tables import records
 from sync_server.deps import DbConn
 from sync_server.problems import Problem
@@ -40,12 +44,16 @@ class RecordPage(BaseModel):
     next_cursor: str | None
 
 
-def record_out(record: StoredRecord, principal: Principal) -> RecordOut:
-    body = record.to_json()
+def record_out(record: StoredRecord) -> RecordOut:
+    return RecordOut(**record.to_json())
+
+
+def refuse_partners(principal: Principal) -> None:
     if principal.is_partner:
-        body["data"] = redact_for_partner(record.record_type, body["data"])
-        body["clocks"] = redact_for_partner(record.record_type, body["clocks"])
-    return RecordOut(**body)
+        raise Problem(403, "partner_use_partner_api", "Partners use the partner API",
+                      "หน่วยงานภาคีใช้ API สำหรับหน่วยงานภาคี",
+                      "Whole records are for the district office; read /api/v1/partner/.",
+                      "ข้อมูลทั้งระเบียนใช้เฉพาะในสำนักงานอำเภอ กรุณาใช้ /api/v1/partner/")
 
 
 @router.get("/records", response_model=RecordPage)
@@ -59,7 +67,8 @@ def list_records(
     include_deleted: bool = False,
 ) -> RecordPage:
     """Records of one type in the caller's district, ordered by id, `limit` per page.
-    Partner-agency tokens get records without ID numbers, phones and house numbers."""
+    Partner-agency tokens are refused (403): they read the partner API."""
+    refuse_partners(principal)
     query = (
         sa.select(records)
         .where(records.c.district_code == principal.district_code,
@@ -74,7 +83,7 @@ def list_records(
     rows = conn.execute(query).all()
     page = [record_from_row(row) for row in rows[:limit]]
     next_cursor = page[-1].id if len(rows) > limit else None
-    return RecordPage(items=[record_out(r, principal) for r in page], next_cursor=next_cursor)
+    return RecordPage(items=[record_out(r) for r in page], next_cursor=next_cursor)
 
 
 @router.get("/records/{record_type}/{record_id}", response_model=RecordOut)
@@ -85,6 +94,7 @@ def read_record(
     record_id: Annotated[str, Path(pattern=_ID_PATTERN)],
 ) -> RecordOut:
     """One record of the caller's district (404 for other districts' records too)."""
+    refuse_partners(principal)
     row = conn.execute(
         sa.select(records).where(records.c.id == record_id,
                                  records.c.record_type == record_type,
@@ -94,4 +104,4 @@ def read_record(
         raise Problem(404, "record_not_found", "Record not found", "ไม่พบข้อมูล",
                       f"No {record_type} with id {record_id} in your district.",
                       "ไม่พบข้อมูลนี้ในอำเภอของคุณ")
-    return record_out(record_from_row(row), principal)
+    return record_out(record_from_row(row))
