@@ -208,7 +208,7 @@ def run(kind: str, data: str, producers: int, repeat: int) -> dict[str, list[flo
                 first = search_producers(conn, DISTRICT, RegisterFilters())
                 in_district = conn.execute(sa.select(sa.func.count()).select_from(records).where(
                     records.c.district_code == DISTRICT,
-                    records.c.record_type == "producer")).scalar()
+                    records.c.record_type == "producer")).scalar_one()
                 assert first.total == in_district > 0, (first.total, in_district)
                 print(f"  [{kind}/{data}] district {DISTRICT} register: {first.total:,} "
                       "producers", flush=True)

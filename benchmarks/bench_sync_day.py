@@ -56,7 +56,7 @@ def camera_jpeg(seed: int, size: tuple[int, int] = (3000, 2250), cell: int = 48)
     return out.getvalue()
 
 
-def record_day(root: Path, device, visits: int, long_edge: int):  # type: ignore[no-untyped-def]
+def record_day(root: Path, device, visits: int, long_edge: int):  # type: ignore[no-untyped-def,unused-ignore]
     phone = make_phone(root, device)
     photo_bytes = 0
     for n in range(visits):

@@ -88,7 +88,7 @@ def _producer_counts(codes: list[str], total: int, rng: random.Random) -> dict[s
 
 def _rows(district: Any, province: Any, n_producers: int, product_ratio: float,
           rng: random.Random, now: datetime, clock: str) -> Iterator[dict[str, Any]]:
-    subdistricts = [s.code for s in geothai.subdistricts(district.code)] or [None]
+    subdistricts: list[str | None] = [s.code for s in geothai.subdistricts(district.code)] or [None]
     lat0, lon0 = rng.uniform(6.0, 20.0), rng.uniform(98.0, 105.0)
     if district.code == DEMO_DISTRICT:
         lat0, lon0 = 13.84, 101.06

@@ -175,7 +175,7 @@ def histories(draw: st.DrawFn) -> list[Change]:
 
 def deliver(changes: list[Change]) -> tuple[RecordState | None, list]:
     state: RecordState | None = None
-    conflicts = []
+    conflicts: list = []
     for c in changes:
         result = merge_change(state, c)
         state = result.new_state

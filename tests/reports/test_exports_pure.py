@@ -22,7 +22,7 @@ from sync_server.reports.zipstream import Member, zip_chunks
 from .thai_data import make_dataset
 
 
-def _tables(include_personal: bool):  # type: ignore[no-untyped-def]
+def _tables(include_personal: bool):  # type: ignore[no-untyped-def,unused-ignore]
     ds = make_dataset(20)
     return ds, export_tables(producers=ds.producers, products=ds.products, visits=ds.visits,
                              plan_items=ds.plan_items, include_personal=include_personal)
@@ -120,7 +120,8 @@ def test_safe_filename_is_always_usable_on_windows(text: str) -> None:
 
 def test_photo_names_by_producer_and_product_and_unique_folders() -> None:
     sha = "ab" * 32
-    photos = [{"id": sha, "producer_id": "p1", "product_id": "x1", "subject": "label"},
+    photos: list[dict[str, str | None]] = [
+        {"id": sha, "producer_id": "p1", "product_id": "x1", "subject": "label"},
               {"id": "cd" * 32, "producer_id": "p2", "product_id": None,
                "subject": "production_site"},
               {"id": "ef" * 32, "producer_id": "elsewhere", "subject": "product"},

@@ -152,4 +152,5 @@ def test_every_call_is_audited_with_the_agency(seeded: Seeded) -> None:
         detail = conn.execute(sa.select(audit_log.c.detail).where(
             audit_log.c.device_id == partner.device_id).order_by(audit_log.c.id.desc())
         ).scalars().first()
+    assert detail is not None
     assert detail["agency"] == "สำนักงานพาณิชย์จังหวัด"

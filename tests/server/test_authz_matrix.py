@@ -15,6 +15,8 @@ The server's own routes also have exact expectations (test_own_routes_*).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -69,9 +71,9 @@ def refused_without_sign_in(route: RouteInfo, response: httpx.Response) -> bool:
 
 
 @pytest.fixture(scope="module")
-def client(world: World) -> httpx.Client:
+def client(world: World) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=world.base_url, timeout=30, follow_redirects=False) as c:
-        yield c  # type: ignore[misc]
+        yield c
 
 
 def test_routes_are_discovered_and_public_list_is_current() -> None:

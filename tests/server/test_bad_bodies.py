@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,9 +36,9 @@ def assert_problem(response: httpx.Response, status: int, code: str | None = Non
 
 
 @pytest.fixture(scope="module")
-def client(world: World) -> httpx.Client:
+def client(world: World) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=world.base_url, timeout=60) as c:
-        yield c  # type: ignore[misc]
+        yield c
 
 
 def test_malformed_json(client: httpx.Client) -> None:

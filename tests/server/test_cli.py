@@ -135,7 +135,7 @@ def test_demo_is_idempotent_and_prints_a_fresh_code(tmp_path: Path) -> None:
     from sync_server.db.engine import make_engine
     engine = make_engine(f"sqlite:///{tmp_path / 'district.sqlite3'}")
     with engine.connect() as conn:
-        counts = dict(conn.execute(sa.text(
+        counts: dict[str, int] = dict(conn.execute(sa.text(
             "select record_type, count(*) from records group by record_type")).all())
         seq = conn.execute(sa.text("select last_seq from feed_counters")).scalar()
         users = conn.execute(sa.text("select count(*) from users")).scalar()

@@ -51,7 +51,7 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     finally:
         second.stop()
         first.stop()
-        if cleanup:
+        if cleanup is not None:
             cleanup()
 
 

@@ -48,7 +48,7 @@ class District:
     def settings(self) -> Settings:
         return Settings.for_data_dir(self.data_dir, database_url=self.database_url)
 
-    def engine(self):  # type: ignore[no-untyped-def]
+    def engine(self):  # type: ignore[no-untyped-def,unused-ignore]
         return make_engine(self.database_url)
 
 

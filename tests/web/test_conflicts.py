@@ -36,7 +36,7 @@ def test_resolving_writes_a_new_version_that_phones_pull(
         audited = conn.execute(sa.select(audit_log.c.detail).where(
             audit_log.c.target_id == pid, audit_log.c.action == "conflict.resolve")).scalar()
     assert row is not None and row.status == "resolved" and row.resolved_by == office.ids["malee"]
-    assert audited["choice"] == choice
+    assert audited is not None and audited["choice"] == choice
 
 
 def test_only_supervisors_resolve_and_only_in_their_district(office: Office) -> None:
