@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from schemas import field_label
 from sync_server.web.i18n import Strings, code_label, normalise_lang, translate
 
 if TYPE_CHECKING:
@@ -138,6 +139,7 @@ def render(
         "lang": lang,
         "t": t,
         "label": lambda kind, code: code_label(kind, code, lang),
+        "field_label": lambda record_type, field: field_label(record_type, field, lang),
         "be_date": lambda value: be_date(value, lang),
         "be_datetime": lambda value: be_datetime(value, lang),
         "principal": principal,

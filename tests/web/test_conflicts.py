@@ -23,6 +23,7 @@ def test_resolving_writes_a_new_version_that_phones_pull(
     page = client.get("/conflicts")
     assert "กลุ่มปลาสลิดบางน้ำเปรี้ยว" in page.text
     assert "0811111111" in page.text and "0822222222" in page.text  # side by side
+    assert "หมายเลขโทรศัพท์" in page.text  # the field by its Thai label, not its code
     response = client.post(f"/conflicts/{conflict_id}/resolve", data={
         "csrf_token": csrf_of(page.text), "choice": choice, "new_value": typed})
     assert response.status_code == 303
