@@ -24,7 +24,7 @@ from .errors import DuplicateRecordError, InvalidRecordError
 from .files import fsync_dir
 from .finalize import FinalizeCheck, Issue, issue_dict
 from .ops import Op
-from .outbox import coalesce
+from .outbox import coalesce, seen_clocks
 from .records import (
     CLOCKS,
     Record,
@@ -159,7 +159,7 @@ class DeviceStore(SyncSide):
             stamps = dict.fromkeys(changed, stamp)
             change = self._change(
                 record_type, record_id, changed, dict(stamps),
-                {k: old_clocks.get(k) for k in changed},
+                seen_clocks(old_clocks, changed),
                 schema_version=int(doc.get("schema_version", 1)),
             )
             new_doc = {**doc, **deep_copy(changed), CLOCKS: {**old_clocks, **stamps}}
@@ -174,7 +174,7 @@ class DeviceStore(SyncSide):
             old_clocks: dict[str, str] = doc[CLOCKS]
             change = self._change(
                 record_type, record_id, {}, {DELETED_KEY: stamp},
-                {DELETED_KEY: old_clocks.get(DELETED_KEY)}, deleted=True,
+                seen_clocks(old_clocks, (DELETED_KEY,)), deleted=True,
                 schema_version=int(doc.get("schema_version", 1)),
             )
             new_doc = {**doc, CLOCKS: {**old_clocks, DELETED_KEY: stamp}}

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 
 from recordsync.changes import Change
 
-__all__ = ["coalesce", "restamp"]
+__all__ = ["coalesce", "restamp", "seen_clocks"]
+
+
+def seen_clocks(record_clocks: Mapping[str, str], written: Iterable[str]
+                ) -> dict[str, str | None]:
+    """The base clocks of an edit: every field's clock as the editor saw the record before
+    the edit (the tombstone's too), and None for a written field that was empty.
+
+    Listing the fields the edit does not set is what lets the server flag a soft conflict
+    (recordsync.merge): someone changed a field this editor was looking at. After a pull the
+    phone's clocks equal the server's, so ordinary sequential edits raise no flag."""
+    base: dict[str, str | None] = dict(record_clocks)
+    for name in written:
+        base.setdefault(name, None)
+    return base
 
 
 def coalesce(earlier: Change, later: Change) -> Change:
@@ -15,12 +30,16 @@ def coalesce(earlier: Change, later: Change) -> Change:
     Only for a change the sync client has never been handed: once a change may have reached
     the server under its id, its content must never change. The earlier base clock of a field
     wins: it is what this device saw before its first unsent edit, which is what the server
-    must compare with to detect a concurrent edit.
+    must compare with to detect a concurrent edit. A field first written by `later` keeps
+    `later`'s base for it (what the editor saw when writing it, perhaps after a pull); every
+    other field's base is the one from before the first unsent edit.
     """
     if (earlier.record_type, earlier.record_id) != (later.record_type, later.record_id):
         raise ValueError("only changes to the same record can be coalesced")
     base = dict(later.base_clocks)
     base.update(earlier.base_clocks)
+    for name in later.fields.keys() - earlier.fields.keys():
+        base[name] = later.base_clocks.get(name)
     return Change(
         change_id=earlier.change_id,
         record_type=earlier.record_type,

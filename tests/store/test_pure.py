@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fieldapp.store.ops import apply_ops, diff_tables, inverse_ops
-from fieldapp.store.outbox import coalesce, restamp
+from fieldapp.store.outbox import coalesce, restamp, seen_clocks
 from fieldapp.store.search import matches_text
 from recordsync.changes import Change
 
@@ -68,6 +68,22 @@ def test_coalescing_keeps_the_first_id_and_base_and_the_last_values() -> None:
     assert merged.base_clocks == {"price_thb": "old", "unit": None}
     with pytest.raises(ValueError, match="same record"):
         coalesce(first, _change(record_id="r2"))
+
+
+def test_coalescing_full_bases_a_field_first_written_later_keeps_its_own_base() -> None:
+    # The first edit saw note at "n1"; a pull then moved it to "n2" and the officer edited it
+    # having seen "n2": that write is not concurrent with the pulled one.
+    first = _change(fields={"price_thb": 35}, clocks={"price_thb": "b"},
+                    base_clocks={"price_thb": "a", "note": "n1", "name_th": "a"})
+    second = _change(change_id="c2", fields={"note": "x"}, clocks={"note": "c"},
+                     base_clocks={"price_thb": "b", "note": "n2", "name_th": "a", "unit": "u"})
+    merged = coalesce(first, second)
+    assert merged.base_clocks == {"price_thb": "a", "note": "n2", "name_th": "a", "unit": "u"}
+
+
+def test_seen_clocks_lists_every_field_and_none_for_new_ones() -> None:
+    assert seen_clocks({"a": "1", "_deleted": "0"}, ["a", "b"]) == {
+        "a": "1", "_deleted": "0", "b": None}
 
 
 def test_restamp_gives_a_new_id_and_moves_only_the_clocks_it_wrote() -> None:

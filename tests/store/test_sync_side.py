@@ -30,12 +30,15 @@ def test_a_change_records_what_the_device_saw_before_the_edit(
     assert len(created) == 1
     assert created[0].base_clocks == {"name_th": None, "price_thb": None, "schema_version": None}
     assert created[0].device_id == DEVICE and created[0].record_type == "product"
-    first_clock = store.clocks("product", product["id"])["price_thb"]
+    seen = store.clocks("product", product["id"])
     clock.advance(500)
-    store.update("product", product["id"], {"price_thb": 40})
+    store.update("product", product["id"], {"price_thb": 40, "unit": "ขวด"})
     edit = store.pending_changes()[-1]
-    assert edit.fields == {"price_thb": 40}
-    assert edit.base_clocks == {"price_thb": first_clock}
+    assert edit.fields == {"price_thb": 40, "unit": "ขวด"}
+    # Every field as the editor saw it (so the server can flag a soft conflict on the
+    # fields it does not set), and None for the field that was empty.
+    assert edit.base_clocks == {**seen, "unit": None}
+    assert set(edit.base_clocks) == {"name_th", "price_thb", "schema_version", "unit"}
     assert edit.clocks["price_thb"] == store.clocks("product", product["id"])["price_thb"]
 
 
@@ -54,7 +57,32 @@ def test_unsent_changes_are_folded_together_but_handed_out_ones_never_change(
     store.update("product", product["id"], {"price_thb": 60})
     sent, new = store.pending_changes()
     assert sent.to_json() == folded.to_json()  # a handed-out change keeps its content
-    assert new.fields == {"price_thb": 60} and new.base_clocks == {"price_thb": price_clock}
+    assert new.fields == {"price_thb": 60} and new.base_clocks["price_thb"] == price_clock
+    assert set(new.base_clocks) == {"name_th", "schema_version", "price_thb", "unit"}
+
+
+def test_a_folded_change_keeps_the_base_from_before_its_first_edit(
+    store: DeviceStore, clock: ManualClock
+) -> None:
+    product = store.create("product", {"name_th": "ปลาร้าบอง", "price_thb": 20})
+    store.acknowledge([c.change_id for c in store.pending_changes()])
+    seen = store.clocks("product", product["id"])
+    clock.advance(10)
+    store.update("product", product["id"], {"price_thb": 25})
+    clock.advance(10)
+    store.update("product", product["id"], {"name_th": "ปลาร้าบองสมุนไพร"})
+    [folded] = store.pending_changes()
+    assert folded.fields == {"price_thb": 25, "name_th": "ปลาร้าบองสมุนไพร"}
+    assert folded.base_clocks == seen  # not the clocks written by the first unsent edit
+
+
+def test_a_delete_lists_every_field_it_saw(store: DeviceStore) -> None:
+    product = store.create("product", {"name_th": "ผ้าไหม", "price_thb": 900})
+    store.acknowledge([c.change_id for c in store.pending_changes()])
+    seen = store.clocks("product", product["id"])
+    store.delete("product", product["id"])
+    [tomb] = store.pending_changes()
+    assert tomb.deleted and tomb.base_clocks == {**seen, "_deleted": None}
 
 
 def test_acknowledge_moves_a_record_from_waiting_to_sent(store: DeviceStore) -> None:
