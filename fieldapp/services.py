@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -292,8 +292,21 @@ def _utc_now() -> str:
 # --- sync ------------------------------------------------------------------------------------
 
 
-async def run_sync(services: Services, on_progress: Callable[[Any], None]) -> Any:
-    """One sync with the enrolled server: records first, then thumbnails, photos, pull."""
+# Asks the phone how it is connected (Flet's Connectivity, as strings); None: unknown.
+ConnectivityProbe = Callable[[], Awaitable[list[str] | None]]
+
+
+async def run_sync(
+    services: Services,
+    on_progress: Callable[[Any], None],
+    connectivity: Sequence[str] | None = None,
+) -> Any:
+    """One sync with the enrolled server: records first, then thumbnails, photos, pull.
+
+    `connectivity` is what the phone reports ("wifi", "mobile", ...; None: unknown). With
+    "photos only on Wi-Fi" on and the phone on mobile data, full photos wait (the report's
+    `photos_waiting_wifi`, `notice_th`/`notice_en`)."""
+    from fieldapp.logic.network import send_full_photos
     from fieldapp.sync import RetryPolicy, SyncClient
 
     settings = services.settings
@@ -305,6 +318,7 @@ async def run_sync(services: Services, on_progress: Callable[[Any], None]) -> An
             settings.token,
             # The officer is watching: a few quick tries, then say the data waits.
             policy=RetryPolicy(max_attempts=3, base_s=0.5, cap_s=4.0),
+            send_full_photos=send_full_photos(settings.photos_wifi_only, connectivity),
         )
         report = await client.sync(progress=on_progress)
         services.last_report = report
@@ -312,20 +326,31 @@ async def run_sync(services: Services, on_progress: Callable[[Any], None]) -> An
         return report
 
 
-async def auto_sync(services: Services, interval_s: float) -> None:
+async def auto_sync(services: Services, interval_s: float,
+                    connectivity: ConnectivityProbe | None = None) -> None:
     """Sync by itself every `interval_s` while there is something to send (journeys.md:
     "on the way back, one bar of 3G: sync starts by itself"). Quiet: the Sync screen shows
-    the last result; a failure just waits for the next round."""
+    the last result; a failure just waits for the next round. `connectivity` is asked before
+    each round (for "photos only on Wi-Fi")."""
     while True:
         await asyncio.sleep(interval_s)
         if not services.settings.enrolled or services.sync_lock.locked():
             continue
         try:
-            if pending_changes(services) == 0:
+            link = None if connectivity is None else await connectivity()
+            if pending_changes(services) == 0 and not photos_may_go_now(services, link):
                 continue
-            await run_sync(services, lambda progress: None)
+            await run_sync(services, lambda progress: None, link)
         except Exception:  # the next round retries; the data stays on the phone
             continue
+
+
+def photos_may_go_now(services: Services, connectivity: Sequence[str] | None) -> bool:
+    """Whether the last sync held full photos back for Wi-Fi and they may go now."""
+    from fieldapp.logic.network import send_full_photos
+
+    held = int(getattr(services.last_report, "photos_waiting_wifi", 0) or 0)
+    return held > 0 and send_full_photos(services.settings.photos_wifi_only, connectivity)
 
 
 def conflicts(services: Services) -> list[dict[str, Any]]:

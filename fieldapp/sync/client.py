@@ -24,7 +24,7 @@ from recordsync.hlc import wall_clock_ms
 
 from .backoff import RetryPolicy, retry_delay
 from .errors import SyncError, error_for_response, offline
-from .progress import ProgressMeter, Stage, SyncProgress
+from .progress import ProgressMeter, Stage, SyncProgress, photos_wait_note
 from .tus import UploadResult, upload_blob
 from .wire import (
     PULL_PATH,
@@ -81,9 +81,23 @@ class SyncReport:
     blobs_skipped: int = 0  # already on the server (from this or another phone)
     bytes_uploaded: int = 0  # photo bytes that left the phone (retries included)
     pulled: int = 0
+    # full photos held back because the client was told not to send them (mobile data with
+    # "photos only on Wi-Fi"); they go with a later sync, and until then the phone is not
+    # safe to wipe
+    photos_waiting_wifi: int = 0
     error_th: str | None = None
     error_en: str | None = None
     safe_to_wipe: bool = False
+
+    @property
+    def notice_th(self) -> str | None:
+        note = photos_wait_note(self.photos_waiting_wifi)
+        return None if note is None else note[0]
+
+    @property
+    def notice_en(self) -> str | None:
+        note = photos_wait_note(self.photos_waiting_wifi)
+        return None if note is None else note[1]
 
 
 class SyncClient:
@@ -106,6 +120,7 @@ class SyncClient:
         timeout_s: float = 30.0,
         subdistricts: tuple[str, ...] = (),
         checkpoint: Callable[[str], None] | None = None,
+        send_full_photos: bool = True,
     ) -> None:
         self.store = store
         self.photos = photo_store
@@ -122,6 +137,9 @@ class SyncClient:
         self.chunk_size = chunk_size
         self.timeout = httpx.Timeout(timeout_s, connect=min(10.0, timeout_s))
         self.subdistricts = subdistricts
+        # False: records and thumbnails go, full photos wait (on mobile data with "photos
+        # only on Wi-Fi"; the app decides with fieldapp.logic.network.send_full_photos)
+        self.send_full_photos = send_full_photos
         # Test hook: called at named points ("pull_fetched", "pull_applied") so crash tests
         # can stop the process exactly there.
         self._checkpoint = checkpoint or (lambda _point: None)
@@ -141,7 +159,10 @@ class SyncClient:
             try:
                 await self._push(report)
                 await self._upload_blobs(report, "thumbnails")
-                await self._upload_blobs(report, "photos")
+                if self.send_full_photos:
+                    await self._upload_blobs(report, "photos")
+                else:
+                    self._hold_photos(report)
                 await self._pull(report)
                 report.completed = True
                 self._meter.stage("done", 0)
@@ -264,6 +285,13 @@ class SyncClient:
             else:
                 report.photos_uploaded += 1
             self._meter.advance(items=1)
+
+    def _hold_photos(self, report: SyncReport) -> None:
+        waiting = self._blobs_to_send("photos")
+        report.photos_waiting_wifi = len(waiting)
+        self._meter.stage("photos", 0)  # nothing to send now: no bar, no time left
+        if waiting:
+            self._meter.photos_held(len(waiting))
 
     def _photos_blocker(self) -> str | None:
         missing = len(self._blobs_to_send("thumbnails")) + len(self._blobs_to_send("photos"))

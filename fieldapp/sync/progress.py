@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-__all__ = ["ProgressMeter", "Stage", "SyncProgress"]
+__all__ = ["ProgressMeter", "Stage", "SyncProgress", "photos_wait_note"]
 
 Stage = Literal["records", "thumbnails", "photos", "pull", "done"]
 
@@ -17,6 +17,17 @@ STAGE_LABELS: dict[str, tuple[str, str]] = {
     "pull": ("กำลังรับข้อมูลจากสำนักงาน", "Receiving from the office"),
     "done": ("ส่งข้อมูลเสร็จแล้ว", "Sync finished"),
 }
+# When the full photos are held back (the phone is on mobile data and the officer chose
+# "photos only on Wi-Fi"): what the photos stage and the finished sync say.
+PHOTOS_WAIT_TH = "รูปถ่ายเต็ม {n} รูปรอส่งเมื่อต่อ Wi-Fi (ส่งข้อมูลและภาพย่อแล้ว)"
+PHOTOS_WAIT_EN = "{n} full photos wait for Wi-Fi (records and thumbnails were sent)"
+
+
+def photos_wait_note(waiting: int) -> tuple[str, str] | None:
+    """The Thai and English sentence for photos waiting for Wi-Fi; None when none wait."""
+    if waiting <= 0:
+        return None
+    return PHOTOS_WAIT_TH.format(n=waiting), PHOTOS_WAIT_EN.format(n=waiting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +40,27 @@ class SyncProgress:
     eta_s: float | None = None  # None until there is a rate to estimate from
     error_th: str | None = None  # the last error met (the sync goes on retrying)
     error_en: str | None = None
+    # full photos held back for Wi-Fi in this sync (kept from the photos stage on)
+    photos_waiting_wifi: int = 0
 
     @property
     def label_th(self) -> str:
+        note = self.wifi_note
+        if note is not None and self.stage == "photos":
+            return note[0]
         return STAGE_LABELS[self.stage][0]
 
     @property
     def label_en(self) -> str:
+        note = self.wifi_note
+        if note is not None and self.stage == "photos":
+            return note[1]
         return STAGE_LABELS[self.stage][1]
+
+    @property
+    def wifi_note(self) -> tuple[str, str] | None:
+        """(Thai, English) saying full photos wait for Wi-Fi, or None."""
+        return photos_wait_note(self.photos_waiting_wifi)
 
     @property
     def fraction(self) -> float:
@@ -67,7 +91,12 @@ class ProgressMeter:
         self._last_t, self._last_bytes = self._now(), 0
         self.current = SyncProgress(stage, 0, total_items, 0, bytes_total,
                                     None if bytes_total else 0.0, self.current.error_th,
-                                    self.current.error_en)
+                                    self.current.error_en, self.current.photos_waiting_wifi)
+        self._emit()
+
+    def photos_held(self, waiting: int) -> None:
+        """Full photos are not sent this time: they wait for Wi-Fi."""
+        self.current = replace(self.current, photos_waiting_wifi=waiting)
         self._emit()
 
     def advance(self, items: int = 0, nbytes: int = 0) -> None:

@@ -12,6 +12,7 @@ from fieldapp.i18n import Translator
 from fieldapp.services import Services, auto_sync
 from fieldapp.settings import load_settings
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.network import ConnectivityProbe
 from fieldapp.ui.screen import Screen, UiEvent
 
 __all__ = ["FONT_FAMILY", "main", "top_level_screen"]
@@ -89,7 +90,7 @@ def main(page: ft.Page) -> None:
     settings = services.settings
     tr = Translator(settings.language)
     configure_page(page, tr)
-    ctx = AppContext(page=page, services=services, tr=tr)
+    ctx = AppContext(page=page, services=services, tr=tr, connectivity=ConnectivityProbe())
 
     def render() -> None:
         views = []
@@ -113,7 +114,8 @@ def main(page: ft.Page) -> None:
     if task is None or task.done():
         # One background sync loop per process (web mode serves many sessions); started
         # again if the session that ran it has gone and took the task with it.
-        services.auto_sync_task = page.run_task(auto_sync, services, auto_sync_interval(os.environ))
+        services.auto_sync_task = page.run_task(auto_sync, services, auto_sync_interval(os.environ),
+                                                ctx.connectivity)
 
     if settings.enrolled or settings.enrol_skipped:
         # A web address such as /producers opens that tab (bookmarks, and the benchmark).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,9 @@ class AppContext:
     tr: Translator
     stack: list[Screen] = field(default_factory=list)
     on_stack_change: Callable[[], None] | None = None
+    # how the phone is connected ("wifi", "mobile", ...; None: unknown), for the
+    # "photos only on Wi-Fi" setting; set by the app shell (fieldapp.ui.network)
+    connectivity: Callable[[], Awaitable[list[str] | None]] | None = None
 
     def t(self, key: str, **values: object) -> str:
         return self.tr.t(key, **values)

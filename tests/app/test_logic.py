@@ -27,6 +27,7 @@ from fieldapp.logic.forms import (
 )
 from fieldapp.logic.gps import parse_manual_gps
 from fieldapp.logic.home import split_visits
+from fieldapp.logic.network import send_full_photos
 from fieldapp.logic.producer_list import producer_rows, subdistrict_choices
 from fieldapp.logic.shots import SHOT_LIST, shot_list
 from fieldapp.logic.sync_summary import eta_minutes, megabytes, summarize
@@ -290,3 +291,35 @@ def test_typed_gps_is_checked() -> None:
     for lat, lon in [("91", "100"), ("x", "100"), ("13", "")]:
         with pytest.raises(ValueError, match=r"gps\.err\.range"):
             parse_manual_gps(lat, lon, when)
+
+
+@pytest.mark.parametrize(
+    ("wifi_only", "connectivity", "send"),
+    [
+        (False, ["mobile"], True),  # the setting is off: photos always go
+        (False, None, True),
+        (True, ["mobile"], False),  # on mobile data with the setting on: photos wait
+        (True, ["vpn", "mobile"], False),  # a VPN over mobile data is still mobile data
+        (True, ["wifi"], True),
+        (True, ["ethernet"], True),
+        (True, ["mobile", "wifi"], True),  # Wi-Fi is there too
+        (True, ["WIFI"], True),
+        (True, None, True),  # unknown (web build without the service): do not guess
+        (True, [], True),
+        (True, ["none"], True),  # offline: the sync fails anyway, nothing is held on a guess
+        (True, ["other"], True),
+        (True, ["bluetooth"], True),
+    ],
+)
+def test_full_photos_wait_only_on_mobile_data_with_the_setting_on(
+    wifi_only: bool, connectivity: list[str] | None, send: bool
+) -> None:
+    assert send_full_photos(wifi_only, connectivity) is send
+
+
+@given(st.lists(st.sampled_from(["wifi", "ethernet", "mobile", "vpn", "bluetooth", "other",
+                                 "none"])))
+def test_photos_wait_exactly_when_mobile_is_the_only_unmetered_free_link(kinds: list[str]) -> None:
+    held = not send_full_photos(True, kinds)
+    assert held == ("mobile" in kinds and not {"wifi", "ethernet"} & set(kinds))
+    assert send_full_photos(False, kinds)

@@ -28,6 +28,18 @@ def jpeg(width: int = 1200, height: int = 900) -> bytes:
     return buffer.getvalue()
 
 
+async def one_auto_sync_round(services: sv.Services,
+                               connectivity: sv.ConnectivityProbe | None = None) -> None:
+    """Run the background sync loop until it has produced a new report."""
+    before = services.last_report
+    task = asyncio.create_task(sv.auto_sync(services, 0.01, connectivity))
+    for _ in range(500):
+        await asyncio.sleep(0.02)
+        if services.last_report is not before:
+            break
+    task.cancel()
+
+
 def test_a_visit_goes_from_missing_items_to_final(services: sv.Services) -> None:
     producer_id = sv.save_record(services, "producer", None, {"name_th": "กลุ่มทอผ้าบ้านหมอนทอง"})
     product_id = sv.save_record(
@@ -150,15 +162,7 @@ def test_background_sync_tries_by_itself_and_keeps_the_result(services: sv.Servi
     services.settings.token = "t" * 40
     sv.save_record(services, "producer", None, {"name_th": "กลุ่มข้าวหลาม"})
 
-    async def one_round() -> None:
-        task = asyncio.create_task(sv.auto_sync(services, 0.01))
-        for _ in range(500):
-            await asyncio.sleep(0.02)
-            if services.last_report is not None:
-                break
-        task.cancel()
-
-    asyncio.run(one_round())
+    asyncio.run(one_auto_sync_round(services))
     assert services.last_report is not None and not services.last_report.completed
     assert services.last_sync_at is not None
     assert sv.pending_changes(services) == 1
@@ -219,4 +223,51 @@ def test_enrol_after_working_offline_then_sync(tmp_path: Path) -> None:
             ).scalars()
             assert "กลุ่มข้าวกล้องบ้านดอนเกาะกา" in list(titles)
     finally:
+        server.stop()
+
+
+def test_photos_only_on_wifi_holds_full_photos_on_mobile_data(tmp_path: Path) -> None:
+    """The setting with the phone on mobile data: records and thumbnails go, the full photo
+    waits (and the phone is not safe to wipe); on Wi-Fi the background sync sends it."""
+    from tests.support.server import start_server
+
+    server = start_server(tmp_path / "server")
+    services = sv.Services(data_dir=tmp_path / "phone", settings=load_settings(tmp_path))
+    try:
+        code = server.add_user("2403", "officer", "สมศรี ใจดี").code
+        asyncio.run(sv.enrol_device(services, server.base_url, code, "โทรศัพท์ทดสอบ"))
+        services.settings.photos_wifi_only = True
+        producer_id = sv.save_record(services, "producer", None, {"name_th": "กลุ่มจักสาน"})
+        photo = sv.add_photo(services, jpeg(), {"producer_id": producer_id}, subject="product")
+
+        held = asyncio.run(sv.run_sync(services, lambda progress: None, ["mobile"]))
+        assert held.completed, held.error_en
+        assert held.thumbnails_uploaded == 1 and held.photos_uploaded == 0
+        assert held.photos_waiting_wifi == 1 and not held.safe_to_wipe
+        assert held.notice_th and "Wi-Fi" in held.notice_th
+        assert held.notice_en and "wait for Wi-Fi" in held.notice_en
+        assert sv.pending_changes(services) == 0
+        assert not sv.photos_may_go_now(services, ["mobile"])
+        assert sv.photos_may_go_now(services, ["wifi"])
+
+        asked: list[str] = []
+
+        async def on_wifi() -> list[str] | None:
+            asked.append("wifi")
+            return ["wifi"]
+
+        asyncio.run(one_auto_sync_round(services, on_wifi))
+        report = services.last_report
+        assert asked and report is not held and report.completed, report.error_en
+        assert report.photos_uploaded == 1 and report.photos_waiting_wifi == 0
+        assert report.safe_to_wipe
+        with server.engine.connect() as conn:
+            import sqlalchemy as sa
+
+            from sync_server.db.tables import photos
+
+            stored = set(conn.execute(sa.select(photos.c.sha256)).scalars())
+        assert {photo["id"], photo["thumb_sha256"]} <= stored
+    finally:
+        services.close()
         server.stop()

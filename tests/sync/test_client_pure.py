@@ -94,3 +94,19 @@ def test_push_body_is_gzip_json_with_thai_as_utf8() -> None:
     assert pulled_to_store([{"id": "r", "type": "product", "data": {}, "clocks": {},
                              "deleted": False, "seq": 3}]) == [
         {"record_type": "product", "id": "r", "data": {}, "clocks": {}, "deleted": False}]
+
+
+def test_photos_held_for_wifi_are_said_in_both_languages_until_the_end() -> None:
+    seen: list[SyncProgress] = []
+    meter = ProgressMeter(seen.append, lambda: 0.0)
+    meter.stage("thumbnails", 2, 1000)
+    assert seen[-1].wifi_note is None and seen[-1].label_en == "Sending thumbnails"
+    meter.stage("photos", 0)
+    meter.photos_held(3)
+    held = seen[-1]
+    assert held.label_th == "รูปถ่ายเต็ม 3 รูปรอส่งเมื่อต่อ Wi-Fi (ส่งข้อมูลและภาพย่อแล้ว)"
+    assert held.label_en == "3 full photos wait for Wi-Fi (records and thumbnails were sent)"
+    meter.stage("pull", 0)
+    meter.stage("done", 0)
+    assert seen[-1].label_en == "Sync finished" and seen[-1].wifi_note == (
+        held.label_th, held.label_en)

@@ -87,6 +87,11 @@ class SyncScreen(Screen):
         self.summary.controls = [ft.Text(line) for line in lines]
         if settings.photos_wifi_only and summary.photos:
             self.summary.controls.append(ft.Text(self.t("sync.wifi_only"), italic=True))
+        held = getattr(services.last_report, "notice_en" if self.ctx.tr.lang == "en"
+                       else "notice_th", None)
+        if held:
+            # The last sync held the full photos back (mobile data): they wait for Wi-Fi.
+            self.summary.controls.append(ft.Text(str(held), italic=True))
         if not settings.enrolled:
             self.message.value = self.t("sync.not_enrolled")
             self.start.disabled = True
@@ -162,7 +167,9 @@ class SyncScreen(Screen):
         self.ctx.page.update()
         lang = self.ctx.tr.lang
         try:
-            report = await sv.run_sync(self.ctx.services, self.on_progress)
+            probe = self.ctx.connectivity
+            link = None if probe is None else await probe()
+            report = await sv.run_sync(self.ctx.services, self.on_progress, link)
             error = (
                 None
                 if report.completed
@@ -180,6 +187,10 @@ class SyncScreen(Screen):
             self.start.content = self.t("sync.retry")
         else:
             self.message.value = self.t("sync.done")
+            notice = report.notice_en if lang == "en" else report.notice_th
+            if notice:
+                # Records and thumbnails went; the full photos wait for Wi-Fi.
+                self.message.value += f"\n{notice}"
             self.message.color = ft.Colors.GREEN_800
             self.start.content = self.t("sync.start")
         self.refresh()
