@@ -63,7 +63,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def create_district(conn: Connection, code: str, *, now: datetime | None = None) -> bool:
     """Create district `code` (DOPA 4 digits) with its names from geothai; idempotent.
     Returns True if it was created now."""
-    district = geothai.district(code) if code.isdigit() and len(code) == 4 else None
+    district = (geothai.district(code)
+                if code.isascii() and code.isdigit() and len(code) == 4 else None)
     if district is None:
         raise AccountError(f"unknown district code {code!r} (DOPA, 4 digits, e.g. 2403)",
                            f"ไม่พบรหัสอำเภอ {code!r} (รหัส 4 หลักของกรมการปกครอง เช่น 2403)")

@@ -121,7 +121,9 @@ def parse_filters(params: Mapping[str, str], subdistricts: list[str]) -> tuple[
     q = (params.get("q") or "").strip()[:100]
     stars_text = _choice(params, "stars", ["1", "2", "3", "4", "5"], errors)
     page_text = (params.get("page") or "1").strip()
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) < 100_000 else 1
+    # isdecimal() alone is not enough either: int() reads Thai digits, so keep to ASCII.
+    page = (int(page_text) if page_text.isascii() and page_text.isdecimal()
+            and 0 < int(page_text) < 100_000 else 1)
     if page_text != str(page) and page_text not in ("", "1"):
         errors.append(FilterError("page", f"หมายเลขหน้าไม่ถูกต้อง: {page_text}",
                                   f"Not a page number: {page_text}"))
