@@ -108,12 +108,12 @@ def _check(kind: str, path: Path, acked: list[tuple[str, int]]) -> tuple[str | N
             store.close()
         return None, torn
     storages = {"journal": JournalStorage, "atomic": AtomicJSONStorage, "stock": JSONStorage}
-    db = TinyDB(path, storage=storages[kind])  # type: ignore[arg-type]
+    db = TinyDB(path, storage=storages[kind])
     torn = _torn(db.storage)
     try:
         for doc_id, seq in acked:
             doc = db.get(doc_id=int(doc_id))
-            if doc is None or doc["seq"] != seq:  # type: ignore[index, call-overload]
+            if doc is None or doc["seq"] != seq:
                 return f"lost save {seq} (doc {doc_id})", torn
     finally:
         db.close()

@@ -42,7 +42,7 @@ def run_device(path: Path, rng: random.Random, emit: Emit) -> None:
 
 def run_tinydb(kind: str, path: Path, rng: random.Random, emit: Emit) -> None:
     storages = {"journal": _journal, "atomic": AtomicJSONStorage, "stock": JSONStorage}
-    db = TinyDB(path, storage=storages[kind])  # type: ignore[arg-type]
+    db = TinyDB(path, storage=storages[kind])
     start = len(db) + 1
     emit("ready")
     for n in range(start, 1_000_000):

@@ -53,7 +53,7 @@ def test_an_unknown_operation_is_refused() -> None:
 def _change(**kw: object) -> Change:
     base: dict = {"change_id": "c1", "record_type": "product", "record_id": "r1",
                   "device_id": "phone_1"}
-    return Change(**{**base, **kw})  # type: ignore[arg-type]
+    return Change(**{**base, **kw})
 
 
 def test_coalescing_keeps_the_first_id_and_base_and_the_last_values() -> None:

@@ -48,7 +48,8 @@ def test_records_photos_and_pull_between_two_phones(
 
         got = asyncio.run(b.client(server.base_url).sync())
         assert got.completed and got.pulled == 4
-        assert b.store.get("producer", producer["id"])["name_th"] == producer["name_th"]
+        pulled = b.store.get("producer", producer["id"])
+        assert pulled is not None and pulled["name_th"] == producer["name_th"]
         assert [p["id"] for p in b.store.list("photo")] == [s.sha256 for s in shots]
         # Phone B holds the records but not the photo files: nothing of its own to send.
         assert got.safe_to_wipe
@@ -83,6 +84,7 @@ def test_concurrent_edits_keep_both_values_and_phones_converge(
         assert asyncio.run(a.client(server.base_url).sync()).completed
         assert a.store.get("producer", producer["id"]) == b.store.get("producer", producer["id"])
         final = a.store.get("producer", producer["id"])
+        assert final is not None
         assert final["phone"] == "0866666666" and final["notes"] == "ย้ายไปตลาดน้ำ"
     engine = district.engine()
     with engine.connect() as conn:
@@ -117,7 +119,8 @@ def test_wrong_phone_clocks(district: District, phone_factory: Phones, offset_ms
         good.store.update("producer", producer["id"], {"notes": "แก้ล่าสุดจากเครื่องปกติ"})
         assert asyncio.run(good.client(server.base_url).sync()).completed
         assert asyncio.run(odd.client(server.base_url).sync()).completed
-        assert odd.store.get("producer", producer["id"])["notes"] == "แก้ล่าสุดจากเครื่องปกติ"
+        seen = odd.store.get("producer", producer["id"])
+        assert seen is not None and seen["notes"] == "แก้ล่าสุดจากเครื่องปกติ"
     engine = district.engine()
     with engine.connect() as conn:
         clocks = conn.execute(sa.select(records.c.clocks)).scalar_one()

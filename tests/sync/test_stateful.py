@@ -121,7 +121,8 @@ class ThreePhones(RuleBasedStateMachine):
         new = {"notes": NOTES[value], "members_count": value + 5,
                "name_th": f"กลุ่มจักสาน {value}"}[field]
         before = store.clocks("producer", record_id)
-        if store.get("producer", record_id).get(field) == new:
+        current = store.get("producer", record_id)
+        if current is not None and current.get(field) == new:
             return
         store.update("producer", record_id, {field: new})
         self.remember(store, record_id, before, [field])
