@@ -12,6 +12,17 @@ Per change the answer is one of:
 - `rejected`: refused, with a reason in Thai and English and the field paths. Rejections are
   not logged: the phone keeps the change and sends it again (re-stamped if its clock was
   ahead), and an edit that arrived before its record's creation applies once that is in.
+
+Merged producers (`producer_forwards`, see `sync_server/db/forwards.py`): a phone that was
+offline during an office merge still sends the dropped producer's id. An edit of the
+dropped producer is merged into the surviving one (its field clocks kept, so the normal
+merge decides and records conflicts) and answered with `forwarded_to`; it is also folded
+into the dropped record, which is then tombstoned again with a server clock later than the
+edit, so the edit cannot revive it and the phone's copy ends deleted when it pulls. A
+reference to a dropped producer in a child record (`producer_id`, a link's
+`from_producer_id` / `to_producer_id`) is rewritten to the survivor with a fresh server
+clock, so the phone's own copy takes the survivor's id on its next pull
+(`forwarded_refs`: field -> survivor id).
 """
 
 from __future__ import annotations
@@ -27,9 +38,10 @@ from sqlalchemy.engine import Connection
 
 from recordsync.changes import RECORD_TYPES, SERVER_OWNED_FIELDS, Change
 from recordsync.hlc import ClockDriftError, HybridLogicalClock, Timestamp
-from recordsync.merge import MergeResult, merge_change
+from recordsync.merge import MergeResult, RecordState, is_deleted, merge_change
+from sync_server.db.forwards import resolve_forwards
 from sync_server.db.tables import change_log, conflicts, feed_counters
-from sync_server.sync.batch_store import BatchRecords
+from sync_server.sync.batch_store import BatchRecords, Loaded
 
 __all__ = ["ChangeResult", "PushContext", "Validator", "apply_push_batch"]
 
@@ -37,6 +49,15 @@ __all__ = ["ChangeResult", "PushContext", "Validator", "apply_push_batch"]
 Validator = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
 
 _ID_CHARS = frozenset("0123456789abcdefABCDEF-_")
+
+# Fields that name a producer, per record type: followed through `producer_forwards`.
+PRODUCER_REFERENCES: dict[str, tuple[str, ...]] = {
+    "product": ("producer_id",),
+    "visit": ("producer_id",),
+    "photo": ("producer_id",),
+    "plan_item": ("producer_id",),
+    "network_link": ("from_producer_id", "to_producer_id"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +76,10 @@ class ChangeResult:
     reason_en: str | None = None
     paths: list[str] = field(default_factory=list)
     conflicts: int = 0
+    # The producer was merged away: the change went to this surviving producer.
+    forwarded_to: str | None = None
+    # field -> surviving producer id, for references to merged-away producers rewritten.
+    forwarded_refs: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"change_id": self.change_id, "status": self.status}
@@ -63,6 +88,10 @@ class ChangeResult:
                        paths=self.paths)
         if self.conflicts:
             out["conflicts"] = self.conflicts
+        if self.forwarded_to is not None:
+            out["forwarded_to"] = self.forwarded_to
+        if self.forwarded_refs:
+            out["forwarded_refs"] = dict(self.forwarded_refs)
         return out
 
 
@@ -141,8 +170,10 @@ def apply_push_batch(
         _lock_district(conn, ctx.district_code)
     ids = [p.change_id for p in parsed if isinstance(p, Change)]
     seen = _already_logged(conn, ids)
+    forwards = _forwards_for(conn, ctx.district_code,
+                             [p for p in parsed if isinstance(p, Change)])
     batch = BatchRecords(conn, ctx.district_code)
-    batch.load(p.record_id for p in parsed if isinstance(p, Change))
+    batch.load([*(p.record_id for p in parsed if isinstance(p, Change)), *forwards.values()])
     results: list[ChangeResult] = []
     log_rows: list[dict[str, Any]] = []
     conflict_rows: list[dict[str, Any]] = []
@@ -155,7 +186,7 @@ def apply_push_batch(
         if change.change_id in seen or change.change_id in in_batch:
             results.append(ChangeResult(change.change_id, "already_had"))
             continue
-        result = _merge_one(batch, ctx, change, clock, validate, now, conflict_rows)
+        result = _merge_one(batch, ctx, change, clock, validate, now, conflict_rows, forwards)
         results.append(result)
         if result.status == "rejected":
             # Not logged: a rejection is re-evaluated when the phone sends the change again
@@ -165,7 +196,9 @@ def apply_push_batch(
         log_rows.append({
             "change_id": change.change_id, "district_code": ctx.district_code,
             "device_id": ctx.device_id, "user_id": ctx.user_id,
-            "record_type": change.record_type, "record_id": change.record_id,
+            "record_type": change.record_type,
+            # A forwarded edit is logged under the producer it changed (its history).
+            "record_id": result.forwarded_to or change.record_id,
             "payload": change.to_json(),
             "outcome": result.status,
             "detail": _detail(result), "received_at": now,
@@ -192,10 +225,70 @@ def _lock_district(conn: Connection, district_code: str) -> None:
 
 
 def _detail(result: ChangeResult) -> dict[str, Any] | None:
-    if result.status == "rejected":
-        return {"code": result.code, "reason_th": result.reason_th,
-                "reason_en": result.reason_en, "paths": result.paths}
-    return {"conflicts": result.conflicts} if result.conflicts else None
+    # The answer minus what the log row holds already: the rejection, conflicts, forwards.
+    detail = {k: v for k, v in result.to_json().items() if k not in ("change_id", "status")}
+    return detail or None
+
+
+def _forwards_for(conn: Connection, district_code: str, changes: Sequence[Change]
+                  ) -> dict[str, str]:
+    """old -> surviving producer id, for every producer id the batch names."""
+    named: set[str] = set()
+    for change in changes:
+        if change.record_type == "producer":
+            named.add(change.record_id)
+        for name in PRODUCER_REFERENCES.get(change.record_type, ()):
+            value = change.fields.get(name) if isinstance(change.fields, dict) else None
+            if isinstance(value, str) and value:
+                named.add(value)
+    return resolve_forwards(conn, district_code, named) if named else {}
+
+
+def _server_stamp(clock: HybridLogicalClock, seen: Mapping[str, str]) -> str:
+    """A server clock later than every clock in `seen` (the phone's were observed already)."""
+    for text in seen.values():
+        clock.observe(Timestamp.decode(text))
+    return clock.now().encode()
+
+
+def _rewrite_references(change: Change, stored: Loaded | None, forwards: Mapping[str, str],
+                        clock: HybridLogicalClock) -> tuple[Change, dict[str, str]]:
+    """The change with references to merged-away producers pointing at the survivors.
+
+    The rewritten field gets a server clock later than the phone's, so the phone's own
+    copy (which still names the old id) takes the survivor's id when it pulls. Where the
+    server already holds the survivor's id, the phone's base becomes the server's clock:
+    the office's re-pointing and the phone's old id are the same intent, not a conflict.
+    """
+    rewritten: dict[str, str] = {}
+    for name in PRODUCER_REFERENCES.get(change.record_type, ()):
+        value = change.fields.get(name)
+        if isinstance(value, str) and value in forwards:
+            rewritten[name] = forwards[value]
+    if not rewritten:
+        return change, {}
+    current_clocks = {} if stored is None else stored.state.clocks
+    current_data = {} if stored is None else stored.state.data
+    stamp = _server_stamp(clock, {**current_clocks, **change.clocks})
+    base = dict(change.base_clocks)
+    for name, target in rewritten.items():
+        if current_data.get(name) == target:
+            base[name] = current_clocks.get(name)
+    clocks = {**change.clocks, **dict.fromkeys(rewritten, stamp)}
+    deleted = change.deleted
+    ends = {**current_data, **change.fields, **rewritten}
+    if (change.record_type == "network_link"
+            and ends.get("from_producer_id") == ends.get("to_producer_id")):
+        # A link between two producers that turned out to be one would link it to itself:
+        # deleted, as the office merge does (a tombstone later than every field).
+        clocks["_deleted"] = clock.now().encode()
+        deleted = True
+    return Change(
+        change_id=change.change_id, record_type=change.record_type,
+        record_id=change.record_id, device_id=change.device_id,
+        fields={**change.fields, **rewritten}, clocks=clocks,
+        base_clocks=base, deleted=deleted, schema_version=change.schema_version,
+    ), rewritten
 
 
 def _already_logged(conn: Connection, ids: Sequence[str]) -> set[str]:
@@ -215,10 +308,94 @@ def _merge_one(
     validate: Validator | None,
     now: datetime,
     conflict_rows: list[dict[str, Any]],
+    forwards: Mapping[str, str],
 ) -> ChangeResult:
     problem = _check_clocks(change, clock)
     if problem is not None:
         return problem
+    target = forwards.get(change.record_id) if change.record_type == "producer" else None
+    if target is not None:
+        return _merge_forwarded(batch, ctx, change, target, clock, validate, now,
+                                conflict_rows)
+    change, rewritten = _rewrite_references(change, batch.get(change.record_id), forwards,
+                                            clock)
+    result = _merge_into(batch, ctx, change, validate, now, conflict_rows)
+    if rewritten and result.status != "rejected":
+        result.forwarded_refs = rewritten
+    return result
+
+
+def _merge_forwarded(
+    batch: BatchRecords,
+    ctx: PushContext,
+    change: Change,
+    target: str,
+    clock: HybridLogicalClock,
+    validate: Validator | None,
+    now: datetime,
+    conflict_rows: list[dict[str, Any]],
+) -> ChangeResult:
+    """An edit of a merged-away producer: into the survivor; the dropped one stays deleted.
+
+    A delete of the dropped producer deletes nothing more (it is gone already); only its
+    fields travel to the survivor, with their own clocks.
+    """
+    dropped = batch.get(change.record_id)
+    survivor = batch.get(target)
+    onward = Change(
+        change_id=change.change_id, record_type="producer", record_id=target,
+        device_id=change.device_id, fields=dict(change.fields),
+        clocks={k: v for k, v in change.clocks.items() if k != "_deleted"},
+        base_clocks=_base_on_survivor(change.base_clocks, dropped, survivor), deleted=False,
+        schema_version=change.schema_version)
+    if onward.fields:
+        result = _merge_into(batch, ctx, onward, validate, now, conflict_rows)
+    else:
+        result = ChangeResult(change.change_id, "already_had")
+    if result.status == "rejected":
+        return result
+    result.forwarded_to = target
+    if dropped is not None and dropped.record_type == "producer":
+        # Fold the edit into the dropped record too (the phone's copy holds it), then keep
+        # the tombstone later than it: the phone's copy ends deleted and equal to ours.
+        state = merge_change(dropped.state, change).new_state
+        if not state.deleted:
+            clocks = {**state.clocks, "_deleted": _server_stamp(clock, state.clocks)}
+            state = RecordState(state.data, clocks, is_deleted(clocks))
+        if state != dropped.state:
+            batch.put(change.record_id, "producer", state, dropped.schema_version)
+    return result
+
+
+def _base_on_survivor(base: Mapping[str, str | None], dropped: Loaded | None,
+                      survivor: Loaded | None) -> dict[str, str | None]:
+    """The editor's base clocks (seen on the dropped producer) as seen on the survivor.
+
+    Where the officer saw the dropped producer's current value and the survivor holds the
+    same value (filled in by the merge, or the same on both duplicates), nothing concurrent
+    was missed: the base becomes the survivor's clock. Everything else stays as seen, so a
+    survivor value the officer never saw is still flagged by the normal merge.
+    """
+    out = dict(base)
+    if dropped is None or survivor is None:
+        return out
+    for name, seen in base.items():
+        if (name != "_deleted" and name in survivor.state.clocks
+                and dropped.state.clocks.get(name) == seen
+                and name in dropped.state.data
+                and survivor.state.data.get(name) == dropped.state.data[name]):
+            out[name] = survivor.state.clocks[name]
+    return out
+
+
+def _merge_into(
+    batch: BatchRecords,
+    ctx: PushContext,
+    change: Change,
+    validate: Validator | None,
+    now: datetime,
+    conflict_rows: list[dict[str, Any]],
+) -> ChangeResult:
     stored = batch.get(change.record_id)
     if stored is not None and (stored.district_code != ctx.district_code
                                or stored.record_type != change.record_type):

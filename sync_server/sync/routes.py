@@ -68,6 +68,12 @@ class PushResultModel(BaseModel):
     reason_en: str | None = None
     paths: list[str] = []
     conflicts: int = 0
+    forwarded_to: str | None = Field(
+        default=None, description="The producer was merged into this one by the office; the "
+                                  "edit went there (pull to see it)")
+    forwarded_refs: dict[str, str] = Field(
+        default_factory=dict, description="Field -> surviving producer id: references to a "
+                                          "merged-away producer rewritten (pull to see it)")
 
 
 class PushAnswer(BaseModel):
@@ -170,7 +176,8 @@ def _crash(point: str) -> None:
     "/push", response_model=PushAnswer, summary="Send outbox changes (idempotent)",
     description="JSON, or gzip JSON with `Content-Encoding: gzip`. One status per change: "
                 "applied | already_had | superseded | rejected (code, Thai/English reason, "
-                "paths). See docs/sync.md.",
+                "paths). Changes naming a producer the office merged away go to the "
+                "survivor (`forwarded_to`, `forwarded_refs`). See docs/sync.md.",
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": PUSH_BODY_SCHEMA}}}},
 )

@@ -13,8 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sync_server.db.forwards import find_forward
 from sync_server.db.records import StoredRecord, get_record
-from sync_server.db.tables import audit_log, change_log, producer_forwards, records, users
+from sync_server.db.tables import audit_log, change_log, records, users
 
 __all__ = [
     "ProducerView",
@@ -61,22 +62,6 @@ def _children(conn: Connection, district_code: str, producer_id: str) -> list[St
     ).scalars().all()
     found = [get_record(conn, record_id) for record_id in rows]
     return [record for record in found if record is not None]
-
-
-def find_forward(conn: Connection, district_code: str, producer_id: str) -> str | None:
-    """Where a merged producer went (following chains of merges), or None."""
-    seen = {producer_id}
-    current = producer_id
-    while True:
-        target = conn.execute(
-            sa.select(producer_forwards.c.new_id).where(
-                producer_forwards.c.old_id == current,
-                producer_forwards.c.district_code == district_code)
-        ).scalar()
-        if target is None or target in seen:
-            return None if current == producer_id else current
-        seen.add(target)
-        current = target
 
 
 def load_producer_view(conn: Connection, district_code: str, producer_id: str
