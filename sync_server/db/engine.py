@@ -14,6 +14,11 @@ SQLite choices, per connection:
   SQLITE_BUSY when another process wrote in between (the busy timeout does not help there).
   Readers in WAL mode still run in parallel with the one writer. Pure reads that want no
   write lock use `read_only(engine)`.
+- Within one process, write transactions queue on a threading lock before `BEGIN IMMEDIATE`.
+  SQLite's busy handler polls with sleeps and is not fair: with 25 requests of one worker
+  all polling for the write lock, some starved past the 30 s busy timeout and failed with
+  "database is locked" (50 phones pushing at once). Queued in-process, only one thread per
+  worker polls SQLite, so waiting is in arrival order and bounded by the real work.
 
 PostgreSQL: READ COMMITTED (the default); the feed counter row lock orders writers.
 """
@@ -21,6 +26,8 @@ PostgreSQL: READ COMMITTED (the default); the feed counter row lock orders write
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,6 +62,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    writer_lock = threading.Lock()  # one per engine, i.e. per worker process and database
+
+    # Which pooled connection holds the lock is kept in the pool's per-connection `info`.
+    def release(info: dict[Any, Any]) -> None:
+        if info.pop("tambon_holds_writer_lock", False):
+            writer_lock.release()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below emit BEGIN itself.
@@ -68,8 +82,36 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        deferred = conn.get_execution_options().get("tambon_read_only", False)
-        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+        if conn.get_execution_options().get("tambon_read_only", False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        info = conn.connection.info
+        # A thread that opens a second write transaction while its first is open would wait
+        # for itself: time out like SQLite's own busy timeout instead of hanging.
+        if not writer_lock.acquire(timeout=_BUSY_TIMEOUT_MS / 1000):
+            raise sqlite3.OperationalError("database is locked (waited for this process's writer)")
+        info["tambon_holds_writer_lock"] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(info)
+            raise
+
+    # Released as the transaction ends (just before SQLite's COMMIT/ROLLBACK runs: the next
+    # thread's BEGIN IMMEDIATE then waits those few milliseconds in SQLite's busy handler).
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: sa.Connection) -> None:
+        release(conn.connection.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: sa.Connection) -> None:
+        release(conn.connection.info)
+
+    # Safety net: a connection going back to the pool never keeps the lock.
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            release(record.info)
 
 
 def read_only(engine: Engine) -> Engine:
