@@ -227,7 +227,8 @@ def pull(
     if subdistricts:
         chosen = [s.strip() for s in subdistricts.split(",") if s.strip()]
         wrong = [s for s in chosen
-                 if not (len(s) == 6 and s.isdigit() and s.startswith(principal.district_code))]
+                 if not (len(s) == 6 and s.isascii() and s.isdigit()
+                         and s.startswith(principal.district_code))]
         if wrong:
             raise Problem(400, "bad_subdistricts", "Subdistrict codes not valid",
                           "รหัสตำบลไม่ถูกต้อง",

@@ -52,6 +52,9 @@ def test_push_is_idempotent_and_pull_pages_the_feed(district: District) -> None:
 
         bad = http.get("/api/v1/sync/pull", params={"since": 0, "subdistricts": "100101"})
         assert bad.status_code == 400 and bad.json()["code"] == "bad_subdistricts"
+        # '²' passes str.isdigit() but is no subdistrict code: refused, not silently empty
+        odd = http.get("/api/v1/sync/pull", params={"since": 0, "subdistricts": "2403²²"})
+        assert odd.status_code == 400 and odd.json()["code"] == "bad_subdistricts"
         anonymous = httpx.post(server.base_url + "/api/v1/sync/push", json={"changes": []})
         assert anonymous.status_code == 401
         assert district.partner is not None
