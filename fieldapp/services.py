@@ -8,17 +8,66 @@ on a temporary folder and drive it without Flet.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import shutil
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fieldapp.settings import AppSettings, save_settings
+from fieldapp.sync.client import BlobSource, SyncStore
 
-__all__ = ["Services", "now_ms"]
+if TYPE_CHECKING:
+    from fieldapp.logic.wipe import WipeFacts, WipeStatus
+    from fieldapp.photos import ProcessedPhoto
+    from fieldapp.sync import SyncProgress, SyncReport
+    from schemas import ValidationIssue
+
+__all__ = ["PhotoStoreApi", "Services", "StoreApi", "now_ms"]
+
+# A record as the store gives it: JSON values by field name (and its "id").
+Record = dict[str, Any]
+# A finalize or validation issue as the screens use it: record_type, record_id, field,
+# message_th, message_en.
+Issue = dict[str, Any]
+Records = list[Record]
+
+
+class StoreApi(SyncStore, Protocol):
+    """What the app needs from the device store (`fieldapp.store.DeviceStore`), on top of
+    what the sync client needs."""
+
+    def create(self, record_type: str, fields: Mapping[str, Any]) -> Record: ...
+    def update(self, record_type: str, record_id: str, changes: Mapping[str, Any]) -> Record: ...
+    def delete(self, record_type: str, record_id: str) -> None: ...
+    def get(self, record_type: str, record_id: str, *, include_deleted: bool = False
+            ) -> Record | None: ...
+    def clocks(self, record_type: str, record_id: str) -> dict[str, str]: ...
+    def search_producers(self, text: str = "", subdistrict_code: str | None = None,
+                         category: str | None = None, sync_state: str | None = None
+                         ) -> Records: ...
+    def products_of(self, producer_id: str) -> Records: ...
+    def visits_of(self, producer_id: str) -> Records: ...
+    def plan_items_of(self, producer_id: str) -> Records: ...
+    def photos_of(self, producer_id: str) -> Records: ...
+    def links_of(self, producer_id: str) -> Records: ...
+    def sync_state(self, record_type: str, record_id: str) -> str: ...
+    def pending_count(self) -> int: ...
+    def finalize_visit(self, visit_id: str) -> list[Issue]: ...
+    def conflicts(self) -> Records: ...
+    def clear_conflict(self, record_id: str) -> None: ...
+    def close(self) -> None: ...
+
+
+class PhotoStoreApi(BlobSource, Protocol):
+    """What the app needs from the photo store (`fieldapp.photos.PhotoStore`)."""
+
+    def read(self, sha256: str) -> bytes: ...
+    def put(self, processed: ProcessedPhoto) -> str: ...
+    def put_blob(self, data: bytes, sha256: str | None = None) -> str: ...
 
 
 def now_ms() -> int:
@@ -30,14 +79,16 @@ class Services:
     data_dir: Path
     settings: AppSettings
     clock: Callable[[], int] = now_ms
-    _store: Any = field(default=None, init=False, repr=False)
-    _photo_store: Any = field(default=None, init=False, repr=False)
+    _store: StoreApi | None = field(default=None, init=False, repr=False)
+    _photo_store: PhotoStoreApi | None = field(default=None, init=False, repr=False)
     # One sync at a time (the officer's tap and the background one share it).
     sync_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
-    last_report: Any = field(default=None, init=False)
+    last_report: SyncReport | None = field(default=None, init=False)
     last_sync_at: datetime | None = field(default=None, init=False)
     # the background sync loop (a Future from page.run_task), one per process
-    auto_sync_task: Any = field(default=None, init=False, repr=False)
+    auto_sync_task: concurrent.futures.Future[None] | None = field(
+        default=None, init=False, repr=False
+    )
 
     # --- settings -----------------------------------------------------------------------
     def save_settings(self) -> None:
@@ -49,15 +100,22 @@ class Services:
         return self.data_dir / self.settings.store_folder
 
     @property
-    def store(self) -> Any:
+    def store(self) -> StoreApi:
         if self._store is None:
+            from fieldapp.logic.finalize_check import field_finalize_check
             from fieldapp.store import open_store
+            from schemas import missing_for_finalize
 
-            self._store = open_store(self.store_dir, self.settings.device_id, self.clock)
+            self._store = open_store(
+                self.store_dir,
+                self.settings.device_id,
+                self.clock,
+                finalize_check=field_finalize_check(missing_for_finalize),
+            )
         return self._store
 
     @property
-    def photo_store(self) -> Any:
+    def photo_store(self) -> PhotoStoreApi:
         if self._photo_store is None:
             from fieldapp.photos import PhotoStore
 
@@ -65,9 +123,8 @@ class Services:
         return self._photo_store
 
     def close(self) -> None:
-        close = getattr(self._store, "close", None)
-        if close is not None:
-            close()
+        if self._store is not None:
+            self._store.close()
         self._store = None
 
 
@@ -190,7 +247,31 @@ def finalize_visit(services: Services, visit_id: str) -> list[dict[str, Any]]:
     return [_issue_dict(i) for i in services.store.finalize_visit(visit_id)]
 
 
-def validate_draft(record_type: str, record: dict[str, Any]) -> list[Any]:
+def link_product_to_visit(services: Services, visit_id: str, product_id: str) -> None:
+    """A product added during a visit was seen on it: list it in the visit's product_ids."""
+    visit = services.store.get("visit", visit_id)
+    if visit is None:
+        return
+    seen = [str(p) for p in visit.get("product_ids") or []]
+    if product_id not in seen:
+        services.store.update("visit", visit_id, {"product_ids": [*seen, product_id]})
+
+
+def discard_draft_visit(services: Services, visit_id: str) -> bool:
+    """Delete a visit started by mistake, with the photos taken during it; only a draft
+    can be discarded (a finalized visit is the office's record). True when discarded."""
+    store = services.store
+    visit = store.get("visit", visit_id)
+    if visit is None or visit.get("status") == "final":
+        return False
+    for photo in store.list("photo"):
+        if photo.get("visit_id") == visit_id:
+            store.delete("photo", str(photo["id"]))
+    store.delete("visit", visit_id)
+    return True
+
+
+def validate_draft(record_type: str, record: dict[str, Any]) -> list[ValidationIssue]:
     """Inline validation as the officer types: the shared schemas in draft mode."""
     from schemas import validate_record
 
@@ -199,6 +280,7 @@ def validate_draft(record_type: str, record: dict[str, Any]) -> list[Any]:
 
 def missing_for_finalize(services: Services, visit_id: str) -> list[dict[str, Any]]:
     """What the visit still needs, without finalizing it (the shared schemas' check)."""
+    from fieldapp.logic.finalize_check import field_finalize_check
     from schemas import missing_for_finalize as check
 
     store = services.store
@@ -209,7 +291,9 @@ def missing_for_finalize(services: Services, visit_id: str) -> list[dict[str, An
     products = [
         p for pid in visit.get("product_ids") or [] if (p := store.get("product", str(pid)))
     ]
-    return [_issue_dict(i) for i in check(visit, producer, products)]
+    photos = [p for p in store.list("photo") if p.get("visit_id") == visit_id]
+    issues = field_finalize_check(check)(visit, producer, products, photos)
+    return [_issue_dict(i) for i in issues]
 
 
 def _issue_dict(issue: Any) -> dict[str, Any]:
@@ -235,6 +319,12 @@ def thumbnail_bytes(services: Services, photo: dict[str, Any]) -> bytes | None:
             data: bytes = store.read(sha)
             return data
     return None
+
+
+def photo_is_here(services: Services, photo: dict[str, Any]) -> bool:
+    """Whether this phone holds the photo's file (another phone's photo arrives by pull as a
+    record only: this phone can neither show it in full nor delete it)."""
+    return services.photo_store.has(str(photo.get("id")))
 
 
 def add_photo(
@@ -273,7 +363,7 @@ class PhotoDeletedError(Exception):
         self.message_en = message_en
 
 
-def validate_gps(gps: Any) -> list[Any]:
+def validate_gps(gps: Any) -> list[ValidationIssue]:
     from schemas import validate_record
 
     return [
@@ -298,9 +388,9 @@ ConnectivityProbe = Callable[[], Awaitable[list[str] | None]]
 
 async def run_sync(
     services: Services,
-    on_progress: Callable[[Any], None],
+    on_progress: Callable[[SyncProgress], None],
     connectivity: Sequence[str] | None = None,
-) -> Any:
+) -> SyncReport:
     """One sync with the enrolled server: records first, then thumbnails, photos, pull.
 
     `connectivity` is what the phone reports ("wifi", "mobile", ...; None: unknown). With
@@ -323,6 +413,8 @@ async def run_sync(
         report = await client.sync(progress=on_progress)
         services.last_report = report
         services.last_sync_at = datetime.now(UTC)
+        if report.completed:
+            services.store.set_meta(LAST_OK_SYNC_KEY, services.last_sync_at.isoformat())
         return report
 
 
@@ -355,3 +447,119 @@ def photos_may_go_now(services: Services, connectivity: Sequence[str] | None) ->
 
 def conflicts(services: Services) -> list[dict[str, Any]]:
     return list(services.store.conflicts())
+
+
+# --- safe to wipe ----------------------------------------------------------------------------
+
+LAST_OK_SYNC_KEY = "app:last_ok_sync"
+
+
+def last_ok_sync(services: Services) -> datetime | None:
+    """When a sync last completed (kept in the store: it survives a restart)."""
+    raw = services.store.get_meta(LAST_OK_SYNC_KEY)
+    try:
+        return datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+
+
+def wipe_facts(services: Services) -> WipeFacts:
+    """What the phone holds that the server may not have yet (see fieldapp.logic.wipe)."""
+    from fieldapp.logic.wipe import WipeFacts
+    from fieldapp.sync.client import UPLOADED_META_PREFIX
+    from recordsync.changes import RECORD_TYPES
+
+    store, photos = services.store, services.photo_store
+    device = services.settings.device_id
+    own = 0
+    for record_type in RECORD_TYPES:
+        for record in store.list(record_type):
+            clocks = store.clocks(record_type, str(record["id"]))
+            if any(str(c).endswith("-" + device) for c in clocks.values()):
+                own += 1
+    mine = [p for p in store.list("photo") if photos.has(str(p["id"]))]
+    arrived = sum(
+        1
+        for p in mine
+        if store.get_meta(UPLOADED_META_PREFIX + str(p["id"]))
+        and (not p.get("thumb_sha256") or not photos.has(str(p["thumb_sha256"]))
+             or store.get_meta(UPLOADED_META_PREFIX + str(p["thumb_sha256"])))
+    )
+    drafts = sum(1 for v in store.list("visit") if v.get("status", "draft") != "final")
+    return WipeFacts(
+        enrolled=services.settings.enrolled,
+        own_records=own,
+        unsent_changes=store.pending_count(),
+        draft_visits=drafts,
+        photos_total=len(mine),
+        photos_arrived=arrived,
+        last_ok_sync=last_ok_sync(services),
+    )
+
+
+def wipe_status(services: Services, lang: str) -> WipeStatus:
+    """The "safe to wipe" statement for the sync screen, settings and the home badge."""
+    from fieldapp.logic.wipe import wipe_status as decide
+    from schemas.thai_dates import format_thai_datetime
+
+    facts = wipe_facts(services)
+    when = format_thai_datetime(facts.last_ok_sync, lang=lang) if facts.last_ok_sync else None
+    return decide(facts, when)
+
+
+def visit_status_text(services: Services, visit_id: str, lang: str) -> str:
+    """How a visit's state reads: the office's review once it has one (see
+    fieldapp.logic.attention), else draft / finalized and waiting / finalized and sent."""
+    from fieldapp.i18n import Translator
+    from fieldapp.logic.attention import visit_status_key
+    from schemas import label
+
+    visit = services.store.get("visit", visit_id) or {}
+    key, review = visit_status_key(visit, services.store.sync_state("visit", visit_id))
+    status = label("visit", "review_status", review, lang) if review else ""
+    return Translator(lang).t(key, status=status)
+
+
+# Another engineer adds a damage report to the device store (a count of journal entries it
+# could not read, in Thai and English). Until it lands, this is the one hook the screens use.
+def store_damage(services: Services, lang: str) -> str | None:
+    """The store's report of unreadable journal entries, in the officer's language; None
+    when there is nothing to report (or the store does not report damage yet)."""
+    report = getattr(services.store, "damage_report", None)
+    if report is None:
+        return None
+    found = report() if callable(report) else report
+    if not found:
+        return None
+    text = getattr(found, "message_en" if lang == "en" else "message_th", None)
+    return str(text) if text else None
+
+
+# --- what the officer typed that is not valid yet ---------------------------------------------
+# Kept in the store's meta (on this phone only, never pushed): the outbox never carries a value
+# the server would refuse, yet nothing typed is thrown away. field -> {"text", "message_th",
+# "message_en"}.
+
+def _pending_key(record_type: str, record_id: str) -> str:
+    return f"app:pending_input:{record_type}:{record_id}"
+
+
+def pending_input(services: Services, record_type: str, record_id: str | None
+                  ) -> dict[str, dict[str, str]]:
+    if record_id is None:
+        return {}
+    found = services.store.get_meta(_pending_key(record_type, record_id)) or {}
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def keep_pending_input(services: Services, record_type: str, record_id: str, field_name: str,
+                       text: str | None, message_th: str = "", message_en: str = "") -> None:
+    """Keep (text given) or forget (None) what was typed into one field."""
+    kept = pending_input(services, record_type, record_id)
+    if text is None:
+        if field_name not in kept:
+            return
+        kept.pop(field_name)
+    else:
+        kept[field_name] = {"text": text, "message_th": message_th, "message_en": message_en}
+    services.store.set_meta(_pending_key(record_type, record_id), kept or None)

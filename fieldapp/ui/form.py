@@ -14,6 +14,7 @@ from typing import Any
 
 import flet as ft
 
+from fieldapp.i18n import STRINGS
 from fieldapp.logic.forms import display_text, parse_moo, parse_text, shown, with_child
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.gps import GpsField
@@ -23,6 +24,8 @@ from fieldapp.ui.screen import UiEvent
 __all__ = ["AddressField", "RecordForm"]
 
 Save = Callable[[dict[str, Any]], None]
+# (field, text typed or None when it became valid, message_th, message_en)
+KeepTyped = Callable[[str, str | None, str, str], None]
 KEYBOARDS = {
     "phone": ft.KeyboardType.PHONE,
     "number": ft.KeyboardType.NUMBER,
@@ -35,12 +38,23 @@ KEYBOARDS = {
 
 class RecordForm:
     def __init__(
-        self, ctx: AppContext, record_type: str, record: dict[str, Any], save: Save
+        self,
+        ctx: AppContext,
+        record_type: str,
+        record: dict[str, Any],
+        save: Save,
+        pending: dict[str, dict[str, str]] | None = None,
+        keep_typed: KeepTyped | None = None,
     ) -> None:
         self.ctx = ctx
         self.record_type = record_type
         self.record = record
         self._save = save
+        # what was typed but is not valid (kept on the phone): shown again with its message
+        self.pending = pending if pending is not None else {}
+        self.keep_typed = keep_typed
+        # top-level field -> the text last typed in its box
+        self.texts: dict[str, str] = {}
         # dotted path -> the control showing that field's error
         self.error_targets: dict[str, Any] = {}
 
@@ -177,9 +191,10 @@ class RecordForm:
         hint = "วว/ดด/ปปปป" if spec.widget == "date" else None
         if spec.widget == "date" and self.lang == "en":
             hint = "DD/MM/YYYY (BE)"
+        kept = self.pending.get(spec.name) if spec.path == spec.name else None
         box = ft.TextField(
             label=self.label(spec),
-            value=display_text(spec, value),
+            value=kept["text"] if kept else display_text(spec, value),
             keyboard_type=KEYBOARDS.get(spec.widget, ft.KeyboardType.TEXT),
             multiline=spec.widget == "textarea",
             min_lines=3 if spec.widget == "textarea" else None,
@@ -188,11 +203,20 @@ class RecordForm:
             max_length=spec.max_length if spec.max_length and spec.max_length <= 200 else None,
         )
 
+        if kept:
+            box.error = kept.get("message_en") if self.lang == "en" else kept.get("message_th")
+
         def on_change(e: UiEvent) -> None:
-            parsed = parse_text(spec, box.value or "")
+            text = box.value or ""
+            self.texts[spec.name] = text
+            parsed = parse_text(spec, text)
             if parsed.error:
+                # never thrown away: the text stays in the box and on the phone
                 box.error = self.ctx.t(parsed.error)
                 box.update()
+                if self.keep_typed is not None and spec.path == spec.name:
+                    th, en = STRINGS[parsed.error]
+                    self.keep_typed(spec.name, text, th, en)
                 return
             if box.error:
                 box.error = None

@@ -16,9 +16,9 @@ UiEvent = ft.Event[Any]
 
 
 class Screen:
+    # The route this screen answers to (fieldapp.ui.routes); the router sets it when the
+    # screen does not know it better (a new record's screen names its id once created).
     route = "/"
-    # The bottom navigation shows on the four top-level screens only.
-    nav_index: int | None = None
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx

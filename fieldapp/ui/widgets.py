@@ -16,9 +16,11 @@ __all__ = [
     "be_datetime",
     "error_banner",
     "icon_button",
+    "pending_box",
     "section_title",
     "state_chip",
     "thumbnail",
+    "wipe_lines",
 ]
 
 STATE_COLORS = {
@@ -98,3 +100,41 @@ def thumbnail(
         border_radius=radius,
         semantics_label=label,
     )
+
+
+def wipe_lines(ctx: AppContext) -> list[ft.Control]:
+    """The "safe to wipe" statement (sync screen and settings): the headline, then each
+    fact or what is still missing."""
+    from fieldapp.services import wipe_status
+
+    try:
+        status = wipe_status(ctx.services, ctx.tr.lang)
+    except Exception as exc:
+        return [error_banner(ctx, exc)]
+    lines = [ctx.tr.pick(th, en) for th, en in status.lines]
+    color = ft.Colors.GREEN_800 if status.safe and not status.empty else None
+    if not status.safe:
+        color = ft.Colors.ORANGE_900
+    icon = ft.Icons.VERIFIED_OUTLINED if status.safe else ft.Icons.WARNING_AMBER_OUTLINED
+    return [
+        ft.Row(
+            [ft.Icon(icon, color=color), ft.Text(lines[0], weight=ft.FontWeight.BOLD,
+                                                 color=color, expand=True)]
+        ),
+        *[ft.Text(f"• {line}") for line in lines[1:]],
+    ]
+
+
+def pending_box(ctx: AppContext, pending: dict[str, dict[str, str]]) -> ft.Control:
+    """What was typed but is not valid yet (kept on this phone, not sent): each field with
+    the text and what is wrong."""
+    rows: list[ft.Control] = [
+        ft.Text(ctx.t("form.pending_title"), weight=ft.FontWeight.BOLD,
+                color=ft.Colors.ON_ERROR_CONTAINER)
+    ]
+    for name, item in pending.items():
+        why = item.get("message_en") if ctx.tr.lang == "en" else item.get("message_th")
+        rows.append(ft.Text(f"• {item.get('label') or name}: “{item.get('text', '')}” — {why}",
+                            color=ft.Colors.ON_ERROR_CONTAINER))
+    return ft.Container(ft.Column(rows, spacing=2), bgcolor=ft.Colors.ERROR_CONTAINER,
+                        padding=10, border_radius=8)

@@ -6,7 +6,7 @@ server down (sync says the data waits), start the server, sync, and find the pro
 final visit and the photo (record and file) in the server's database.
 
 Every screen is saved to test-artifacts/screens/. Any request leaving 127.0.0.1 fails the
-test (except the prebuilt client's rive_native.js lookup).
+test, with no exceptions.
 """
 
 from __future__ import annotations

@@ -57,6 +57,7 @@ def test_a_visit_goes_from_missing_items_to_final(services: sv.Services) -> None
     assert all(m["message_th"] and m["message_en"] for m in missing)
     assert sv.finalize_visit(services, visit_id)  # refused: still missing
 
+
     sv.save_record(
         services,
         "producer",
@@ -84,11 +85,46 @@ def test_a_visit_goes_from_missing_items_to_final(services: sv.Services) -> None
             "needs": ["marketing_channels"],
         },
     )
+    # the supervisor's shot list: four photos of the product seen, taken during this visit
+    missing = sv.missing_for_finalize(services, visit_id)
+    assert [m["code"] for m in missing] == ["shot_list_incomplete"]
+    assert "ฉลาก" in missing[0]["message_th"] and "label photo" in missing[0]["message_en"]
+    links = {"producer_id": producer_id, "product_id": product_id, "visit_id": visit_id}
+    for shade, subject in enumerate(("product", "label", "packaging", "production_site")):
+        sv.add_photo(services, jpeg(1200 + shade, 900), links, subject=subject)
     assert sv.missing_for_finalize(services, visit_id) == []
     assert sv.finalize_visit(services, visit_id) == []
     assert sv.get_record(services, "visit", visit_id)["status"] == "final"  # type: ignore[index]
     assert sv.record_sync_state(services, "visit", visit_id) == "waiting"
     assert sv.pending_changes(services) >= 3
+
+
+def test_finalize_needs_a_product_seen_and_the_visit_can_be_discarded(
+    services: sv.Services,
+) -> None:
+    """Regression (issue 12, finding 5): a visit with no product marked as seen said
+    "nothing missing"; a visit started by mistake could not be discarded."""
+    producer_id = sv.save_record(services, "producer", None, {"name_th": "กลุ่มแม่บ้านบางคล้า"})
+    visit_id = sv.save_record(services, "visit", None, {"producer_id": producer_id})
+    codes = {m.get("code") for m in sv.missing_for_finalize(services, visit_id)}
+    assert "no_product_seen" in codes
+    product_id = sv.save_record(
+        services, "product", None, {"producer_id": producer_id, "name_th": "น้ำพริกเผา"}
+    )
+    sv.link_product_to_visit(services, visit_id, product_id)
+    sv.link_product_to_visit(services, visit_id, product_id)  # twice: listed once
+    visit = sv.get_record(services, "visit", visit_id)
+    assert visit is not None and visit["product_ids"] == [product_id]
+    codes = {m.get("code") for m in sv.missing_for_finalize(services, visit_id)}
+    assert "no_product_seen" not in codes and "shot_list_incomplete" in codes
+    photo = sv.add_photo(
+        services, jpeg(), {"producer_id": producer_id, "product_id": product_id,
+                           "visit_id": visit_id}, subject="label"
+    )
+    assert sv.discard_draft_visit(services, visit_id)
+    assert sv.get_record(services, "visit", visit_id) is None
+    assert sv.get_record(services, "photo", str(photo["id"])) is None
+    assert sv.get_record(services, "product", product_id) is not None  # the product stays
 
 
 def test_search_by_thai_name_and_subdistrict(services: sv.Services) -> None:
@@ -258,6 +294,7 @@ def test_photos_only_on_wifi_holds_full_photos_on_mobile_data(tmp_path: Path) ->
 
         asyncio.run(one_auto_sync_round(services, on_wifi))
         report = services.last_report
+        assert report is not None
         assert asked and report is not held and report.completed, report.error_en
         assert report.photos_uploaded == 1 and report.photos_waiting_wifi == 0
         assert report.safe_to_wipe

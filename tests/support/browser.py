@@ -3,9 +3,9 @@
 - `AppServer` starts `python main.py --web` as a subprocess on a free 127.0.0.1 port with its
   own data folder, and stops it by its pid.
 - `launch_chromium` starts Debian's Chromium through Playwright (never a downloaded browser).
-- `open_app` opens a phone-sized page, fails on any request leaving 127.0.0.1 (except the
-  prebuilt client's known rive_native.js lookup), waits for Flutter and turns on its
-  accessibility tree so controls are found by their labels.
+- `open_app` opens a phone-sized page, fails on any request leaving 127.0.0.1 (no
+  exceptions: the client's rive_native.js lookup is answered locally, assets/index.html),
+  waits for Flutter and turns on its accessibility tree so controls are found by their labels.
 - `shot` saves a screenshot to test-artifacts/screens/ for people to look at.
 """
 
@@ -38,8 +38,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# The prebuilt Flet web client asks a CDN for this even with no_cdn; it fails harmlessly.
-KNOWN_OUTSIDE = ("rive_native.js",)
 
 
 def free_port() -> int:
@@ -136,8 +134,7 @@ class OutsideGuard:
         if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
             route.continue_()
             return
-        if not any(name in url for name in KNOWN_OUTSIDE):
-            self.outside.append(url)
+        self.outside.append(url)
         route.abort()
 
     def assert_clean(self) -> None:

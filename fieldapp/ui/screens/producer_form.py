@@ -7,8 +7,7 @@ import flet as ft
 from fieldapp import services as sv
 from fieldapp.logic.duplicates import possible_duplicates
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.screen import UiEvent
-from fieldapp.ui.screens.record_form import RecordFormScreen
+from fieldapp.ui.record_screen import RecordFormScreen
 
 __all__ = ["ProducerFormScreen"]
 
@@ -32,16 +31,11 @@ class ProducerFormScreen(RecordFormScreen):
             self.t("producer.duplicate_warning", names=", ".join(names)) if names else ""
         )
 
-    def on_done(self, e: UiEvent) -> None:
-        if self.record_id is None:
-            super().on_done(e)
-            return
-        from fieldapp.ui.screens.producer import ProducerScreen
-
+    def leave(self) -> None:
         self.ctx.toast(self.t("form.saved"))
         # A new producer opens its page; an edited one goes back to it.
-        if len(self.ctx.stack) >= 2 and isinstance(self.ctx.stack[-2], ProducerScreen):
+        page = f"/producer/{self.record_id}"
+        if self.ctx.previous_route() == page:
             self.ctx.back()
         else:
-            self.ctx.stack.pop()
-            self.ctx.push(ProducerScreen(self.ctx, self.record_id))
+            self.ctx.go_instead(page)

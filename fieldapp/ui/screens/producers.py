@@ -36,7 +36,6 @@ FIRST_ROWS = 30
 
 class ProducerListScreen(Screen):
     route = "/producers"
-    nav_index = 1
 
     def build(self) -> ft.View:
         self.filters = Filters()
@@ -178,11 +177,7 @@ class ProducerListScreen(Screen):
         self._apply(text=(self.search.value or "").strip())
 
     def open(self, producer_id: str) -> None:
-        from fieldapp.ui.screens.producer import ProducerScreen
-
-        self.ctx.push(ProducerScreen(self.ctx, producer_id))
+        self.ctx.go(f"/producer/{producer_id}")
 
     def on_add(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.producer_form import ProducerFormScreen
-
-        self.ctx.push(ProducerFormScreen(self.ctx, None))
+        self.ctx.go("/producer/new")

@@ -12,14 +12,13 @@ from fieldapp.logic.conflicts import ConflictRow, conflict_rows
 from fieldapp.logic.sync_summary import eta_minutes, megabytes, summarize
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.screen import Screen, UiEvent
-from fieldapp.ui.widgets import be_datetime, error_banner, section_title
+from fieldapp.ui.widgets import be_datetime, error_banner, section_title, wipe_lines
 
 __all__ = ["SyncScreen"]
 
 
 class SyncScreen(Screen):
     route = "/sync"
-    nav_index = 2
 
     def build(self) -> ft.View:
         self.summary = ft.Column(spacing=4)
@@ -31,6 +30,7 @@ class SyncScreen(Screen):
             self.t("sync.start"), icon=ft.Icons.SYNC, on_click=self.on_start
         )
         self.conflicts = ft.Column(spacing=8)
+        self.wipe = ft.Column(spacing=2)
         self.running = False
         return ft.View(
             route=self.route,
@@ -46,6 +46,9 @@ class SyncScreen(Screen):
                         self.bar,
                         self.detail,
                         self.message,
+                        ft.Divider(),
+                        section_title(self.t("wipe.title")),
+                        self.wipe,
                         ft.Divider(),
                         section_title(self.t("sync.conflicts")),
                         self.conflicts,
@@ -99,6 +102,7 @@ class SyncScreen(Screen):
             self.start.disabled = self.running
             if not self.running and not self.message.value:
                 self.message.value = self._last_sync()
+        self.wipe.controls = wipe_lines(self.ctx)
         rows = [row for entry in found for row in conflict_rows(entry, settings.device_id)]
         self.conflicts.controls = [self._conflict(r) for r in rows] or [
             ft.Text(self.t("sync.no_conflicts"), italic=True)
