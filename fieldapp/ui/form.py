@@ -200,6 +200,10 @@ class RecordForm:
             min_lines=3 if spec.widget == "textarea" else None,
             hint_text=hint,
             helper=spec.help_en if self.lang == "en" else spec.help_th,
+            # a phone is 390 px wide: hints, help and errors wrap instead of being cut
+            helper_max_lines=4,
+            error_max_lines=4,
+            hint_max_lines=2,
             max_length=spec.max_length if spec.max_length and spec.max_length <= 200 else None,
         )
 

@@ -68,17 +68,25 @@ class RecordFormScreen(Screen):
             controls.extend(self.form.controls(step.fields))
         controls.append(ft.FilledButton(self.t("form.save"), on_click=self.on_done))
         new_key, edit_key = TITLES.get(self.record_type, ("form.save", "form.save"))
+        # warnings that must stay in sight while the officer types further down
+        self.banner = ft.Column(spacing=4)
+        self.fields = ft.Column(
+            controls,
+            spacing=12,
+            scroll=ft.ScrollMode.AUTO,
+            expand=True,
+            # fields use the whole width of a phone, tablet or window
+            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+        )
         return ft.View(
             route=self.route,
             appbar=self.app_bar(self.t(edit_key if self.record_id else new_key)),
             padding=16,
             controls=[
                 ft.Column(
-                    controls,
-                    spacing=12,
-                    scroll=ft.ScrollMode.AUTO,
+                    [self.banner, self.fields],
+                    spacing=8,
                     expand=True,
-                    # fields use the whole width of a phone, tablet or window
                     horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
                 )
             ],
@@ -178,7 +186,7 @@ class RecordFormScreen(Screen):
         self.ctx.page.show_dialog(
             ft.AlertDialog(
                 title=ft.Text(self.t("form.problems_title")),
-                content=ft.Column(lines, tight=True, scroll=ft.ScrollMode.AUTO),
+                content=ft.Column(lines, tight=True),
                 actions=[
                     ft.TextButton(
                         self.t("form.fix"), on_click=lambda e: self.ctx.page.pop_dialog()

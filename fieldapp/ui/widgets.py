@@ -125,16 +125,21 @@ def wipe_lines(ctx: AppContext) -> list[ft.Control]:
     ]
 
 
-def pending_box(ctx: AppContext, pending: dict[str, dict[str, str]]) -> ft.Control:
+def pending_box(
+    ctx: AppContext, record_type: str, pending: dict[str, dict[str, str]]
+) -> ft.Control:
     """What was typed but is not valid yet (kept on this phone, not sent): each field with
     the text and what is wrong."""
     rows: list[ft.Control] = [
         ft.Text(ctx.t("form.pending_title"), weight=ft.FontWeight.BOLD,
                 color=ft.Colors.ON_ERROR_CONTAINER)
     ]
+    from schemas import field_label
+
     for name, item in pending.items():
         why = item.get("message_en") if ctx.tr.lang == "en" else item.get("message_th")
-        rows.append(ft.Text(f"• {item.get('label') or name}: “{item.get('text', '')}” — {why}",
+        title = field_label(record_type, name, ctx.tr.lang)
+        rows.append(ft.Text(f"• {title}: “{item.get('text', '')}” — {why}",
                             color=ft.Colors.ON_ERROR_CONTAINER))
     return ft.Container(ft.Column(rows, spacing=2), bgcolor=ft.Colors.ERROR_CONTAINER,
                         padding=10, border_radius=8)

@@ -9,7 +9,7 @@ import flet as ft
 
 from fieldapp import services as sv
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.screen import Screen, UiEvent
+from fieldapp.ui.screen import Screen, UiEvent, bar_title
 from fieldapp.ui.widgets import (
     be_datetime,
     error_banner,
@@ -31,7 +31,7 @@ class ProducerScreen(Screen):
 
     def build(self) -> ft.View:
         self.body = ft.Column(spacing=10, scroll=ft.ScrollMode.AUTO, expand=True)
-        self.title = ft.Text(self.t("producer.title"))
+        self.title = bar_title(self.t("producer.title"))
         return ft.View(
             route=self.route,
             appbar=ft.AppBar(
@@ -68,6 +68,7 @@ class ProducerScreen(Screen):
 
         name = str(producer.get("name_th", ""))
         self.title.value = name or self.t("producer.title")
+        self.title.size = 15 if len(self.title.value) > 22 else None
         profile: list[ft.Control] = [
             ft.Row(
                 [
@@ -87,7 +88,7 @@ class ProducerScreen(Screen):
         pending = sv.pending_input(self.ctx.services, "producer", self.producer_id)
         if pending:
             # what the officer typed that is not valid yet: kept on the phone, not sent
-            profile.append(pending_box(self.ctx, pending))
+            profile.append(pending_box(self.ctx, "producer", pending))
         if producer.get("address"):
             profile.append(ft.Text(describe_address(producer["address"], lang)))
         gps = producer.get("gps")

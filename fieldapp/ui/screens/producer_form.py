@@ -18,10 +18,8 @@ class ProducerFormScreen(RecordFormScreen):
 
     def build(self) -> ft.View:
         view = super().build()
-        self.warning = ft.Text("", color=ft.Colors.ORANGE_900)
-        column = view.controls[0]
-        assert isinstance(column, ft.Column)
-        column.controls.insert(0, self.warning)
+        self.warning = ft.Text("", color=ft.Colors.ORANGE_900, weight=ft.FontWeight.BOLD)
+        self.banner.controls.append(self.warning)
         return view
 
     def after_save(self) -> None:

@@ -33,9 +33,7 @@ class ProductScreen(RecordFormScreen):
             on_click=self.on_photos,
             disabled=self.record_id is None,
         )
-        column = view.controls[0]
-        assert isinstance(column, ft.Column)
-        column.controls.insert(1, self.photos_button)
+        self.fields.controls.insert(1, self.photos_button)
         return view
 
     def after_save(self) -> None:
