@@ -233,7 +233,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sync.conflicts": ("ข้อมูลที่ขัดกัน", "Conflicts"),
     "sync.no_conflicts": ("ไม่มีข้อมูลที่ขัดกัน", "No conflicts"),
     "sync.mine": ("ของเครื่องนี้", "This phone"),
-    "sync.theirs": ("ของเซิร์ฟเวอร์", "Server"),
+    "sync.theirs": ("ของอีกเครื่อง", "The other phone"),
+    "sync.conflict_waiting": ("รอสำนักงานตัดสิน", "Waiting for the office"),
+    "sync.conflict_resolved": (
+        "สำนักงานตัดสินแล้ว ใช้ค่า: {value}", "Resolved by the office; kept: {value}"
+    ),
+    "sync.conflict_by": ("โดย {who} {when}", "by {who} {when}"),
     "sync.last": ("ส่งครั้งล่าสุด {when}", "Last sync {when}"),
     "sync.never": ("ยังไม่เคยส่ง", "Never synced"),
     # settings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import shutil
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -17,10 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import httpx
+
 from fieldapp.settings import AppSettings, save_settings
 from fieldapp.sync.client import BlobSource, SyncStore
 
 if TYPE_CHECKING:
+    from fieldapp.logic.conflicts import Reconciled
     from fieldapp.logic.wipe import WipeFacts, WipeStatus
     from fieldapp.photos import ProcessedPhoto
     from fieldapp.sync import SyncProgress, SyncReport
@@ -415,6 +419,8 @@ async def run_sync(
         services.last_sync_at = datetime.now(UTC)
         if report.completed:
             services.store.set_meta(LAST_OK_SYNC_KEY, services.last_sync_at.isoformat())
+            with contextlib.suppress(httpx.HTTPError, ValueError, OSError):
+                await refresh_from_server(services)
         return report
 
 
@@ -447,6 +453,75 @@ def photos_may_go_now(services: Services, connectivity: Sequence[str] | None) ->
 
 def conflicts(services: Services) -> list[dict[str, Any]]:
     return list(services.store.conflicts())
+
+
+CONFLICT_FEED_KEY = "app:conflict_feed"
+
+
+def conflict_view(services: Services) -> Reconciled:
+    """The one list of conflicts home, the sync screen and the producer list agree on: the
+    server's (as last fetched) and this phone's own flags, reconciled."""
+    from fieldapp.logic.conflicts import reconcile
+
+    store = services.store
+    titles = {
+        str(r["id"]): str(r.get("name_th") or "")
+        for record_type in ("producer", "product")
+        for r in store.list(record_type)
+    }
+    feed = store.get_meta(CONFLICT_FEED_KEY)
+    return reconcile(store.conflicts(), feed if isinstance(feed, list) else None,
+                     services.settings.device_id, titles)
+
+
+def apply_conflict_feed(services: Services, feed: list[dict[str, Any]]) -> Reconciled:
+    """Keep the server's list, flag records with an open conflict (the phone whose edit
+    lost included) and clear flags the office has settled, so every phone agrees."""
+    from fieldapp.store import RecordNotFoundError
+
+    store = services.store
+    store.set_meta(CONFLICT_FEED_KEY, feed)
+    view = conflict_view(services)
+    for record_id, fields in view.to_flag.items():
+        try:
+            store.mark_conflict(record_id, {
+                "kind": "server_conflict", "fields": fields, "source": "conflict_feed",
+                "message_th": "มีการแก้ไขข้อมูลนี้พร้อมกันจากเครื่องอื่น สำนักงานจะตรวจสอบค่าทั้งสอง",
+                "message_en": "Someone else edited this at the same time; the office will "
+                              "review both values.",
+            })
+        except RecordNotFoundError:
+            continue  # a record this phone does not hold (not in its subdistricts)
+    for record_id in view.to_clear:
+        store.clear_conflict(record_id)
+    return conflict_view(services)
+
+
+async def refresh_from_server(
+    services: Services, transport: httpx.AsyncBaseTransport | None = None
+) -> None:
+    """After a sync: the conflicts this phone took part in, and the thumbnails of photos
+    other phones took (cached in the photo store). Quiet on failure: the next sync retries."""
+    from fieldapp.photos import PhotoError
+
+    settings = services.settings
+    headers = {"Authorization": f"Bearer {settings.token}", "User-Agent": "tambon-field"}
+    async with httpx.AsyncClient(base_url=settings.server, headers=headers,
+                                 transport=transport, timeout=15.0) as http:
+        answer = await http.get("/api/v1/sync/conflicts")
+        if answer.status_code == 200:
+            feed = answer.json().get("conflicts")
+            if isinstance(feed, list):
+                apply_conflict_feed(services, feed)
+        photos = services.photo_store
+        for photo in services.store.list("photo"):
+            thumb = photo.get("thumb_sha256")
+            if not isinstance(thumb, str) or photos.has(thumb) or photos.has(str(photo["id"])):
+                continue
+            got = await http.get(f"/api/v1/photos/{thumb}")
+            if got.status_code == 200:
+                with contextlib.suppress(PhotoError):  # damaged on the way: next sync
+                    photos.put_blob(got.content, thumb)
 
 
 # --- safe to wipe ----------------------------------------------------------------------------

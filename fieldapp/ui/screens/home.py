@@ -64,7 +64,7 @@ class HomeScreen(Screen):
             pending = sv.pending_changes(services)
             producers = sv.list_records(services, "producer")
             visits = sv.list_records(services, "visit")
-            conflicts = len(sv.conflicts(services))
+            conflicts = sum(1 for item in sv.conflict_view(services).items if item.open)
             wipe = sv.wipe_status(services, self.ctx.tr.lang)
         except Exception as exc:
             controls.append(error_banner(self.ctx, exc))
