@@ -545,13 +545,7 @@ def wipe_facts(services: Services) -> WipeFacts:
     from recordsync.changes import RECORD_TYPES
 
     store, photos = services.store, services.photo_store
-    device = services.settings.device_id
-    own = 0
-    for record_type in RECORD_TYPES:
-        for record in store.list(record_type):
-            clocks = store.clocks(record_type, str(record["id"]))
-            if any(str(c).endswith("-" + device) for c in clocks.values()):
-                own += 1
+    held = sum(len(store.list(record_type)) for record_type in RECORD_TYPES)
     mine = [p for p in store.list("photo") if photos.has(str(p["id"]))]
     arrived = sum(
         1
@@ -563,7 +557,7 @@ def wipe_facts(services: Services) -> WipeFacts:
     drafts = sum(1 for v in store.list("visit") if v.get("status", "draft") != "final")
     return WipeFacts(
         enrolled=services.settings.enrolled,
-        own_records=own,
+        records=held,
         unsent_changes=store.pending_count(),
         draft_visits=drafts,
         photos_total=len(mine),

@@ -16,7 +16,7 @@ __all__ = ["WipeFacts", "WipeStatus", "wipe_status"]
 @dataclass(frozen=True)
 class WipeFacts:
     enrolled: bool
-    own_records: int  # records this phone made (pulled ones are the server's already)
+    records: int  # records on the phone (made here or pulled)
     unsent_changes: int  # outbox entries, draft visits included
     draft_visits: int  # kept on the phone until finalized
     photos_total: int  # photo files this phone took
@@ -27,7 +27,7 @@ class WipeFacts:
 @dataclass(frozen=True)
 class WipeStatus:
     safe: bool
-    empty: bool  # nothing was ever recorded on this phone
+    empty: bool  # nothing on this phone at all
     # (Thai, English) sentences: the headline first, then each fact or what is missing
     lines: tuple[tuple[str, str], ...]
 
@@ -39,7 +39,7 @@ def wipe_status(f: WipeFacts, when: str | None) -> WipeStatus:
         if when
         else ("ยังไม่เคยส่งข้อมูลสำเร็จ", "Never synced successfully")
     )
-    empty = f.own_records == 0 and f.unsent_changes == 0 and f.photos_total == 0
+    empty = f.records == 0 and f.unsent_changes == 0 and f.photos_total == 0
     if empty:
         head = ("ยังไม่มีข้อมูลที่บันทึกในเครื่องนี้", "Nothing has been recorded on this phone yet")
         return WipeStatus(safe=f.enrolled, empty=True, lines=(head, last))

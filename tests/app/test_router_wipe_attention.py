@@ -47,7 +47,7 @@ def test_no_screen_imports_another_and_the_shell_imports_no_screen() -> None:
 
 
 def facts(**kw: object) -> WipeFacts:
-    base: dict[str, object] = dict(enrolled=True, own_records=0, unsent_changes=0,
+    base: dict[str, object] = dict(enrolled=True, records=0, unsent_changes=0,
                                    draft_visits=0, photos_total=0, photos_arrived=0,
                                    last_ok_sync=None)
     base.update(kw)
@@ -64,7 +64,7 @@ def test_an_empty_phone_says_nothing_is_recorded_not_all_sent() -> None:
 
 def test_safe_to_wipe_names_records_photos_and_the_last_sync() -> None:
     when = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
-    status = wipe_status(facts(own_records=3, photos_total=4, photos_arrived=4,
+    status = wipe_status(facts(records=3, photos_total=4, photos_arrived=4,
                                last_ok_sync=when), "5 ธ.ค. 2569 15:00")
     assert status.safe
     en = [e for _, e in status.lines]
@@ -73,7 +73,7 @@ def test_safe_to_wipe_names_records_photos_and_the_last_sync() -> None:
 
 
 def test_not_safe_lists_exactly_what_is_missing() -> None:
-    status = wipe_status(facts(own_records=3, unsent_changes=2, draft_visits=1,
+    status = wipe_status(facts(records=3, unsent_changes=2, draft_visits=1,
                                photos_total=4, photos_arrived=3), None)
     assert not status.safe
     en = [e for _, e in status.lines]

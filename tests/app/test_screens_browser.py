@@ -5,6 +5,7 @@ test-artifacts/screens/."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,7 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
     from playwright.sync_api import sync_playwright
 
     folder = tmp_path / "phone"
-    settings = seed(folder, 500)
+    settings = seed(folder, 500, extra_records=1)  # one product, on producer 0
     add_conflict(folder, settings.device_id)
     guard = OutsideGuard()
     with app_server(folder) as app, sync_playwright() as pw:
@@ -71,7 +72,8 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             page = open_app(browser, app.url, guard)
             see(page, "หน้าหลัก")
             see(page, "ผู้ผลิต 500 ราย")
-            see(page, "รอส่ง 500 รายการ")
+            see(page, "รอส่ง 501 รายการ")
+            see(page, "ข้อมูลขัดกัน 1 รายการ")  # the same conflict the sync screen lists
             shot(page, "20-home-500")
             assert unnamed_controls(page) == []
 
@@ -116,7 +118,8 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             tap(page, "ส่งข้อมูล", role="tab")
             see(page, "ข้อมูลที่ขัดกัน")
             see(page, "ของเครื่องนี้: 0811112222")
-            see(page, "ของเซิร์ฟเวอร์: 0899990000")
+            see(page, "ของอีกเครื่อง: 0899990000 (officer2phone")
+            see(page, "รอสำนักงานตัดสิน")
             see(page, "ต้องลงทะเบียนเครื่องก่อนจึงจะส่งข้อมูลได้")
             shot(page, "24-sync-conflict")
             assert unnamed_controls(page) == []
@@ -130,6 +133,14 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             tap(page, "Producers", role="tab")
             see(page, "500 found")
             shot(page, "26-producers-en")
+            # finding 8: no Thai fragments on English screens ("45 บาท")
+            type_into(page, "Search producer name", producer_name(0))
+            # the row whose name is exactly producer 0's ("…บ้านที่ 1", not "…บ้านที่ 106")
+            page.get_by_text(re.compile(rf"^{re.escape(producer_name(0))}(\s|$)")).first.click()
+            see(page, "20 baht")
+            assert page.get_by_text("บาท").count() == 0
+            shot(page, "26b-producer-en")
+            tap(page, "Back")
             page.context.close()
 
             tablet = open_app(browser, app.url, guard, viewport={"width": 1024, "height": 768})

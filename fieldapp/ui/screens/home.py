@@ -70,7 +70,27 @@ class HomeScreen(Screen):
             controls.append(error_banner(self.ctx, exc))
             self.body.controls = controls
             return
-        self.badge_text.value, self.badge.bgcolor = self._badge(pending, conflicts, wipe)
+        self.badge_text.value, self.badge.bgcolor = self._badge(pending, wipe)
+        if conflicts:
+            # the same count the sync screen lists and the producer list filters by
+            controls.append(
+                ft.Container(
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.CALL_SPLIT, color=ft.Colors.RED_800),
+                            ft.TextButton(
+                                self.t("home.conflicts", n=conflicts),
+                                on_click=self.on_badge,
+                                style=ft.ButtonStyle(color=ft.Colors.RED_900),
+                            ),
+                        ],
+                        spacing=4,
+                    ),
+                    bgcolor=ft.Colors.RED_50,
+                    padding=ft.Padding.symmetric(horizontal=8, vertical=2),
+                    border_radius=8,
+                )
+            )
         names = {str(p["id"]): str(p.get("name_th", "")) for p in producers}
         attention = needs_attention(visits)
         if attention:
@@ -113,10 +133,8 @@ class HomeScreen(Screen):
         controls.extend(self._rows(recent))
         self.body.controls = controls
 
-    def _badge(self, pending: int, conflicts: int, wipe: WipeStatus) -> tuple[str, str]:
+    def _badge(self, pending: int, wipe: WipeStatus) -> tuple[str, str]:
         """The one-line state in the app bar; agrees with the sync screen."""
-        if conflicts:
-            return self.t("home.conflicts", n=conflicts), ft.Colors.RED_100
         if pending:
             return self.t("home.waiting", n=pending), ft.Colors.SECONDARY_CONTAINER
         if wipe.empty:
