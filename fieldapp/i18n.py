@@ -128,6 +128,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "อาจซ้ำกับผู้ผลิตที่มีอยู่แล้ว: {names}",
         "This may duplicate an existing producer: {names}",
     ),
+    "producer.dup.phone": ("เบอร์โทรศัพท์เดียวกัน", "same phone number"),
+    "producer.dup.id_number": ("เลขประจำตัวเดียวกัน", "same ID number"),
+    "producer.dup.name": ("ชื่อคล้ายกันในพื้นที่เดียวกัน", "similar name nearby"),
     # form
     "form.save": ("บันทึก", "Save"),
     "form.saved": ("บันทึกร่างแล้ว", "Draft saved"),

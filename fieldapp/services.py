@@ -226,11 +226,25 @@ def search_producers(
     category: str | None = None,
     sync_state: str | None = None,
 ) -> list[dict[str, Any]]:
-    return list(
-        services.store.search_producers(
-            text=text, subdistrict_code=subdistrict_code, category=category, sync_state=sync_state
-        )
+    """Producers matching the filters and, for `text`, every search term in a name, the
+    contact person, the phone or ID number, folded by `schemas.textfold` (the server's
+    rule): phone numbers however written (+66, dashes, Thai digits), text without tone
+    marks."""
+    from schemas.textfold import matches, search_blob
+
+    found = services.store.search_producers(
+        text="", subdistrict_code=subdistrict_code, category=category, sync_state=sync_state
     )
+    if not text.strip():
+        return list(found)
+    return [
+        p
+        for p in found
+        if matches(search_blob(str(p.get(f) or "") for f in SEARCHED_FIELDS), text)
+    ]
+
+
+SEARCHED_FIELDS = ("name_th", "name_en", "contact_person", "phone", "id_number")
 
 
 def related(services: Services, kind: str, producer_id: str) -> list[dict[str, Any]]:

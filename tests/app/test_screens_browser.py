@@ -84,8 +84,10 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             shot(page, "21-producers-500")
             assert unnamed_controls(page) == []
 
-            type_into(page, "ค้นหาชื่อผู้ผลิต", "ปลาสลิดบ้านที่ 43")  # names 43 and 435
-            see(page, "พบ 2 ราย")
+            # every term must match (schemas.textfold): "ปลาสลิดบ้านที่" and "43" — names 43
+            # and 435, and 344 whose phone 0800000343 holds "43"
+            type_into(page, "ค้นหาชื่อผู้ผลิต", "ปลาสลิดบ้านที่ 43")
+            see(page, "พบ 3 ราย")
             see(page, producer_name(42))
             shot(page, "22-producers-search")
 
@@ -104,9 +106,31 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             shot(page, "22c-producer-with-plan")
             assert unnamed_controls(page) == []
             tap(page, "กลับ")
+            # finding 7: phone numbers however written, Thai digits, no tone marks
+            for query in ("+66 80 000 0042", "๐๘๐๐๐๐๐๐๔๒", "080-000-0042"):
+                type_into(page, "ค้นหาชื่อผู้ผลิต", query)
+                see(page, "พบ 1 ราย")
+                see(page, producer_name(42))
+            shot(page, "22d-producers-search-phone")
+            type_into(page, "ค้นหาชื่อผู้ผลิต", "ปลาสลิดบานที 43")  # typed without ้ ่
+            see(page, "พบ 3 ราย")
             type_into(page, "ค้นหาชื่อผู้ผลิต", "")
             see(page, "พบ 500 ราย")
 
+            # a new producer with producer 42's phone number: warned while adding
+            tap(page, "เพิ่มผู้ผลิต")
+            type_into(page, "ชื่อผู้ผลิต/กลุ่ม (ภาษาไทย)", "ร้านน้ำพริกแม่สมใจ")
+            type_into(page, "หมายเลขโทรศัพท์", "080 000 0042")
+            see(page, f"อาจซ้ำกับผู้ผลิตที่มีอยู่แล้ว: {producer_name(42)} (เบอร์โทรศัพท์เดียวกัน)")
+            # finding 8: the phone number's hint is whole at 390 px (it wraps)
+            see(page, "พิมพ์ +66 ช่องว่าง หรือขีดได้")
+            shot(page, "22e-producer-duplicate-warning")
+            page.mouse.move(195, 500)
+            page.mouse.wheel(0, 250)
+            shot(page, "22f-producer-phone-hint")
+            tap(page, "กลับ")
+
+            see(page, "พบ 501 ราย")  # the producer just added
             tap(page, "ตำบล: ทั้งหมด")
             page.get_by_text("บางขนาก", exact=True).first.click()
             see(page, "พบ 50 ราย")
@@ -131,7 +155,7 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             shot(page, "25-settings-en")
             assert unnamed_controls(page) == []
             tap(page, "Producers", role="tab")
-            see(page, "500 found")
+            see(page, "501 found")
             shot(page, "26-producers-en")
             # finding 8: no Thai fragments on English screens ("45 บาท")
             type_into(page, "Search producer name", producer_name(0))
@@ -146,7 +170,7 @@ def test_500_producers_search_filter_conflict_and_english(tmp_path: Path) -> Non
             tablet = open_app(browser, app.url, guard, viewport={"width": 1024, "height": 768})
             see(tablet, "Home")
             tap(tablet, "Producers", role="tab")
-            see(tablet, "500 found")
+            see(tablet, "501 found")
             shot(tablet, "27-producers-tablet")
         finally:
             browser.close()

@@ -308,3 +308,24 @@ def test_photos_only_on_wifi_holds_full_photos_on_mobile_data(tmp_path: Path) ->
     finally:
         services.close()
         server.stop()
+
+
+def test_search_finds_phones_however_written_thai_digits_and_no_tone_marks(
+    services: sv.Services,
+) -> None:
+    """Regression (issue 12, finding 7): search missed phone numbers, Thai digits (๐๘๑…),
+    "+66 …" and names typed without tone marks. Folding is schemas.textfold's."""
+    sv.save_record(services, "producer", None, {
+        "name_th": "กลุ่มแม่บ้านน้ำพริกบ้านหนองแขม", "phone": "0812345678",
+        "id_number": "0994000123456"})
+    sv.save_record(services, "producer", None, {"name_th": "ร้านขนมไทยป้าแดง"})
+
+    def names(text: str) -> list[str]:
+        return [str(p["name_th"]) for p in sv.search_producers(services, text=text)]
+
+    for query in ("081-234-5678", "+66 81 234 5678", "๐๘๑๒๓๔๕๖๗๘", "234 5678",
+                  "กลุมแมบานนำพริก", "หนองแขม", "0994000123456"):
+        assert names(query) == ["กลุ่มแม่บ้านน้ำพริกบ้านหนองแขม"], query
+    assert names("ป้าแดง") == ["ร้านขนมไทยป้าแดง"]
+    assert names("0899999999") == []
+    assert len(names("")) == 2

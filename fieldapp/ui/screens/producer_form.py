@@ -5,7 +5,7 @@ from __future__ import annotations
 import flet as ft
 
 from fieldapp import services as sv
-from fieldapp.logic.duplicates import possible_duplicates
+from fieldapp.logic.duplicates import find_duplicates
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.record_screen import RecordFormScreen
 
@@ -24,10 +24,12 @@ class ProducerFormScreen(RecordFormScreen):
 
     def after_save(self) -> None:
         candidate = {**self.draft, "id": self.record_id}
-        names = possible_duplicates(candidate, sv.list_records(self.ctx.services, "producer"))
-        self.warning.value = (
-            self.t("producer.duplicate_warning", names=", ".join(names)) if names else ""
+        found = find_duplicates(candidate, sv.list_records(self.ctx.services, "producer"))
+        names = ", ".join(
+            f"{d.name} ({', '.join(self.t(f'producer.dup.{r}') for r in d.reasons)})"
+            for d in found
         )
+        self.warning.value = self.t("producer.duplicate_warning", names=names) if found else ""
 
     def leave(self) -> None:
         self.ctx.toast(self.t("form.saved"))
