@@ -128,6 +128,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "อาจซ้ำกับผู้ผลิตที่มีอยู่แล้ว: {names}",
         "This may duplicate an existing producer: {names}",
     ),
+    "producer.draft_missing": ("ร่าง ยังไม่ครบ: {fields}", "Draft, still missing: {fields}"),
     "producer.dup.phone": ("เบอร์โทรศัพท์เดียวกัน", "same phone number"),
     "producer.dup.id_number": ("เลขประจำตัวเดียวกัน", "same ID number"),
     "producer.dup.name": ("ชื่อคล้ายกันในพื้นที่เดียวกัน", "similar name nearby"),

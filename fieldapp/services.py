@@ -296,6 +296,19 @@ def validate_draft(record_type: str, record: dict[str, Any]) -> list[ValidationI
     return list(validate_record(record_type, record, mode="draft"))
 
 
+def missing_final_fields(record_type: str, record: dict[str, Any], lang: str) -> list[str]:
+    """The labels of the fields a record still lacks to be complete ("final" rules): shown
+    with a draft producer, so the officer sees it is a draft and why."""
+    from schemas import field_label, validate_record
+
+    tops = dict.fromkeys(
+        str(i.path).split(".", 1)[0]
+        for i in validate_record(record_type, {k: v for k, v in record.items() if k != "id"},
+                                 mode="final")
+    )
+    return [field_label(record_type, top, lang) for top in tops if top]
+
+
 def missing_for_finalize(services: Services, visit_id: str) -> list[dict[str, Any]]:
     """What the visit still needs, without finalizing it (the shared schemas' check)."""
     from fieldapp.logic.finalize_check import field_finalize_check

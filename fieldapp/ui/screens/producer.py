@@ -85,6 +85,13 @@ class ProducerScreen(Screen):
             profile.append(
                 ft.Row([ft.Icon(ft.Icons.PHONE, size=16), ft.Text(format_phone(producer["phone"]))])
             )
+        lacking = sv.missing_final_fields("producer", producer, lang)
+        if lacking:
+            # a draft: the office sees it as one too; the officer sees what it lacks
+            profile.append(
+                ft.Text(self.t("producer.draft_missing", fields=", ".join(lacking)),
+                        color=ft.Colors.ORANGE_900)
+            )
         pending = sv.pending_input(self.ctx.services, "producer", self.producer_id)
         if pending:
             # what the officer typed that is not valid yet: kept on the phone, not sent

@@ -28,7 +28,8 @@ from fieldapp.ui.widgets import error_banner, state_chip
 
 __all__ = ["ProducerListScreen"]
 
-ROW_HEIGHT = 72
+# two lines of a long Thai name and one of its place fit a 390 px phone
+ROW_HEIGHT = 88
 # Rows built before the first frame: a phone screen shows about ten. The rest are added right
 # after, so 500 producers appear as fast as 30 (the ListView lays out only what is on screen).
 FIRST_ROWS = 30
@@ -161,7 +162,7 @@ class ProducerListScreen(Screen):
 
     def _row(self, row: ProducerRow) -> ft.Control:
         return ft.ListTile(
-            title=ft.Text(row.name, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+            title=ft.Text(row.name, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, size=15),
             subtitle=ft.Text(row.place or "—", max_lines=1),
             trailing=state_chip(self.ctx, row.sync_state),
             on_click=lambda e, pid=row.producer_id: self.open(pid),
