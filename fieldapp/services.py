@@ -491,13 +491,14 @@ def conflict_view(services: Services) -> Reconciled:
     from fieldapp.logic.conflicts import reconcile
 
     store = services.store
-    titles = {
-        str(r["id"]): str(r.get("name_th") or "")
-        for record_type in ("producer", "product")
-        for r in store.list(record_type)
-    }
+    flags = store.conflicts()
+    titles: dict[str, str] = {}
+    for flag in flags:  # only the flagged records need a name (the server's list has its own)
+        record = store.get(str(flag.get("record_type")), str(flag.get("id")))
+        if record is not None:
+            titles[str(flag.get("id"))] = str(record.get("name_th") or "")
     feed = store.get_meta(CONFLICT_FEED_KEY)
-    return reconcile(store.conflicts(), feed if isinstance(feed, list) else None,
+    return reconcile(flags, feed if isinstance(feed, list) else None,
                      services.settings.device_id, titles)
 
 
@@ -572,7 +573,8 @@ def wipe_facts(services: Services) -> WipeFacts:
     from recordsync.changes import RECORD_TYPES
 
     store, photos = services.store, services.photo_store
-    held = sum(len(store.list(record_type)) for record_type in RECORD_TYPES)
+    # only "none at all" matters: stop at the first record type that has any
+    held = next((1 for record_type in RECORD_TYPES if store.list(record_type)), 0)
     mine = [p for p in store.list("photo") if photos.has(str(p["id"]))]
     arrived = sum(
         1

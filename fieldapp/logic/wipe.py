@@ -16,7 +16,7 @@ __all__ = ["WipeFacts", "WipeStatus", "wipe_status"]
 @dataclass(frozen=True)
 class WipeFacts:
     enrolled: bool
-    records: int  # records on the phone (made here or pulled)
+    records: int  # records on the phone (made here or pulled); 0 means none at all
     unsent_changes: int  # outbox entries, draft visits included
     draft_visits: int  # kept on the phone until finalized
     photos_total: int  # photo files this phone took

@@ -8,9 +8,9 @@ group strength) are saved whole: the top-level field is the unit of merge.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
@@ -20,6 +20,9 @@ from fieldapp.ui.context import AppContext
 from fieldapp.ui.gps import GpsField
 from fieldapp.ui.picker import ChoicePicker
 from fieldapp.ui.screen import UiEvent
+
+if TYPE_CHECKING:
+    from schemas import FieldSpec
 
 __all__ = ["AddressField", "RecordForm"]
 
@@ -62,7 +65,7 @@ class RecordForm:
     def lang(self) -> str:
         return self.ctx.tr.lang
 
-    def label(self, spec: Any) -> str:
+    def label(self, spec: FieldSpec) -> str:
         title = str(spec.title(self.lang))
         if spec.unit_th or spec.unit_en:
             unit = spec.unit_en if self.lang == "en" else spec.unit_th
@@ -77,7 +80,7 @@ class RecordForm:
             self.record[name] = value
         self._save({name: value})
 
-    def setter(self, spec: Any, parent: str | None) -> Callable[[Any], None]:
+    def setter(self, spec: FieldSpec, parent: str | None) -> Callable[[Any], None]:
         if parent is None:
             return lambda value: self.set_top(spec.name, value)
 
@@ -86,17 +89,17 @@ class RecordForm:
 
         return set_child
 
-    def value_of(self, spec: Any, parent: str | None) -> Any:
+    def value_of(self, spec: FieldSpec, parent: str | None) -> Any:
         if parent is None:
             return self.record.get(spec.name)
         obj = self.record.get(parent) or {}
         return obj.get(spec.name) if isinstance(obj, dict) else None
 
     # --- building -----------------------------------------------------------------------
-    def controls(self, specs: tuple[Any, ...] | list[Any]) -> list[ft.Control]:
+    def controls(self, specs: Sequence[FieldSpec]) -> list[ft.Control]:
         return [c for spec in specs if shown(spec) for c in [self.control(spec, None)] if c]
 
-    def control(self, spec: Any, parent: str | None) -> ft.Control | None:
+    def control(self, spec: FieldSpec, parent: str | None) -> ft.Control | None:
         widget = spec.widget
         value = self.value_of(spec, parent)
         set_value = self.setter(spec, parent)
@@ -156,7 +159,9 @@ class RecordForm:
         # text, textarea, numbers, years, dates, phone, id and postal code
         return self.text_control(spec, value, set_value)
 
-    def choice_control(self, spec: Any, value: Any, set_value: Callable[[Any], None]) -> ft.Control:
+    def choice_control(
+        self, spec: FieldSpec, value: Any, set_value: Callable[[Any], None]
+    ) -> ft.Control:
         choices = [(c.code, c.title(self.lang)) for c in spec.choices] or [
             (n, f"{n} {spec.unit_en if self.lang == 'en' else spec.unit_th or ''}".strip())
             for n in range(1, 6)
@@ -187,7 +192,9 @@ class RecordForm:
         )
         return ft.Column([ft.Text(self.label(spec)), group], spacing=0)
 
-    def text_control(self, spec: Any, value: Any, set_value: Callable[[Any], None]) -> ft.Control:
+    def text_control(
+        self, spec: FieldSpec, value: Any, set_value: Callable[[Any], None]
+    ) -> ft.Control:
         hint = "วว/ดด/ปปปป" if spec.widget == "date" else None
         if spec.widget == "date" and self.lang == "en":
             hint = "DD/MM/YYYY (BE)"
@@ -231,7 +238,7 @@ class RecordForm:
         self.error_targets[spec.path] = box
         return box
 
-    def describe(self, spec: Any, value: Any) -> str:
+    def describe(self, spec: FieldSpec, value: Any) -> str:
         choice = spec.choice(value) if spec.choices else None
         if choice is not None:
             return str(choice.title(self.lang))
@@ -257,7 +264,7 @@ class AddressField:
     """House no., moo, village, then province → district → subdistrict (geothai, offline),
     the postal code filled from the subdistrict."""
 
-    def __init__(self, form: RecordForm, spec: Any) -> None:
+    def __init__(self, form: RecordForm, spec: FieldSpec) -> None:
         from schemas import geo
 
         self.form = form
@@ -384,7 +391,7 @@ class AddressField:
 class RepeatField:
     """A repeatable group (a product's certifications): each item a small form, add/remove."""
 
-    def __init__(self, form: RecordForm, spec: Any) -> None:
+    def __init__(self, form: RecordForm, spec: FieldSpec) -> None:
         self.form = form
         self.spec = spec
         self.items: list[dict[str, Any]] = [dict(i) for i in form.record.get(spec.name) or []]

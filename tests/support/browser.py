@@ -168,12 +168,24 @@ def enable_semantics(page: Any, timeout_ms: int = 30_000) -> None:
     placeholder.dispatch_event("click")
 
 
-def shot(page: Any, name: str, settle_s: float = 0.6) -> Path:
-    """Save a screenshot once the page transition (about 300 ms in Flutter) has finished."""
+# A 390×844 PNG this small is Flet's plain "Working..." overlay (drawn while the first
+# screen is still being built), not a screen: real screens are 15 KB and more.
+_OVERLAY_BYTES = 8_000
+
+
+def shot(page: Any, name: str, settle_s: float = 0.6, timeout_s: float = 15.0) -> Path:
+    """Save a screenshot once the page transition (about 300 ms in Flutter) has finished
+    and Flet's "Working..." overlay has gone."""
     time.sleep(settle_s)
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"{name}.png"
-    page.screenshot(path=str(path))
+    deadline = time.monotonic() + timeout_s
+    while True:
+        data = page.screenshot()
+        if len(data) >= _OVERLAY_BYTES or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    path.write_bytes(data)
     return path
 
 
