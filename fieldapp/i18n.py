@@ -72,6 +72,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "visit.discard_yes": ("ยกเลิกการเยี่ยม", "Discard visit"),
     "visit.discard_no": ("ไม่ยกเลิก", "Keep it"),
     "visit.discarded": ("ยกเลิกการเยี่ยมแล้ว", "Visit discarded"),
+    "visit.status_line": ("สถานะ: {status}", "Status: {status}"),
     "visit.review": ("ความเห็นของสำนักงาน", "The office's review"),
     "home.attention": (
         "การเยี่ยม {n} รายการต้องแก้ไขตามความเห็นสำนักงาน",

@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from fieldapp.services import Services
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.context import AppContext
 from schemas.thai_dates import format_thai_datetime
@@ -84,7 +85,7 @@ def icon_button(icon: ft.IconData, label: str, on_click: Any) -> ft.Control:
 
 
 def thumbnail(
-    services: Any, photo: dict[str, Any], size: int, label: str, radius: int = 8
+    services: Services, photo: dict[str, Any], size: int, label: str, radius: int = 8
 ) -> ft.Control | None:
     """A photo's thumbnail from the phone's photo store, named for screen readers."""
     from fieldapp.services import thumbnail_bytes

@@ -178,6 +178,17 @@ def test_an_invalid_phone_is_shown_and_not_stored() -> None:
     )
     assert decision.to_save == {"notes": "ผลิตตามฤดูกาล"}
     assert [i.path for i in decision.issues] == ["phone"]
+    assert decision.bad_fields == {"phone"}  # kept as typed by the screen, not stored
+
+
+def test_a_new_record_is_created_from_its_valid_fields_while_a_bad_one_waits() -> None:
+    """Regression (issue 12, finding 1): a name and a mistyped phone made no record, and
+    the phone number was lost on the way to the producer page."""
+    decision = decide_draft_save(
+        {}, {"name_th": "กลุ่มจักสาน", "phone": "12345"}, draft_validator("producer"), False
+    )
+    assert decision.can_create and decision.bad_fields == {"phone"}
+    assert [i.path for i in decision.issues] == ["phone"]
 
 
 # --- lists -----------------------------------------------------------------------------------

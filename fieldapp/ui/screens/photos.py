@@ -3,7 +3,7 @@ take or choose, preview, retake, delete. Never ID cards or people — the screen
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import flet as ft
@@ -128,7 +128,7 @@ class PhotosScreen(Screen):
         )
 
     def take_handler(
-        self, subject: str, replace: Any = None
+        self, subject: str, replace: Mapping[str, Any] | None = None
     ) -> Callable[[UiEvent], Awaitable[None]]:
         # Flet awaits a coroutine *function*; a lambda returning a coroutine would be dropped.
         async def handler(e: UiEvent) -> None:
@@ -136,7 +136,7 @@ class PhotosScreen(Screen):
 
         return handler
 
-    async def take(self, subject: str, replace: Any = None) -> None:
+    async def take(self, subject: str, replace: Mapping[str, Any] | None = None) -> None:
         self.status.value = ""  # "saved" below then always speaks of this photo
         self.ctx.page.update()
         files = await ft.FilePicker().pick_files(

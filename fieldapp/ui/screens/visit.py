@@ -117,7 +117,9 @@ class VisitScreen(Screen):
 
         lang = self.ctx.tr.lang
         status = sv.visit_status_text(self.ctx.services, self.visit_id, lang)
-        controls: list[ft.Control] = [ft.Text(status, weight=ft.FontWeight.BOLD)]
+        controls: list[ft.Control] = [
+            ft.Text(self.t("visit.status_line", status=status), weight=ft.FontWeight.BOLD)
+        ]
         comments = self.record.get("review_comments") or []
         if comments:
             controls.append(ft.Text(self.t("visit.review"), weight=ft.FontWeight.BOLD))
