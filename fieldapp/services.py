@@ -230,21 +230,32 @@ def search_producers(
     contact person, the phone or ID number, folded by `schemas.textfold` (the server's
     rule): phone numbers however written (+66, dashes, Thai digits), text without tone
     marks."""
-    from schemas.textfold import matches, search_blob
+    from schemas.textfold import search_terms
 
     found = services.store.search_producers(
         text="", subdistrict_code=subdistrict_code, category=category, sync_state=sync_state
     )
-    if not text.strip():
+    terms = search_terms(text)
+    if not terms:
         return list(found)
-    return [
-        p
-        for p in found
-        if matches(search_blob(str(p.get(f) or "") for f in SEARCHED_FIELDS), text)
-    ]
+    return [p for p in found if all(t in _search_blob(p) for t in terms)]
 
 
 SEARCHED_FIELDS = ("name_th", "name_en", "contact_person", "phone", "id_number")
+# (the searched values) -> their folded search text: a keystroke folds only what changed
+_BLOBS: dict[tuple[str, ...], str] = {}
+
+
+def _search_blob(producer: Mapping[str, Any]) -> str:
+    from schemas.textfold import search_blob
+
+    values = tuple(str(producer.get(f) or "") for f in SEARCHED_FIELDS)
+    blob = _BLOBS.get(values)
+    if blob is None:
+        if len(_BLOBS) > 20_000:
+            _BLOBS.clear()
+        blob = _BLOBS[values] = search_blob(values)
+    return blob
 
 
 def related(services: Services, kind: str, producer_id: str) -> list[dict[str, Any]]:
