@@ -13,12 +13,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
+from schemas import codes
 from sync_server.auth import Principal
 from sync_server.db.records import get_record
 from sync_server.deps import DbConn, ReadConn
 from sync_server.problems import Problem
 from sync_server.web.errors import OfficeRoute
-from sync_server.web.i18n import codes, translate
+from sync_server.web.i18n import translate
 from sync_server.web.places import subdistrict_label
 from sync_server.web.plan import PLAN_FIELDS, save_plan_item, validate_plan_form
 from sync_server.web.producer_view import (

@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from schemas import codes
 from sync_server.audit import audit
 from sync_server.auth import Principal
 from sync_server.db.records import StoredRecord
-from sync_server.web.i18n import codes
 from sync_server.web.office_writes import create_record, write_fields
 
 __all__ = ["PLAN_FIELDS", "FieldError", "save_plan_item", "validate_plan_form"]
