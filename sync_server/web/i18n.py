@@ -38,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_conflicts": ("ข้อมูลขัดแย้ง", "Conflicts"),
     "nav_duplicates": ("ผู้ผลิตซ้ำ", "Duplicates"),
     "nav_reports": ("รายงาน", "Reports"),
+    "nav_agencies": ("หน่วยงานภาคี", "Partner agencies"),
     "sign_out": ("ออกจากระบบ", "Sign out"),
     "switch_lang": ("English", "ภาษาไทย"),
     "role_officer": ("นักวิชาการพัฒนาชุมชน", "Field officer"),
@@ -150,6 +151,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "none_yet": ("ยังไม่มี", "None yet"),
     "forwarded_to": ("รวมเข้ากับผู้ผลิตรายอื่นแล้ว", "Merged into another producer"),
     "producer_deleted": ("ผู้ผลิตรายนี้ถูกลบแล้ว", "This producer has been deleted"),
+    # agencies and plans
+    "agencies_intro": (
+        "รายชื่อหน่วยงานภาคีของอำเภอ ใช้เลือกหน่วยงานรับผิดชอบในแผนพัฒนา "
+        "ชื่อย่อใช้จับคู่กับชื่อที่เคยพิมพ์ไว้ในแผนเดิม",
+        "The district's partner agencies, chosen on development-plan items; the short name "
+        "also matches names typed on older plan items.",
+    ),
+    "agency_name_th": ("ชื่อหน่วยงาน", "Agency name"),
+    "agency_short_name": ("ชื่อย่อ", "Short name"),
+    "agency_kind": ("ประเภทหน่วยงาน", "Kind"),
+    "agency_active": ("สถานะ", "Status"),
+    "agency_in_use": ("ใช้งาน", "In use"),
+    "agency_retired": ("เลิกใช้", "Retired"),
+    "agency_add": ("เพิ่มหน่วยงาน", "Add an agency"),
+    "agency_choose": ("เลือกหน่วยงาน", "Choose an agency"),
+    "agency_typed": ("ตามที่พิมพ์ไว้เดิม: {name}", "As typed before: {name}"),
+    "plan_fiscal_year": ("ปีงบประมาณ (พ.ศ.)", "Fiscal year (B.E.)"),
+    "fiscal_year_short": ("ปีงบ {year}", "FY {year}"),
+    "strength_total": ("คะแนนรวม", "Total"),
+    "per_month": ("เดือน", "month"),
+    "link_add": ("เพิ่มเครือข่าย", "Add a network link"),
+    "plan_funding": ("แหล่งงบประมาณ", "Funding source"),
     # review
     "review_status": ("สถานะการตรวจ", "Review status"),
     "review_comment": ("ความเห็น", "Comment"),
