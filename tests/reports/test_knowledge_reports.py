@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from schemas import code_label, field_label
@@ -68,11 +67,11 @@ def test_xlsx_carries_group_strength_participation_plans_and_links(seeded: Seede
     assert present >= 2
 
     plans = seeded.records("plan_item")
-    years = Counter()
+    years: Counter[int] = Counter()
     for row in _sheet(wb, "แผนพัฒนา"):
-        item = plans[row["รหัสแผน"]]
-        assert row["ปีงบประมาณ (พ.ศ.)"] == plan_fiscal_year(item)
-        assert row["แหล่งงบประมาณ"] == code_label("funding_source", item["funding_source"])
+        plan = plans[row["รหัสแผน"]]
+        assert row["ปีงบประมาณ (พ.ศ.)"] == plan_fiscal_year(plan)
+        assert row["แหล่งงบประมาณ"] == code_label("funding_source", plan["funding_source"])
         years[row["ปีงบประมาณ (พ.ศ.)"]] += 1
     assert set(years) == {2569, 2570}
 
