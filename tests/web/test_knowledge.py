@@ -124,3 +124,15 @@ def test_an_old_plan_item_finds_its_agency_by_short_name(office: Office) -> None
                                      "status": "planned"})
     html = boss.get(f"/producers/{pid}").text
     assert f'selected>สำนักงานพาณิชย์จังหวัดฉะเชิงเทรา {suffix}' in html
+
+
+def test_the_review_page_shows_who_took_part(office: Office) -> None:
+    pid = producer(office.engine, "กลุ่มทำขนมกงศาลาแดง", "240309")
+    visit = put(office.engine, "visit", {
+        "producer_id": pid, "status": "final", "purpose": "follow_up",
+        "started_at": "2026-11-20T03:00:00+00:00", "needs": ["packaging"],
+        "members_present": 14,
+        "agencies_present": ["พาณิชย์จังหวัดฉะเชิงเทรา", "อบต.ศาลาแดง"]})
+    html = signed_in(office, "malee").get(f"/review/{visit}").text
+    assert "สมาชิกที่ร่วมให้ข้อมูล" in html and '<dd id="members-present">14</dd>' in html
+    assert "พาณิชย์จังหวัดฉะเชิงเทรา, อบต.ศาลาแดง" in html
