@@ -84,3 +84,16 @@ def test_dates_are_shown_in_the_buddhist_era_and_thai_time() -> None:
     assert be_date("2026-10-01", "en") == "1 Oct 2026"
     assert be_datetime("2026-11-24T20:30:00+00:00") == "25 พ.ย. 2569 03:30"
     assert be_date(None) == "" and be_date("not a date") == "not a date"
+
+
+def test_reports_and_office_show_the_same_labels() -> None:
+    """The reports' labels are a view over the schema's: same text for every code of every
+    kind, in both languages (only an empty value reads "ไม่ระบุ" there)."""
+    from sync_server.reports import labels as report_labels
+
+    for kind in KIND_FIELDS:
+        for code in codes(kind):
+            for lang in ("th", "en"):
+                assert report_labels.code_label(kind, code, lang) == code_label(kind, code, lang)
+    assert report_labels.code_label("category", None) == "ไม่ระบุ"
+    assert code_label("category", None) == ""
