@@ -1,4 +1,11 @@
-"""Loading the JSON documents and compiling one validator per record type, once."""
+"""Loading the JSON documents and compiling the checks of each record type, once.
+
+Validation (`collector`, `fast_check`) is pure Python: the phone imports this module, and
+jsonschema (with `referencing` and the Rust extension rpds-py, which Android builds lack)
+must not be imported there. The jsonschema validators below (`compiled_validator`,
+`reference_validator`) import it only when called: tests and benchmarks use them as the
+yardstick the pure validator is compared with.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +15,21 @@ import math
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
-from typing import Any
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.protocols import Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from recordsync.changes import RECORD_TYPES  # the one list, shared with sync
 from schemas._errors import UnknownRecordType
 from schemas._formats import FORMAT_CHECKER
 
-__all__ = ["BASE_URI", "RECORD_TYPES", "compiled_validator", "fast_check", "load_schema",
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker as JsonschemaFormatChecker
+    from jsonschema.protocols import Validator
+    from referencing import Registry
+
+    from schemas._collect import Collector
+
+__all__ = ["BASE_URI", "RECORD_TYPES", "collector", "compiled_validator", "fast_check",
+           "jsonschema_format_checker", "load_schema", "record_validator_class",
            "reference_validator", "registry", "resolve", "warm_up"]
 
 
@@ -31,11 +41,28 @@ def _finite_number(checker: object, instance: object) -> bool:
             and math.isfinite(instance))
 
 
-# Draft 2020-12 with "number" meaning a finite number ("integer" already excludes NaN/inf).
-RecordValidator = validators.extend(
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
-)
+@cache
+def record_validator_class() -> type[Validator]:
+    """jsonschema's Draft 2020-12 with "number" meaning a finite number ("integer" already
+    excludes NaN/inf): the rules the pure validator follows, for the tests to compare."""
+    from jsonschema import Draft202012Validator, validators
+
+    extended: type[Validator] = validators.extend(
+        Draft202012Validator,
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
+    )
+    return extended
+
+
+@cache
+def jsonschema_format_checker() -> JsonschemaFormatChecker:
+    """The same format checks (FORMAT_CHECKER's table) on a jsonschema FormatChecker."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checkers = dict(FORMAT_CHECKER.checkers)
+    return checker
+
 
 BASE_URI = "https://tambon-field.invalid/schemas/"
 _DOCUMENTS = ("common", *RECORD_TYPES)
@@ -57,6 +84,9 @@ def load_schema(record_type: str) -> dict[str, Any]:
 
 @cache
 def registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
     resources = [
         (f"{BASE_URI}{name}.json", Resource.from_contents(_raw(name), DRAFT202012))
         for name in _DOCUMENTS
@@ -90,13 +120,10 @@ def resolve(schema: dict[str, Any], document: str) -> tuple[dict[str, Any], str]
     return merged, current_doc
 
 
-@cache
-def compiled_validator(record_type: str, partial: bool = False) -> Validator:
-    """The validator of a record type, built once per process from the compiled schema.
-
-    `partial` drops the record's top-level `required` list: for checking only the fields a
-    change sets. Nested objects (address, gps) merge as a whole, so they keep theirs.
-    """
+def _compiled(record_type: str, partial: bool) -> dict[str, Any]:
+    """The compiled schema; `partial` drops the record's top-level `required` list: for
+    checking only the fields a change sets. Nested objects (address, gps) merge as a whole,
+    so they keep theirs."""
     from schemas._compile import compile_schema
 
     if record_type not in RECORD_TYPES:
@@ -104,19 +131,30 @@ def compiled_validator(record_type: str, partial: bool = False) -> Validator:
     schema = compile_schema(record_type)
     if partial:
         schema.pop("required", None)
-    return RecordValidator(schema, format_checker=FORMAT_CHECKER)
+    return schema
+
+
+@cache
+def collector(record_type: str, partial: bool = False) -> Collector:
+    """The pure-Python error collector of a record type (what validate_record uses)."""
+    from schemas._collect import compile_collector
+
+    return compile_collector(_compiled(record_type, partial), FORMAT_CHECKER)
+
+
+@cache
+def compiled_validator(record_type: str, partial: bool = False) -> Validator:
+    """jsonschema's validator on the compiled schema (tests and benchmarks only)."""
+    return record_validator_class()(_compiled(record_type, partial),
+                                    format_checker=jsonschema_format_checker())
 
 
 @cache
 def fast_check(record_type: str, partial: bool = False) -> Callable[[Any], bool]:
-    """The yes/no check compiled from the same schema as `compiled_validator`."""
-    from schemas._compile import compile_schema
+    """The yes/no check compiled from the same schema as `collector`."""
     from schemas._fastcheck import compile_check
 
-    schema = compile_schema(record_type)
-    if partial:
-        schema.pop("required", None)
-    return compile_check(schema, FORMAT_CHECKER)
+    return compile_check(_compiled(record_type, partial), FORMAT_CHECKER)
 
 
 @cache
@@ -125,14 +163,14 @@ def reference_validator(record_type: str) -> Validator:
     validator is tested against."""
     if record_type not in RECORD_TYPES:
         raise UnknownRecordType(record_type)
-    return RecordValidator(_raw(record_type), registry=registry(),
-                           format_checker=FORMAT_CHECKER)
+    return record_validator_class()(_raw(record_type), registry=registry(),
+                                    format_checker=jsonschema_format_checker())
 
 
 def warm_up() -> None:
-    """Compile every validator now (a server calls this at start-up, so the first push
-    does not pay for it)."""
+    """Compile every check now (a server calls this at start-up, so the first push does
+    not pay for it)."""
     for record_type in RECORD_TYPES:
         for partial in (False, True):
-            compiled_validator(record_type, partial)
+            collector(record_type, partial)
             fast_check(record_type, partial)
