@@ -13,11 +13,11 @@ skipped silently.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
 
+from schemas._collect import IS_TYPE
 from schemas._formats import FormatChecker
 
 __all__ = ["Check", "compile_check"]
@@ -27,20 +27,11 @@ Check = Callable[[Any], bool]
 _IGNORED = {"$schema", "x-errors"}
 
 
-def _is_number(x: Any) -> bool:
+def _is_number(x: Any) -> bool:  # any number, for bounds (NaN fails them: the slow path says why)
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
-_TYPES: dict[str, Check] = {
-    "string": lambda x: isinstance(x, str),
-    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool))
-    or (isinstance(x, float) and x.is_integer()),
-    "number": lambda x: _is_number(x) and math.isfinite(x),  # as RecordValidator: no NaN/inf
-    "boolean": lambda x: isinstance(x, bool),
-    "object": lambda x: isinstance(x, dict),
-    "array": lambda x: isinstance(x, list),
-    "null": lambda x: x is None,
-}
+_TYPES: dict[str, Check] = IS_TYPE  # JSON types as the error collector reads them
 
 
 def _enum(values: list[Any]) -> Check:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
 from recordsync.changes import RECORD_TYPES  # the one list, shared with sync
+from schemas._collect import IS_TYPE
 from schemas._errors import UnknownRecordType
 from schemas._formats import FORMAT_CHECKER
 
@@ -37,8 +37,7 @@ def _finite_number(checker: object, instance: object) -> bool:
     # Python's json (and so FastAPI's request.json()) reads NaN and Infinity; JSON Schema's
     # "number" accepts them and every minimum/maximum comparison with NaN is false, so a
     # NaN price would be stored (and break PostgreSQL's jsonb and every JSON answer).
-    return (isinstance(instance, int | float) and not isinstance(instance, bool)
-            and math.isfinite(instance))
+    return IS_TYPE["number"](instance)
 
 
 @cache
