@@ -126,7 +126,8 @@ def app_bundle(target: Path) -> Path:
     and by default hidden entries, virtual environments and __pycache__."""
     excluded = {*PYPROJECT["tool"]["flet"]["app"]["exclude"], "build"}
     ignore = shutil.ignore_patterns("__pycache__", ".*")
-    for entry in ROOT.iterdir():
+    target.mkdir(parents=True)
+    for entry in sorted(ROOT.iterdir()):
         if entry.name in excluded or entry.name.startswith("."):
             continue
         if entry.is_dir():
