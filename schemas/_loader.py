@@ -1,4 +1,4 @@
-"""Loading the JSON documents and compiling the checks of each record type, once.
+"""The checks of each record type, compiled once from its document (schemas/_documents.py).
 
 Validation (`collector`, `fast_check`) is pure Python: the phone imports this module, and
 jsonschema (with `referencing` and the Rust extension rpds-py, which Android builds lack)
@@ -9,16 +9,15 @@ yardstick the pure validator is compared with.
 
 from __future__ import annotations
 
-import copy
-import json
 from collections.abc import Callable
 from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from recordsync.changes import RECORD_TYPES  # the one list, shared with sync
-from schemas._collect import IS_TYPE
+from schemas._collect import IS_TYPE, compile_collector
+from schemas._compile import compile_schema
+from schemas._documents import BASE_URI, DOCUMENTS, RECORD_TYPES, load_schema, raw_document, resolve
 from schemas._errors import UnknownRecordType
+from schemas._fastcheck import compile_check
 from schemas._formats import FORMAT_CHECKER
 
 if TYPE_CHECKING:
@@ -63,68 +62,22 @@ def jsonschema_format_checker() -> JsonschemaFormatChecker:
     return checker
 
 
-BASE_URI = "https://tambon-field.invalid/schemas/"
-_DOCUMENTS = ("common", *RECORD_TYPES)
-
-
-@cache
-def _raw(name: str) -> dict[str, Any]:
-    text = files("schemas").joinpath(f"{name}.json").read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
-
-
-def load_schema(record_type: str) -> dict[str, Any]:
-    """The JSON Schema document of a record type (or "common"), as a fresh deep copy."""
-    if record_type not in _DOCUMENTS:
-        raise UnknownRecordType(record_type)
-    return copy.deepcopy(_raw(record_type))
-
-
 @cache
 def registry() -> Registry[Any]:
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
     resources = [
-        (f"{BASE_URI}{name}.json", Resource.from_contents(_raw(name), DRAFT202012))
-        for name in _DOCUMENTS
+        (f"{BASE_URI}{name}.json", Resource.from_contents(raw_document(name), DRAFT202012))
+        for name in DOCUMENTS
     ]
     return Registry().with_resources(resources)
-
-
-def resolve(schema: dict[str, Any], document: str) -> tuple[dict[str, Any], str]:
-    """Follow `$ref` chains; returns the merged schema (keywords next to a `$ref` win over
-    the target's) and the name of the document the last target lives in.
-
-    Our documents only use refs of the forms "#/$defs/x" and "common.json#/$defs/x".
-    Used by the form-field walker and the message translator, not by validation.
-    """
-    merged: dict[str, Any] = {}
-    current, current_doc = schema, document
-    for _ in range(16):
-        for key, value in current.items():
-            merged.setdefault(key, value)
-        ref = current.get("$ref")
-        if not isinstance(ref, str):
-            break
-        doc_part, _, pointer = ref.partition("#")
-        if doc_part:
-            current_doc = doc_part.removesuffix(".json")
-        target: Any = _raw(current_doc)
-        for token in filter(None, pointer.split("/")):
-            target = target[token.replace("~1", "/").replace("~0", "~")]
-        current = target
-    merged.pop("$ref", None)
-    return merged, current_doc
 
 
 def _compiled(record_type: str, partial: bool) -> dict[str, Any]:
     """The compiled schema; `partial` drops the record's top-level `required` list: for
     checking only the fields a change sets. Nested objects (address, gps) merge as a whole,
     so they keep theirs."""
-    from schemas._compile import compile_schema
-
     if record_type not in RECORD_TYPES:
         raise UnknownRecordType(record_type)
     schema = compile_schema(record_type)
@@ -136,8 +89,6 @@ def _compiled(record_type: str, partial: bool) -> dict[str, Any]:
 @cache
 def collector(record_type: str, partial: bool = False) -> Collector:
     """The pure-Python error collector of a record type (what validate_record uses)."""
-    from schemas._collect import compile_collector
-
     return compile_collector(_compiled(record_type, partial), FORMAT_CHECKER)
 
 
@@ -151,8 +102,6 @@ def compiled_validator(record_type: str, partial: bool = False) -> Validator:
 @cache
 def fast_check(record_type: str, partial: bool = False) -> Callable[[Any], bool]:
     """The yes/no check compiled from the same schema as `collector`."""
-    from schemas._fastcheck import compile_check
-
     return compile_check(_compiled(record_type, partial), FORMAT_CHECKER)
 
 
@@ -162,7 +111,7 @@ def reference_validator(record_type: str) -> Validator:
     validator is tested against."""
     if record_type not in RECORD_TYPES:
         raise UnknownRecordType(record_type)
-    return record_validator_class()(_raw(record_type), registry=registry(),
+    return record_validator_class()(raw_document(record_type), registry=registry(),
                                     format_checker=jsonschema_format_checker())
 
 
