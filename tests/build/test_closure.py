@@ -7,6 +7,7 @@ which no Android index serves. Both must be refused; the fixed list must pass.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,7 @@ def test_only_none_any_wheels_count_as_pure(tag: str) -> None:
 
 
 def test_the_record_names_its_source_and_date() -> None:
-    assert INDEX.read_on == "2026-12-05"
+    assert date.fromisoformat(INDEX.read_on) >= date(2026, 12, 5)
     assert INDEX.source.startswith("https://docs.flet.dev/")
-    assert INDEX.packages["pillow"] == (Version("10.4.0"),)
-    assert "rpds-py" not in INDEX.packages
+    assert INDEX.packages["pillow"] and INDEX.packages["msgpack"]
+    assert "rpds-py" not in INDEX.packages  # else jsonschema could come back: say so in docs

@@ -181,7 +181,10 @@ def test_phone_journey_on_the_phone_closure(phone_venv: PhoneVenv, tmp_path: Pat
         out = json.loads(result.stdout.strip().splitlines()[-1])
 
         assert out["importable_forbidden"] == [] and out["loaded_forbidden"] == []
-        assert out["versions"]["pillow"] == "10.4.0"  # what Flet's Android index serves
+        # the binary packages at the versions Flet's Android index serves (Pillow 10.4.0)
+        pins = closure.mobile_pins(phone_venv.report, DECLARED, phone_venv.index)
+        assert out["versions"]["pillow"] == str(pins["pillow"])
+        assert out["versions"]["msgpack"] == str(pins["msgpack"])
         assert out["data_dir"] == str(app_data)
         assert any(f.startswith("store") for f in out["store_files"])
         assert any(f.startswith("photos/") for f in out["store_files"])
