@@ -18,7 +18,8 @@ install, and the app running on exactly that closure against a real server.
 
 The venv and pip's downloads are cached under .cache/phone-build/ (hidden, so `flet build`
 leaves it out), keyed by everything that decides the closure: a second run skips pip. A fresh
-clone builds it from the registry (about 40 s here).
+clone builds it from the registry: the venv in about 20 s and the journey in about 14 s
+here, under a load of ~13 on 2 cores; about 20 s in all with the cache.
 """
 
 from __future__ import annotations
@@ -58,8 +59,10 @@ def _pip(python: Path, *args: str, timeout: float = 600) -> subprocess.Completed
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PIP_USER")}
     env.update(PIP_CACHE_DIR=str(CACHE / "pip"), PIP_DISABLE_PIP_VERSION_CHECK="1",
                PIP_NO_INPUT="1", PIP_PROGRESS_BAR="off")
-    result = subprocess.run([str(python), "-m", "pip", *args], env=env, capture_output=True,
-                            text=True, timeout=timeout, check=False)
+    # this pip, working on the phone venv (`--python`): the venv needs no pip of its own
+    result = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), *args],
+                            env=env, capture_output=True, text=True, timeout=timeout,
+                            check=False)
     assert result.returncode == 0, (
         f"pip {' '.join(args[:2])} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
     return result
@@ -93,7 +96,7 @@ class PhoneVenv:
                 shutil.rmtree(stale, ignore_errors=True)
             else:
                 stale.unlink()
-        venv.EnvBuilder(with_pip=True, clear=True).create(self.dir)
+        venv.EnvBuilder(with_pip=False, clear=True).create(self.dir)
         # 1. resolve, as the registry serves it, at the pinned versions
         _pip(self.python, "install", "--dry-run", "--only-binary=:all:", "--quiet",
              "--report", str(self.report_path), "-c", str(CONSTRAINTS), *DECLARED)
@@ -111,8 +114,7 @@ class PhoneVenv:
         (self.dir / ".ready").touch()
 
     def installed(self) -> dict[str, str]:
-        listing = _pip(self.python, "list", "--format=json", "--exclude", "pip",
-                       "--exclude", "setuptools").stdout
+        listing = _pip(self.python, "list", "--format=json").stdout
         return {closure.canonicalize_name(d["name"]): d["version"] for d in json.loads(listing)}
 
 
