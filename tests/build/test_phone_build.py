@@ -17,8 +17,9 @@ install, and the app running on exactly that closure against a real server.
    and its thumbnail, byte for byte.
 
 The venv and pip's downloads are cached under .cache/phone-build/ (hidden, so `flet build`
-leaves it out), keyed by everything that decides the closure: a second run skips pip. A fresh
-clone builds it from the registry: the venv in about 20 s and the journey in about 14 s
+leaves it out), keyed by everything that decides the closure: a second run resolves and
+installs nothing. A fresh clone builds it from the registry: the venv in about 20 s and the
+journey in about 14 s
 here, under a load of ~13 on 2 cores; about 20 s in all with the cache.
 """
 
