@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from schemas._documents import raw_document as _raw
 from schemas._fields import Choice, find_field
-from schemas._loader import _raw
 
 __all__ = ["KIND_FIELDS", "MISSING", "code_label", "codes", "kind_of"]
 
