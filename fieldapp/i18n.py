@@ -130,6 +130,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "This may duplicate an existing producer: {names}",
     ),
     "producer.draft_missing": ("ร่าง ยังไม่ครบ: {fields}", "Draft, still missing: {fields}"),
+    "producer.conflict": (
+        "ข้อมูลขัดกัน: {field} · รอสำนักงานตัดสิน (ดูที่หน้าส่งข้อมูล)",
+        "Conflict: {field} · waiting for the office (see Sync)",
+    ),
     "producer.dup.phone": ("เบอร์โทรศัพท์เดียวกัน", "same phone number"),
     "producer.dup.id_number": ("เลขประจำตัวเดียวกัน", "same ID number"),
     "producer.dup.name": ("ชื่อคล้ายกันในพื้นที่เดียวกัน", "similar name nearby"),

@@ -170,6 +170,11 @@ def test_two_phones_conflict_and_others_photos(server: ServerProcess, tmp_path: 
                 phone.tap("หน้าหลัก", role="tab")
                 phone.see("ข้อมูลขัดกัน 1 รายการ")
                 phone.shot("32-home-conflict")
+                phone.tap("ผู้ผลิต", role="tab")
+                phone.page.get_by_text(PRODUCER).first.click()
+                phone.see("ข้อมูลขัดกัน: หมายเลขโทรศัพท์ · รอสำนักงานตัดสิน")
+                phone.shot("32b-producer-conflict")
+                phone.tap("กลับ")
 
             # the office keeps B's number; both phones sync and agree
             with server.engine.begin() as conn:

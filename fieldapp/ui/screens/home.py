@@ -131,6 +131,7 @@ class HomeScreen(Screen):
         controls.extend(self._rows(today))
         controls.append(ft.Text(self.t("home.recent"), size=18, weight=ft.FontWeight.BOLD))
         controls.extend(self._rows(recent))
+        controls.append(ft.Container(height=88))  # the last row scrolls above the button
         self.body.controls = controls
 
     def _badge(self, pending: int, wipe: WipeStatus) -> tuple[str, str]:

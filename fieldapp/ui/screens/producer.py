@@ -64,7 +64,7 @@ class ProducerScreen(Screen):
         except Exception as exc:
             self.body.controls = [error_banner(self.ctx, exc)]
             return
-        from schemas import describe_address, format_phone, label
+        from schemas import describe_address, field_label, format_phone, label
 
         name = str(producer.get("name_th", ""))
         self.title.value = name or self.t("producer.title")
@@ -92,6 +92,14 @@ class ProducerScreen(Screen):
                 ft.Text(self.t("producer.draft_missing", fields=", ".join(lacking)),
                         color=ft.Colors.ORANGE_900)
             )
+        mine = {self.producer_id, *(str(p["id"]) for p in products)}
+        for item in sv.conflict_view(services).items:
+            if item.open and item.record_id in mine:
+                # the same conflicts the Sync screen details
+                field = field_label(item.record_type, item.field, lang) if item.field else ""
+                profile.append(
+                    ft.Text(self.t("producer.conflict", field=field), color=ft.Colors.RED_800)
+                )
         pending = sv.pending_input(self.ctx.services, "producer", self.producer_id)
         if pending:
             # what the officer typed that is not valid yet: kept on the phone, not sent

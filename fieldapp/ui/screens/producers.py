@@ -74,7 +74,10 @@ class ProducerListScreen(Screen):
             none_text=all_text,
         )
         self.count = ft.Text("")
-        self.list = ft.ListView(item_extent=ROW_HEIGHT, expand=True)
+        # room below the last row: the "add producer" button must not cover it
+        self.list = ft.ListView(
+            item_extent=ROW_HEIGHT, expand=True, padding=ft.Padding.only(bottom=88)
+        )
         self.message = ft.Column()
         return ft.View(
             route=self.route,
