@@ -21,14 +21,25 @@ from fieldapp.settings import load_settings
 from sync_server.auth import Principal
 from sync_server.db.tables import conflicts
 from sync_server.web.conflicts import resolve_conflict
+from tests.support.pg import require_pg_admin_url, throwaway_database
 from tests.support.server import ServerProcess, start_server
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    process = start_server(tmp_path / "server")
-    yield process
-    process.stop()
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerProcess]:
+    """The real server on SQLite and on PostgreSQL (the conflicts list is a JSON join)."""
+    if request.param == "sqlite":
+        process = start_server(tmp_path / "server")
+        yield process
+        process.stop()
+        return
+    require_pg_admin_url()
+    with throwaway_database() as url:
+        process = start_server(tmp_path / "server", database_url=url)
+        try:
+            yield process
+        finally:
+            process.stop()
 
 
 def phone(tmp_path: Path, server: ServerProcess, name: str, who: str) -> sv.Services:
