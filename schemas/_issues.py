@@ -24,6 +24,8 @@ ISSUE_CODES = frozenset({
     "schema_version_newer",
     "schema_version_unknown", "producer_missing", "producer_mismatch", "product_missing",
     "photo_producer_mismatch", "invalid",
+    # the clean-text rule (schemas/cleantext.py)
+    "control_char", "bidi_control", "invalid_char", "combining_marks", "not_nfc",
 })
 
 

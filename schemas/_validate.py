@@ -12,6 +12,7 @@ from schemas._fields import field_label, required_final_groups, required_final_p
 from schemas._issues import NOT_BLANK, ValidationIssue, issue, translate
 from schemas._loader import RECORD_TYPES, compiled_validator, fast_check
 from schemas._versions import SCHEMA_VERSION, Upgrade, upgrade_record
+from schemas.cleantext import text_issues
 
 __all__ = ["Mode", "is_empty", "validate_record"]
 
@@ -141,6 +142,7 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
         validator = compiled_validator(record_type, partial)
         issues = translate(record_type, validator.iter_errors(cleaned))
     issues.extend(_rule_issues(record_type, cleaned))
+    issues.extend(text_issues(record_type, cleaned))  # the clean-text rule: every string
     if mode == "final":
         issues.extend(_final_issues(record_type, cleaned, {i.pointer for i in issues}))
     return issues
