@@ -35,6 +35,7 @@ from typing import Any
 
 from schemas._fields import field_label, find_field
 from schemas._issues import ValidationIssue, issue
+from schemas._marks import MARK_RANGES
 
 __all__ = ["MAX_MARKS", "TEXT_CODES", "clean_strings", "clean_text", "text_issues",
            "text_problem"]
@@ -46,7 +47,16 @@ TEXT_CODES = frozenset({"control_char", "bidi_control", "invalid_char", "combini
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_MARKS = frozenset({"Mn", "Mc", "Me"})
+# Combining marks: a regex over the Basic Multilingual Plane (fast); text with characters
+# beyond it (emoji, historic scripts) is walked in Python over the same table.
+_BMP_MARKS = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                     for a, b in MARK_RANGES if b <= 0xFFFF)
+_MARK_RUN = re.compile(f"[{_BMP_MARKS}]{{{MAX_MARKS + 1},}}")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ALL_MARKS = frozenset(code for a, b in MARK_RANGES for code in range(a, b + 1))
+# Every single character the rule refuses, in one class (one fast scan)
+_BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                       "\u200e\u200f\u061c\ud800-\udfff]")
 _NEWLINES = re.compile("\r\n?")
 
 
@@ -79,19 +89,20 @@ def _where(value: str, index: int) -> tuple[str, str]:
 
 
 def _longest_mark_run(value: str) -> tuple[int, int]:
-    """(length, start) of the longest run of combining marks."""
-    best, best_start, run, start = 0, 0, 0, 0
-    category = unicodedata.category
+    """(length, start) of the first run of more than MAX_MARKS combining marks, or (0, 0)."""
+    if _ASTRAL.search(value) is None:
+        found = _MARK_RUN.search(value)
+        return (0, 0) if found is None else (found.end() - found.start(), found.start())
+    run = start = 0
     for index, char in enumerate(value):
-        if category(char) in _MARKS:
-            if run == 0:
-                start = index
+        if ord(char) in _ALL_MARKS:
+            start = index if run == 0 else start
             run += 1
-            if run > best:
-                best, best_start = run, start
+        elif run > MAX_MARKS:
+            return run, start
         else:
             run = 0
-    return best, best_start
+    return (run, start) if run > MAX_MARKS else (0, 0)
 
 
 def text_problem(value: str) -> tuple[str, str, str] | None:
@@ -167,8 +178,53 @@ def _labels(record_type: str, parts: Sequence[str | int]) -> tuple[str, str]:
     return f"«{th}»{th_item}", f"“{en}”{en_item}"
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})
+_UNSURE = "\x00"  # makes the quick look fail, so the exact check runs
+
+
+def _collect(value: Any, out: list[str]) -> None:
+    """Every string and key of a JSON-shaped value into `out` (fast: no paths)."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            out.append(key if type(key) is str else _UNSURE)
+            kind = type(item)
+            if kind is str:
+                out.append(item)
+            elif kind not in _SCALARS:
+                _collect(item, out)
+    elif kind is list:
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                out.append(item)
+            elif kind not in _SCALARS:
+                _collect(item, out)
+    elif kind is str:
+        out.append(value)
+    elif kind not in _SCALARS:
+        out.append(_UNSURE)  # another kind of mapping or sequence: rare
+
+
+def _maybe_dirty(record: Any) -> bool:
+    """A quick look at all of `record`'s text at once: False means every string (and key)
+    obeys the rule; True means one may not (the exact check then runs on each string).
+    The pieces are joined by newlines: allowed, a starter (so the normal form of the whole
+    is that of each piece) and no combining mark (so it ends every run of marks)."""
+    strings: list[str] = []
+    _collect(record, strings)
+    text = "\n".join(strings)
+    if _BAD_CHAR.search(text) is not None:
+        return True
+    if text.isascii():
+        return False
+    return _longest_mark_run(text)[0] > 0 or not unicodedata.is_normalized("NFC", text)
+
+
 def text_issues(record_type: str, record: Any) -> list[ValidationIssue]:
     """One issue per string (or key) of `record` that breaks the rule, with its field path."""
+    if not _maybe_dirty(record):
+        return []  # the common case: no paths to build
     issues: list[ValidationIssue] = []
     for parts, value in _strings(record, []):
         problem = text_problem(value)

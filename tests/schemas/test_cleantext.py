@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 from schemas import ISSUE_CODES, RECORD_TYPES, validate_record
 from schemas._issues import translate
 from schemas._loader import compiled_validator, fast_check, reference_validator
-from schemas.cleantext import MAX_MARKS, TEXT_CODES, clean_strings, clean_text, text_problem
+from schemas.cleantext import (
+    MAX_MARKS,
+    TEXT_CODES,
+    clean_strings,
+    clean_text,
+    text_issues,
+    text_problem,
+)
 
 from .strategies import VALID
 
@@ -188,3 +195,41 @@ def test_every_string_field_of_every_type_is_checked_and_both_paths_agree(
 def test_clean_strings_cleans_every_string_and_key() -> None:
     value = {"ก\u0e48\u0e38": ["e\u0301", {"x": "a\r\nb\rc"}], "n": 3}
     assert clean_strings(value) == {"กุ่": ["é", {"x": "a\nb\nc"}], "n": 3}
+
+
+def test_the_table_of_marks_is_this_pythons_unicode() -> None:
+    import unicodedata
+
+    from schemas._marks import MARK_RANGES, UNICODE_VERSION, compute_ranges
+
+    assert unicodedata.unidata_version == UNICODE_VERSION, "regenerate schemas/_marks.py"
+    assert list(MARK_RANGES) == compute_ranges()
+
+
+_pieces = st.one_of(thai_texts, st.sampled_from(REAL_THAI), _FORBIDDEN.map(lambda b: b[0]),
+                    st.sampled_from(["ก\u0e48\u0e38", "e\u0301", "\r", "\ud800", "abc",
+                                     "\\u0001", "\\r", "\\", '"', "\b", "\f", "\n\t"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(record=st.recursive(
+    st.lists(_pieces, min_size=1, max_size=3).map("".join) | st.integers(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.lists(_pieces, max_size=2).map("".join), inner, max_size=3),
+    max_leaves=8))
+def test_the_one_pass_check_agrees_with_the_check_of_each_string(record: Any) -> None:
+    from schemas.cleantext import _maybe_dirty
+
+    each = [text_problem(s) is None for s in _all_strings(record)]
+    assert (text_issues("producer", record) == []) == all(each)
+    assert _maybe_dirty(record) == (not all(each))
+
+
+def _all_strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in [k, *_all_strings(v)]]
+    if isinstance(value, list):
+        return [s for v in value for s in _all_strings(v)]
+    return []
