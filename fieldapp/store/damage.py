@@ -38,6 +38,9 @@ class DamageReport:
 
     @property
     def message_th(self) -> str:
+        if self.entries_lost == 0:
+            return ("ส่วนหัวของไฟล์ข้อมูลในเครื่องเสียหาย ซ่อมแล้ว ข้อมูลทุกรายการยังอยู่ครบ "
+                    "กรุณาซิงค์ข้อมูลตามปกติ")
         count = f"{self.entries_lost:,}" if self.count_exact else f"อย่างน้อย {self.entries_lost:,}"
         kept = ("เก็บสำเนาไฟล์ที่เสียหายไว้ในเครื่องแล้ว" if self.kept_copy
                 else "เก็บสำเนาไฟล์ที่เสียหายไม่ได้ (พื้นที่เครื่องเต็ม)")
@@ -47,6 +50,9 @@ class DamageReport:
 
     @property
     def message_en(self) -> str:
+        if self.entries_lost == 0:
+            return ("The header of the data file on this phone was damaged and has been "
+                    "repaired; every saved entry is intact. Sync as usual.")
         count = (f"{self.entries_lost:,}" if self.count_exact
                  else f"at least {self.entries_lost:,}")
         noun = "entry" if self.entries_lost == 1 and self.count_exact else "entries"

@@ -244,6 +244,8 @@ def test_damage_in_the_file_header_loses_nothing_and_is_reported(
     try:
         assert storage.damage is not None and storage.damage.entries_lost == 0
         assert len(storage.table("product")) == 120
+        assert "ข้อมูลทุกรายการยังอยู่ครบ" in storage.damage.message_th
+        assert "every saved entry is intact" in storage.damage.message_en
     finally:
         storage.close()
 
