@@ -4,9 +4,11 @@ Both keep the whole database in memory (a phone holds one district: hundreds of 
 thousands of records) and differ in how they make a save durable:
 
 - `JournalStorage` appends one small checksummed entry per save and fsyncs it, so a save
-  costs the size of the change, whatever the size of the database. Replay on open ignores a
-  torn tail. Now and then it compacts the journal into a snapshot (temp file, fsync,
-  rename, fsync of the directory).
+  costs the size of the change, whatever the size of the database. Replay on open cuts a
+  torn tail silently and reads past damage (see `journal`): what was damaged is reported
+  in `damage`, the damaged file is kept aside and what could be read is rewritten. Now and
+  then it compacts the journal into a snapshot (temp file, fsync, rename, fsync of the
+  directory); a failed compaction removes its temp file.
 - `AtomicJSONStorage` rewrites the whole file per save through a temp file and a rename:
   simple and crash-safe, but each save costs O(database). Its file is plain TinyDB JSON.
 
