@@ -37,8 +37,8 @@ from schemas._fields import field_label, find_field
 from schemas._issues import ValidationIssue, issue
 from schemas._marks import MARK_RANGES
 
-__all__ = ["MAX_MARKS", "TEXT_CODES", "clean_strings", "clean_text", "text_issues",
-           "text_problem"]
+__all__ = ["MAX_MARKS", "TEXT_CODES", "clean_strings", "clean_text", "first_problem",
+           "text_issues", "text_problem"]
 
 MAX_MARKS = 3
 TEXT_CODES = frozenset({"control_char", "bidi_control", "invalid_char", "combining_marks",
@@ -219,6 +219,18 @@ def _maybe_dirty(record: Any) -> bool:
     if text.isascii():
         return False
     return _longest_mark_run(text)[0] > 0 or not unicodedata.is_normalized("NFC", text)
+
+
+def first_problem(value: Any) -> tuple[str, str, str] | None:
+    """The first string (or key) of a JSON-shaped value that breaks the rule, as
+    `text_problem` says it; for forms that check a value outside a record."""
+    if not _maybe_dirty(value):
+        return None
+    for _parts, text in _strings(value, []):
+        problem = text_problem(text)
+        if problem is not None:
+            return problem
+    return None
 
 
 def text_issues(record_type: str, record: Any) -> list[ValidationIssue]:
