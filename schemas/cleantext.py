@@ -31,11 +31,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from schemas._fields import field_label, find_field
-from schemas._issues import ValidationIssue, issue
 from schemas._marks import MARK_RANGES
+
+if TYPE_CHECKING:
+    from schemas._issues import ValidationIssue
 
 __all__ = ["MAX_MARKS", "TEXT_CODES", "clean_strings", "clean_text", "first_problem",
            "text_issues", "text_problem"]
@@ -166,6 +167,8 @@ def _strings(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int
 
 
 def _labels(record_type: str, parts: Sequence[str | int]) -> tuple[str, str]:
+    from schemas._fields import field_label, find_field
+
     named = [p for p in parts if isinstance(p, str)]
     index = next((p for p in reversed(parts) if isinstance(p, int)), None)
     th_item, en_item = ("", "") if index is None else (f" (รายการที่ {index + 1})",
@@ -237,6 +240,10 @@ def text_issues(record_type: str, record: Any) -> list[ValidationIssue]:
     """One issue per string (or key) of `record` that breaks the rule, with its field path."""
     if not _maybe_dirty(record):
         return []  # the common case: no paths to build
+    # the issue type and the field labels only when there is something to say: the checks
+    # above need nothing but the standard library
+    from schemas._issues import issue
+
     issues: list[ValidationIssue] = []
     for parts, value in _strings(record, []):
         problem = text_problem(value)
