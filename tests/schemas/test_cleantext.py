@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schemas import ISSUE_CODES, RECORD_TYPES, validate_record
+from schemas._collect import collect_errors
 from schemas._issues import translate
-from schemas._loader import compiled_validator, fast_check, reference_validator
+from schemas._loader import collector, compiled_validator, fast_check, reference_validator
 from schemas.cleantext import (
     MAX_MARKS,
     TEXT_CODES,
@@ -181,13 +182,16 @@ def test_every_string_field_of_every_type_is_checked_and_both_paths_agree(
     _set(record, path, "ก" + bad)
     issues = validate_record(record_type, record)
     assert (path, code) in {(i.path, i.code) for i in issues}
-    # the schema's own verdict is the same on the fast path, the compiled one and the plain
-    # documents; the clean-text issues come on top of it, whichever path ran
+    # the schema's own verdict is the same on the fast path, the pure collector, jsonschema
+    # on the compiled schema and on the plain documents; the clean-text issues come on top
+    # of it, whichever path ran
     expected = {(i.path, i.code) for i in translate(
         record_type, reference_validator(record_type).iter_errors(record))}
     compiled = {(i.path, i.code) for i in translate(
         record_type, compiled_validator(record_type).iter_errors(record))}
-    assert compiled == expected
+    collected = {(i.path, i.code) for i in translate(
+        record_type, collect_errors(collector(record_type), record))}
+    assert compiled == collected == expected
     assert fast_check(record_type)(record) == (not expected)
     assert {(i.path, i.code) for i in issues if i.code not in TEXT_CODES} >= expected
 
