@@ -303,8 +303,10 @@ def discard_draft_visit(services: Services, visit_id: str) -> bool:
 def validate_draft(record_type: str, record: dict[str, Any]) -> list[ValidationIssue]:
     """Inline validation as the officer types: the shared schemas in draft mode."""
     from schemas import validate_record
+    from schemas.cleantext import clean_strings
 
-    return list(validate_record(record_type, record, mode="draft"))
+    # as the store will save it (NFC): the officer's typing order of Thai marks is no error
+    return list(validate_record(record_type, clean_strings(record), mode="draft"))
 
 
 def missing_final_fields(record_type: str, record: dict[str, Any], lang: str) -> list[str]:
