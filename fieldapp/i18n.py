@@ -88,6 +88,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "form.problems_title": ("ยังมีข้อมูลที่ไม่ถูกต้อง", "Some values are not valid"),
     "form.fix": ("กลับไปแก้", "Fix them"),
     "form.keep_draft": ("เก็บเป็นร่างไว้ก่อน", "Keep as a draft"),
+    "settings.damage_sent": (
+        "{when} (สำนักงานได้รับรายงานแล้ว): {text}", "{when} (the office has this report): {text}"
+    ),
     "wipe.title": ("ล้างเครื่องได้หรือยัง", "Safe to wipe?"),
     "money.baht": ("{amount} บาท", "{amount} baht"),
     "photos.on_server": ("รูปอยู่บนเซิร์ฟเวอร์", "On the server"),

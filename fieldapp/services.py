@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from fieldapp.logic.conflicts import Reconciled
     from fieldapp.logic.wipe import WipeFacts, WipeStatus
     from fieldapp.photos import ProcessedPhoto
+    from fieldapp.store.damage import DamageReport
     from fieldapp.sync import SyncProgress, SyncReport
     from schemas import ValidationIssue
 
@@ -63,6 +64,9 @@ class StoreApi(SyncStore, Protocol):
     def finalize_visit(self, visit_id: str) -> list[Issue]: ...
     def conflicts(self) -> Records: ...
     def clear_conflict(self, record_id: str) -> None: ...
+    @property
+    def damage_report(self) -> DamageReport | None: ...
+    def damage_reports(self, *, unsent_only: bool = False) -> Records: ...
     def close(self) -> None: ...
 
 
@@ -631,19 +635,25 @@ def visit_status_text(services: Services, visit_id: str, lang: str) -> str:
     return Translator(lang).t(key, status=status)
 
 
-# Another engineer adds a damage report to the device store (a count of journal entries it
-# could not read, in Thai and English). Until it lands, this is the one hook the screens use.
-def store_damage(services: Services, lang: str) -> str | None:
-    """The store's report of unreadable journal entries, in the officer's language; None
-    when there is nothing to report (or the store does not report damage yet)."""
-    report = getattr(services.store, "damage_report", None)
-    if report is None:
-        return None
-    found = report() if callable(report) else report
-    if not found:
-        return None
-    text = getattr(found, "message_en" if lang == "en" else "message_th", None)
-    return str(text) if text else None
+def store_damage(services: Services, lang: str) -> list[str]:
+    """What the store found damaged in its file and could not read, in the officer's
+    language: every kept report the server has not acknowledged yet (so a restart does not
+    hide it), and whatever this opening found (`fieldapp.store.damage.DamageReport`)."""
+    store = services.store
+    key = "message_en" if lang == "en" else "message_th"
+    kept = store.damage_reports(unsent_only=True)
+    messages = [str(r.get(key) or "") for r in kept]
+    now = store.damage_report
+    if now is not None and all(r.get("report_id") != now.report_id for r in kept):
+        messages.append(now.message_en if lang == "en" else now.message_th)
+    return [m for m in messages if m]
+
+
+def store_damage_history(services: Services, lang: str) -> list[tuple[str, str, bool]]:
+    """Every damage report kept: (when detected, message, whether the office has it)."""
+    key = "message_en" if lang == "en" else "message_th"
+    return [(str(r.get("detected_at") or ""), str(r.get(key) or ""), bool(r.get("sent")))
+            for r in services.store.damage_reports()]
 
 
 # --- what the officer typed that is not valid yet ---------------------------------------------

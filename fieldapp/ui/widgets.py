@@ -15,6 +15,7 @@ from schemas.thai_dates import format_thai_datetime
 __all__ = [
     "STATE_COLORS",
     "be_datetime",
+    "damage_notice",
     "error_banner",
     "icon_button",
     "pending_box",
@@ -144,3 +145,17 @@ def pending_box(
                             color=ft.Colors.ON_ERROR_CONTAINER))
     return ft.Container(ft.Column(rows, spacing=2), bgcolor=ft.Colors.ERROR_CONTAINER,
                         padding=10, border_radius=8)
+
+
+def damage_notice(text: str) -> ft.Control:
+    """The device store's report of a damaged file (what could not be read, what to do)."""
+    return ft.Container(
+        ft.Row(
+            [ft.Icon(ft.Icons.REPORT_GMAILERRORRED, color=ft.Colors.ON_ERROR_CONTAINER),
+             ft.Text(text, color=ft.Colors.ON_ERROR_CONTAINER, expand=True)],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
+        bgcolor=ft.Colors.ERROR_CONTAINER,
+        padding=10,
+        border_radius=8,
+    )

@@ -329,3 +329,36 @@ def test_search_finds_phones_however_written_thai_digits_and_no_tone_marks(
     assert names("ป้าแดง") == ["ร้านขนมไทยป้าแดง"]
     assert names("0899999999") == []
     assert len(names("")) == 2
+
+
+def test_a_damaged_store_is_reported_to_the_officer(tmp_path: Path) -> None:
+    """The device store's damage report reaches home and settings (services.store_damage),
+    in Thai and English, and stays until the office has it (after a restart too)."""
+    settings = load_settings(tmp_path)
+    services = sv.Services(data_dir=tmp_path, settings=settings)
+    for n in range(40):
+        sv.save_record(services, "producer", None, {"name_th": f"กลุ่มจักสานบ้านที่ {n + 1}"})
+    assert sv.store_damage(services, "th") == []
+    journal = services.store_dir / "records.journal"
+    services.close()
+    data = bytearray(journal.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 24] = b"\xff" * 24  # a bad block in the middle of the file
+    journal.write_bytes(bytes(data))
+
+    reopened = sv.Services(data_dir=tmp_path, settings=load_settings(tmp_path))
+    try:
+        [thai] = sv.store_damage(reopened, "th")
+        [english] = sv.store_damage(reopened, "en")
+        assert "ข้อมูลในเครื่องเสียหายบางส่วน" in thai
+        assert "could not be read" in english
+        assert 30 <= len(sv.list_records(reopened, "producer")) < 40
+    finally:
+        reopened.close()
+    again = sv.Services(data_dir=tmp_path, settings=load_settings(tmp_path))
+    try:
+        assert len(sv.store_damage(again, "th")) == 1  # kept until the office has it
+        [(when, text, sent)] = sv.store_damage_history(again, "en")
+        assert when and "could not be read" in text and not sent
+    finally:
+        again.close()

@@ -11,7 +11,7 @@ from fieldapp.logic.attention import needs_attention
 from fieldapp.logic.home import VisitRow, split_visits
 from fieldapp.logic.wipe import WipeStatus
 from fieldapp.ui.screen import Screen, UiEvent
-from fieldapp.ui.widgets import be_datetime, error_banner
+from fieldapp.ui.widgets import be_datetime, damage_notice, error_banner
 
 __all__ = ["HomeScreen"]
 
@@ -122,9 +122,8 @@ class HomeScreen(Screen):
                     border_radius=8,
                 )
             )
-        damage = sv.store_damage(services, self.ctx.tr.lang)
-        if damage:
-            controls.append(ft.Text(damage, color=ft.Colors.ERROR))
+        for damage in sv.store_damage(services, self.ctx.tr.lang):
+            controls.append(damage_notice(damage))
         today, recent = split_visits(visits, names, datetime.now(UTC))
         controls.append(ft.Text(self.t("home.producers_count", n=len(producers))))
         controls.append(ft.Text(self.t("home.today"), size=18, weight=ft.FontWeight.BOLD))

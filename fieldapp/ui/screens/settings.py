@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import flet as ft
 
-from fieldapp.services import store_damage
+from fieldapp.services import store_damage, store_damage_history
 from fieldapp.settings import PHOTO_SIZES, SettingsError
 from fieldapp.ui.screen import Screen, UiEvent
 from fieldapp.ui.theme import configure_page
-from fieldapp.ui.widgets import section_title, wipe_lines
+from fieldapp.ui.widgets import be_datetime, damage_notice, section_title, wipe_lines
 
 __all__ = ["SettingsScreen"]
 
@@ -41,7 +41,15 @@ class SettingsScreen(Screen):
             if s.enrolled
             else self.t("home.not_enrolled")
         )
-        damage = store_damage(self.ctx.services, self.ctx.tr.lang)
+        lang = self.ctx.tr.lang
+        damage = store_damage(self.ctx.services, lang)
+        # reports the office already has: kept here as the phone's history
+        history: list[ft.Control] = [
+            ft.Text(self.t("settings.damage_sent", when=be_datetime(when, lang), text=text),
+                    size=12)
+            for when, text, sent in store_damage_history(self.ctx.services, lang)
+            if sent
+        ]
         return ft.View(
             route=self.route,
             appbar=self.app_bar(self.t("settings.title")),
@@ -60,7 +68,8 @@ class SettingsScreen(Screen):
                         ft.Divider(),
                         section_title(self.t("wipe.title")),
                         *wipe_lines(self.ctx),
-                        *([ft.Text(damage, color=ft.Colors.ERROR)] if damage else []),
+                        *[damage_notice(text) for text in damage],
+                        *history,
                         ft.Divider(),
                         ft.Text(enrolled),
                         ft.Text(self.t("settings.device", id=s.device_id[:8])),
