@@ -4,14 +4,24 @@ as the server's own seed writes them, through a real server process."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from schemas import codes, validate_record
+from sync_server.db.tables import feed_counters, records
 from sync_server.demo import seed_demo
+from sync_server.demo_data import DEMO_DISTRICT, demo_id, demo_records
+from sync_server.reports import strength
+from sync_server.reports.labels import code_label
+from sync_server.web.agencies import list_agencies
 from sync_server.web.session import SESSION_COOKIE, start_session
 from tests.support.server import ServerProcess, server_factory  # noqa: F401 (fixture)
 
@@ -40,3 +50,93 @@ def test_every_report_and_export_works_on_the_demo_district(
         for kind in ("producers", "products", "standards", "needs", "plans"):
             page = client.get(f"/api/v1/partner/{kind}")
             assert page.status_code == 200, page.text
+
+
+GROUP_TYPES = {"community_group", "community_enterprise"}
+
+
+def _stored(conn: Any) -> dict[str, list[dict[str, Any]]]:
+    rows = conn.execute(sa.select(records.c.record_type, records.c.data).where(
+        records.c.district_code == DEMO_DISTRICT, records.c.deleted.is_(False))).all()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record_type, data in rows:
+        out.setdefault(record_type, []).append(
+            json.loads(data) if isinstance(data, str) else dict(data))
+    return out
+
+
+def test_the_demo_district_holds_the_whole_knowledge_model_and_every_record_validates(
+        server_factory: Callable[..., ServerProcess]) -> None:  # noqa: F811
+    server = server_factory()
+    with server.engine.begin() as conn:
+        users = seed_demo(conn)
+        token = start_session(conn, users["supervisor"], datetime.now(UTC))
+    with server.engine.connect() as conn:
+        stored = _stored(conn)
+        listed = list_agencies(conn, DEMO_DISTRICT)
+        seq = conn.execute(sa.select(feed_counters.c.last_seq)).scalar()
+    # Every stored record is valid as the server stores it (visits with their officer id).
+    assert {t: len(rs) for t, rs in stored.items()} == Counter(t for t, _, _ in demo_records())
+    for record_type, rows in stored.items():
+        for data in rows:
+            assert validate_record(record_type, data) == [], (record_type, data.get("id"))
+
+    # The agency list: several real kinds, and every plan item names an entry of it.
+    assert len(listed) >= 8
+    assert {a.kind for a in listed} <= set(codes("agency_kind"))
+    assert len({a.kind for a in listed}) >= 5
+    assert all(a.short_name and a.active for a in listed)
+    by_id = {a.id: a for a in listed}
+    plans = stored["plan_item"]
+    for item in plans:
+        assert item["agency_id"] in by_id, item["action"]
+        assert item["agency"] == by_id[item["agency_id"]].name_th
+        assert item["funding_source"] in codes("funding_source")
+    assert {item["fiscal_year_be"] for item in plans} == {2569, 2570}
+    assert len({item["funding_source"] for item in plans}) >= 4
+    assert {item["status"] for item in plans} == set(codes("plan_status"))
+    assert len({item["agency_id"] for item in plans}) == len(listed)  # each one is used
+
+    # 5 ก on every group; channels, packaging and stories on products.
+    groups = [p for p in stored["producer"] if p["producer_type"] in GROUP_TYPES]
+    assert groups and all(set(p["group_strength"]) == set(strength.ITEMS) for p in groups)
+    products = stored["product"]
+    assert all(p.get("sales_channels") for p in products)
+    assert {c for p in products for c in p["sales_channels"]} == set(codes("sales_channel"))
+    assert sum("packaging" in p for p in products) >= len(products) - 2
+    assert sum("story" in p for p in products) >= len(products) // 2
+    assert all(p.get("monthly_capacity") for p in products)
+
+    # Participation on every visit; links of every kind.
+    for visit in stored["visit"]:
+        assert visit["members_present"] > 0 and visit["agencies_present"], visit["id"]
+    assert {link["kind"] for link in stored["network_link"]} == set(codes("link_kind"))
+
+    # Running it again changes nothing: no record, no feed position, no agency.
+    with server.engine.begin() as conn:
+        assert seed_demo(conn) == users
+    with server.engine.connect() as conn:
+        assert _stored(conn) == stored
+        assert list_agencies(conn, DEMO_DISTRICT) == listed
+        assert conn.execute(sa.select(feed_counters.c.last_seq)).scalar() == seq
+
+    # The office pages show it.
+    with httpx.Client(base_url=server.base_url, cookies={SESSION_COOKIE: token},
+                      timeout=60) as client:
+        page = client.get("/agencies").text
+        assert all(a.name_th in page for a in listed)
+        summary = client.get("/reports?fy=2570").text
+        assert "มหาวิทยาลัยราชภัฏราชนครินทร์" in summary  # a bar of the 2570 budget chart
+        assert "หลัก 5 ก" in summary and "ช่องทางจำหน่าย" in summary
+        last_year = client.get("/reports?fy=2569").text
+        assert "ปีงบประมาณ 2569" in last_year
+        assert "ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร" not in last_year  # cancelled: no bar
+        assert "สำนักงานพาณิชย์จังหวัดฉะเชิงเทรา" in last_year
+        network = client.get("/reports/network").text
+        for kind in codes("link_kind"):
+            assert code_label("link_kind", kind, "th") in network
+        mango = demo_id("producer:mango")
+        producer = client.get(f"/producers/{mango}").text
+        assert "สำนักงานสาธารณสุขจังหวัดฉะเชิงเทรา" in producer
+        review = client.get(f"/review/{demo_id('visit:visit_mango')}").text
+        assert "มหาวิทยาลัยราชภัฏราชนครินทร์" in review and ">15<" in review
