@@ -12,15 +12,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from schemas import codes, validate_record
 from sync_server.db.tables import feed_counters, records
-from sync_server.demo import seed_demo
+from sync_server.demo import DEMO_USERS, seed_demo
 from sync_server.demo_data import DEMO_DISTRICT, demo_id, demo_records
 from sync_server.reports import strength
 from sync_server.reports.labels import code_label
+from sync_server.reports.partner_tokens import issue_partner_token
 from sync_server.web.agencies import list_agencies
 from sync_server.web.session import SESSION_COOKIE, start_session
 from tests.support.server import ServerProcess, server_factory  # noqa: F401 (fixture)
@@ -56,18 +58,20 @@ GROUP_TYPES = {"community_group", "community_enterprise"}
 
 
 def _stored(conn: Any) -> dict[str, list[dict[str, Any]]]:
-    rows = conn.execute(sa.select(records.c.record_type, records.c.data).where(
-        records.c.district_code == DEMO_DISTRICT, records.c.deleted.is_(False))).all()
+    rows = conn.execute(sa.select(records.c.record_type, records.c.id, records.c.data).where(
+        records.c.district_code == DEMO_DISTRICT, records.c.deleted.is_(False))
+        .order_by(records.c.id)).all()
     out: dict[str, list[dict[str, Any]]] = {}
-    for record_type, data in rows:
-        out.setdefault(record_type, []).append(
-            json.loads(data) if isinstance(data, str) else dict(data))
+    for record_type, record_id, data in rows:
+        fields = json.loads(data) if isinstance(data, str) else dict(data)
+        out.setdefault(record_type, []).append({**fields, "id": record_id})
     return out
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_the_demo_district_holds_the_whole_knowledge_model_and_every_record_validates(
-        server_factory: Callable[..., ServerProcess]) -> None:  # noqa: F811
-    server = server_factory()
+        server_factory: Callable[..., ServerProcess], database: str) -> None:  # noqa: F811
+    server = server_factory(database)
     with server.engine.begin() as conn:
         users = seed_demo(conn)
         token = start_session(conn, users["supervisor"], datetime.now(UTC))
@@ -140,3 +144,15 @@ def test_the_demo_district_holds_the_whole_knowledge_model_and_every_record_vali
         assert "สำนักงานสาธารณสุขจังหวัดฉะเชิงเทรา" in producer
         review = client.get(f"/review/{demo_id('visit:visit_mango')}").text
         assert "มหาวิทยาลัยราชภัฏราชนครินทร์" in review and ">15<" in review
+
+    # The demo's partner (provincial commerce) gets its own agency's plan items by token.
+    partner_agency = next(name for user, *_, name in DEMO_USERS if user == "partner")
+    with server.engine.begin() as conn:
+        issued = issue_partner_token(conn, district_code=DEMO_DISTRICT,
+                                     agency_name=str(partner_agency), by=None)
+    assert issued.user_id == users["partner"]
+    own = {p["id"] for p in plans if p["agency"] == partner_agency}
+    assert len(own) >= 2
+    seen = httpx.get(f"{server.base_url}/api/v1/partner/plans", timeout=60,
+                     headers={"Authorization": f"Bearer {issued.token}"}).json()["items"]
+    assert {p["id"] for p in seen} == own
