@@ -9,21 +9,27 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from openpyxl import load_workbook
 
 from schemas import codes, validate_record
+from sync_server.accounts import create_district
+from sync_server.db.engine import make_engine, migrate
+from sync_server.db.records import upsert_record
 from sync_server.db.tables import feed_counters, records
 from sync_server.demo import DEMO_USERS, seed_demo
-from sync_server.demo_data import DEMO_DISTRICT, demo_id, demo_records
+from sync_server.demo_data import DEMO_DISTRICT, demo_agencies, demo_id, demo_records
+from sync_server.migrations import alembic_config
 from sync_server.reports import strength
 from sync_server.reports.labels import code_label
 from sync_server.reports.partner_tokens import issue_partner_token
-from sync_server.web.agencies import list_agencies
+from sync_server.web.agencies import AgencyIndex, list_agencies
 from sync_server.web.session import SESSION_COOKIE, start_session
 from tests.support.server import ServerProcess, server_factory  # noqa: F401 (fixture)
 
@@ -156,3 +162,43 @@ def test_the_demo_district_holds_the_whole_knowledge_model_and_every_record_vali
     seen = httpx.get(f"{server.base_url}/api/v1/partner/plans", timeout=60,
                      headers={"Authorization": f"Bearer {issued.token}"}).json()["items"]
     assert {p["id"] for p in seen} == own
+
+
+def test_the_demo_keeps_the_agency_entries_the_0003_migration_made_from_an_older_demo(
+        tmp_path: Path) -> None:
+    """A district seeded by the demo before the agency list existed: 0003 made entries
+    (random ids) from the plan items' typed names; the new demo adds the rest of its list
+    and its plan items resolve to those entries by name instead of failing on the unique
+    name or listing an agency twice."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    before = ScriptDirectory.from_config(alembic_config()).get_revision(
+        "0003_agencies_plans").down_revision
+    migrate(engine, str(before))  # the schema before the agency list
+    producer_id, old_item = demo_id("producer:mango"), demo_id("plan_item:plan_mango_label")
+    producer = dict(next(f for t, i, f in demo_records() if i == producer_id))
+    typed = {"producer_id": producer_id, "need": "packaging", "status": "planned",
+             "action": "ออกแบบฉลากและบรรจุภัณฑ์ใหม่", "agency": "มหาวิทยาลัยราชภัฏราชนครินทร์"}
+    with engine.begin() as conn:
+        create_district(conn, DEMO_DISTRICT)
+        for record_id, record_type, data in ((producer_id, "producer", producer),
+                                             (old_item, "plan_item", typed)):
+            upsert_record(conn, district_code=DEMO_DISTRICT, record_type=record_type,
+                          record_id=record_id, data=data,
+                          clocks=dict.fromkeys(data, "0000000000001-00000-server"))
+    migrate(engine)
+    with engine.begin() as conn:
+        [made] = list_agencies(conn, DEMO_DISTRICT)
+        seed_demo(conn)
+        seed_demo(conn)
+        listed = list_agencies(conn, DEMO_DISTRICT)
+        stored = _stored(conn)
+    engine.dispose()
+    assert made in listed and made.id != demo_id("agency:rru")
+    assert sorted(a.name_th for a in listed) == sorted(a["name_th"] for a in demo_agencies())
+    index = AgencyIndex(listed)
+    for item in stored["plan_item"]:
+        assert index.resolve(item) is not None, item["action"]
+        if item["agency"] == made.name_th:
+            assert index.resolve(item) == made
+    assert next(i for i in stored["plan_item"] if i["id"] == old_item) == {**typed,
+                                                                           "id": old_item}
