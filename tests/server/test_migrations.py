@@ -23,7 +23,7 @@ def test_empty_database_to_head_and_again(empty_engine: Engine) -> None:
     assert _current_revision(empty_engine) is None
     migrate(empty_engine)
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head == "0001_initial"
+    assert head is not None  # one head (test_one_linear_history); revisions are chained on merge
     assert _current_revision(empty_engine) == head
     migrate(empty_engine)  # idempotent
     assert _current_revision(empty_engine) == head
