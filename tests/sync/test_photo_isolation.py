@@ -55,10 +55,12 @@ def test_a_record_naming_b_blobs_reads_nothing_on_any_path(district: District) -
     [b_phone, _] = add_district(district, B_CODE)
     b_full, b_thumb = app_jpeg(30_000, seed=11), app_jpeg(3_000, seed=12)
     a_full, a_thumb = app_jpeg(30_000, seed=21), app_jpeg(3_000, seed=22)
+    # B's bytes whose record B has not pushed yet: A pushes a record with their ids first.
+    b_early, b_early_thumb = app_jpeg(30_000, seed=13), app_jpeg(3_000, seed=14)
     with running_server(district) as server:
         base = server.base_url
         for device, data in ((b_phone, b_full), (b_phone, b_thumb), (a_phone, a_full),
-                             (a_phone, a_thumb)):
+                             (a_phone, a_thumb), (b_phone, b_early), (b_phone, b_early_thumb)):
             assert upload(base, device, data).status_code == 204
         b_producer = uuid.uuid4().hex
         result = push(base, b_phone, "producer", b_producer, _b_producer())
@@ -73,6 +75,8 @@ def test_a_record_naming_b_blobs_reads_nothing_on_any_path(district: District) -
         assert push(base, a_phone, "photo", sha(a_full),
                     _photo(a_producer, sha(b_thumb)))["status"] == "applied"
         stolen = push(base, a_phone, "photo", sha(b_full), _photo(a_producer, sha(b_thumb)))
+        assert push(base, a_phone, "photo", sha(b_early),
+                    _photo(a_producer, sha(b_early_thumb)))["status"] == "applied"
 
         readers = {"device": (a_phone.headers, {}), "partner": (a_partner.headers, {}),
                    "office": ({}, office_cookie(district, a_phone))}
@@ -82,11 +86,14 @@ def test_a_record_naming_b_blobs_reads_nothing_on_any_path(district: District) -
                              f"/api/v1/photos/{sha(b_full)}",
                              f"/api/v1/photos/{sha(b_full)}?size=thumb",
                              f"/api/v1/photos/{sha(b_thumb)}",
-                             f"/api/v1/photos/{sha(b_thumb)}?size=thumb"):
+                             f"/api/v1/photos/{sha(b_thumb)}?size=thumb",
+                             f"/api/v1/photos/{sha(b_early)}",
+                             f"/api/v1/photos/{sha(b_early)}?size=thumb"):
                     got = client.get(path)
                     assert got.status_code == 404, (name, path, stolen)
                     assert got.json()["code"] == "photo_not_found"
-                    assert b_full not in got.content and b_thumb not in got.content
+                    assert not any(data in got.content
+                                   for data in (b_full, b_thumb, b_early, b_early_thumb))
                 assert client.get(f"/api/v1/photos/{sha(a_full)}").content == a_full, name
                 assert client.get(f"/api/v1/photos/{sha(a_thumb)}").content == a_thumb, name
 
@@ -98,7 +105,7 @@ def test_a_record_naming_b_blobs_reads_nothing_on_any_path(district: District) -
         with zipfile.ZipFile(io.BytesIO(exported.content)) as archive:
             contents = [archive.read(name) for name in archive.namelist()]
         assert a_full in contents
-        assert b_full not in contents and b_thumb not in contents
+        assert not {b_full, b_thumb, b_early, b_early_thumb} & set(contents)
 
         # B still reads its own photo and thumbnail, through its record.
         assert httpx.get(f"{base}/api/v1/photos/{sha(b_full)}?size=thumb",
