@@ -5,18 +5,21 @@ served with their type and `X-Content-Type-Options: nosniff` on every read path.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import re
+from collections.abc import Callable
 
 import httpx
 from PIL import Image
 
 from fieldapp.photos import process_photo
+from fieldapp.sync.progress import SyncProgress
 from tests.photos.hostile import app_jpeg, hostile_files
 from tests.photos.tus_support import PATCH, create, office_cookie, server_rows, upload
 from tests.sync.harness import District, running_server
-from tests.sync.phones import camera_jpeg
+from tests.sync.phones import Phone, camera_jpeg, producer_fields
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 CODES = {"photo_not_jpeg", "photo_damaged", "photo_too_many_pixels"}
@@ -100,3 +103,24 @@ def test_app_photos_are_stored_and_served_as_jpeg_with_nosniff(district: Distric
                 assert cached.status_code == 304
                 assert cached.headers["X-Content-Type-Options"] == "nosniff"
     assert len(server_rows(district)["photos"]) == 3
+
+
+def test_the_app_shows_the_refusal_and_sends_its_other_photos(
+        district: District, phone_factory: Callable[..., Phone]) -> None:
+    """A blob on the phone that the server refuses (here: an HTML file) does not block the
+    sync: the officer sees the server's reason in Thai and English, the other photos go,
+    and the phone is not told it is safe to wipe."""
+    phone = phone_factory("phone", district.devices[0])
+    producer = phone.store.create("producer", producer_fields(3))["id"]
+    bad = phone.photos.put_blob(hostile_files()["html"])
+    phone.store.create("photo", {"id": bad, "producer_id": producer, "subject": "product"})
+    good = phone.take_photo(producer, seed=8)
+    seen: list[SyncProgress] = []
+    with running_server(district) as server:
+        report = asyncio.run(phone.client(server.base_url).sync(progress=seen.append))
+    assert (report.photos_uploaded, report.thumbnails_uploaded) == (1, 1)
+    errors = [(p.error_th, p.error_en) for p in seen if p.error_en]
+    assert errors and all(THAI.search(th or "") for th, _ in errors)
+    assert any("not a JPEG photo" in (en or "") for _, en in errors)
+    assert server_rows(district)["photos"] == {good.sha256, good.thumb_sha256}
+    assert not phone.store.is_safe_to_wipe()
