@@ -22,7 +22,7 @@ import binascii
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -139,7 +139,16 @@ def tus_options() -> Response:
 
 
 @router.post(PREFIX, status_code=201, summary="Create (or find) the upload of a photo")
-def tus_create(request: Request, principal: Uploader) -> Response:
+def tus_create(
+    request: Request,
+    principal: Uploader,
+    dedupe: Annotated[str | None, Header(
+        alias=DEDUPE_HEADER,
+        description="'1' (the project's client): the upload id is the photo's SHA-256, "
+                    "shared by the district's devices, and a photo the district has proven "
+                    "it holds is answered complete. Otherwise a fresh upload at offset 0.",
+    )] = None,
+) -> Response:
     _require_tus(request)
     try:
         length = int(request.headers.get("upload-length", ""))
@@ -167,7 +176,7 @@ def tus_create(request: Request, principal: Uploader) -> Response:
         state = blob_store(request).create(
             sha, length, district_code=principal.district_code,
             device_id=principal.device_id, metadata=metadata,
-            by_hash=request.headers.get(DEDUPE_HEADER) == "1")
+            by_hash=dedupe == "1")
     except ValueError as exc:
         raise _problem(409, "length_mismatch", "Photo length does not match",
                        "ขนาดรูปไม่ตรงกับที่เคยแจ้ง", str(exc),
