@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from .errors import PhotoError
 
@@ -340,8 +340,18 @@ def metadata(data: bytes) -> tuple[Mapping[int, Any], Mapping[int, Any]]:
         return {}, {}
 
 
-def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
-    description = ImageCms.getProfileDescription(profile) or ""
+def _colour_engine() -> Any | None:
+    """`PIL.ImageCms`, or None where Pillow was built without littlecms: Flet's Android
+    Pillow (docs/android-packages.md), whose 10.4 ImageCms raises ImportError on import."""
+    try:
+        from PIL import ImageCms
+    except ImportError:
+        return None
+    return ImageCms
+
+
+def _is_srgb(cms: Any, profile: Any) -> bool:
+    description = cms.getProfileDescription(profile) or ""
     return "srgb" in description.lower()
 
 
@@ -350,19 +360,22 @@ def to_srgb(image: Image.Image) -> Image.Image:
 
     An embedded colour profile (Display P3 on newer phones, CMYK print profiles) is applied
     so colours survive dropping it; without one the pixels are taken as sRGB already.
+    Without a colour engine (a Pillow built without littlecms) the profile is not applied:
+    the pixels are kept as they are, as for a broken profile.
     """
     icc = image.info.get("icc_profile")
-    if icc and image.mode in ("RGB", "CMYK"):
+    cms = _colour_engine() if icc and image.mode in ("RGB", "CMYK") else None
+    if cms is not None and isinstance(icc, bytes):
         try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if image.mode == "CMYK" or not _is_srgb(source):
-                converted = ImageCms.profileToProfile(
-                    image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+            source = cms.ImageCmsProfile(io.BytesIO(icc))
+            if image.mode == "CMYK" or not _is_srgb(cms, source):
+                converted = cms.profileToProfile(
+                    image, source, cms.createProfile("sRGB"), outputMode="RGB"
                 )
                 if converted is not None:
                     image = converted
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            pass  # a broken profile: fall back to the plain conversion below
+        except (cms.PyCMSError, OSError, ValueError, TypeError, ImportError):
+            pass  # a broken profile or no engine: fall back to the plain conversion below
     mode = image.mode
     if mode == "RGB":
         return image
