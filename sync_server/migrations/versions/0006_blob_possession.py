@@ -8,7 +8,7 @@ the bytes holds no other proof). Uploads in progress are dropped: their ids were
 to a district; phones start those uploads again from byte 0.
 
 Revision ID: 0006_blob_possession
-Revises: 0001_initial
+Revises: 0003_agencies_plans
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_blob_possession"
-down_revision = "0001_initial"
+down_revision = "0003_agencies_plans"  # chained after main's 0003 (was "0001_initial")
 branch_labels = None
 depends_on = None
 
