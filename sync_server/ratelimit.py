@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from sync_server.db.tables import rate_events
 
-__all__ = ["Attempt", "attempt", "hit", "refund"]
+__all__ = ["Attempt", "attempt", "hit", "refund", "reset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,3 +75,10 @@ def hit(engine: Engine, bucket: str, *, limit: int, window: timedelta,
     """Count one attempt in `bucket`. Returns None if allowed, or the seconds to wait
     (Retry-After) if `limit` attempts were already made within `window`."""
     return attempt(engine, bucket, limit=limit, window=window, now=now).wait
+
+
+def reset(engine: Engine, bucket: str) -> int:
+    """Forget every attempt counted in `bucket` (an administrator lifting a limit)."""
+    with engine.begin() as conn:
+        return int(conn.execute(rate_events.delete().where(rate_events.c.bucket == bucket))
+                   .rowcount or 0)
