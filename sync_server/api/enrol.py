@@ -20,11 +20,24 @@ from sync_server.schemas_api import DistrictOut, UserOut
 router = APIRouter(prefix="/api/v1", tags=["devices"])
 
 
+# Crockford base32 (no I, L, O, U), any case, in four groups of four with optional dashes
+# or spaces: what `auth.normalize_enrolment_code` reads, as the description says it.
+_C = "[0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]"
+_CODE = f"(?:{_C}{{4}}[ -]?){{3}}{_C}{{4}}"
+CODE_PATTERN = (rf"^\s*(?:{_CODE}|tambon://enrol\?(?:server=[^&#\s]*&)?code={_CODE}"
+                rf"(?:&[^#\s]*)?)\s*$")
+
+
 class EnrolRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    # The pattern is described, not enforced by pydantic: a malformed code gets the same
+    # plain-language enrolment_code_invalid problem (400) the officer can act on.
     code: Annotated[str, Field(min_length=1, max_length=512,
-                               description="The one-time code, or the tambon://enrol URL")]
+                               json_schema_extra={"pattern": CODE_PATTERN},
+                               description="The one-time code (XXXX-XXXX-XXXX-XXXX), or the "
+                                           "tambon://enrol URL of its QR code. Malformed: "
+                                           "400; wrong, used or expired: 404")]
     device_name: Annotated[str, Field(min_length=1, max_length=100)]
 
 
@@ -40,7 +53,8 @@ def client_ip(request: Request) -> str:
 
 
 @router.post("/devices/enrol", response_model=EnrolResponse, responses={
-    400: {"description": "Code wrong, used or expired"},
+    400: {"description": "Not an enrolment code"},
+    404: {"description": "Code wrong, used or expired"},
     429: {"description": "Too many failed attempts from this address"}})
 def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
     """Exchange a one-time enrolment code for a device token (send it afterwards as

@@ -55,8 +55,11 @@ class ChangeModel(BaseModel):
 # The push body is read by hand (gzip); this documents it in the OpenAPI schema.
 PUSH_BODY_SCHEMA = {
     "type": "object", "required": ["changes"],
-    "properties": {"changes": {"type": "array", "maxItems": MAX_BATCH,
-                               "items": ChangeModel.model_json_schema()}},
+    "properties": {"changes": {"type": "array", "maxItems": MAX_BATCH, "items": {
+        # Each change is judged on its own: one that is not a valid change is answered
+        # `rejected` while the rest of the batch applies, so any item is accepted.
+        "description": "A change (first form); anything else is rejected on its own",
+        "anyOf": [ChangeModel.model_json_schema(), {}]}}},
 }
 
 
@@ -206,9 +209,12 @@ def push(
 def pull(
     principal: CurrentPrincipal,
     conn: DbConn,
-    since: Annotated[str, Query(description="Cursor from the previous page; 0 at first")] = "0",
+    since: Annotated[str, Query(description="Cursor from the previous page; 0 at first",
+                                json_schema_extra={"pattern": "^(0|[1-9][0-9]{0,17})$"})] = "0",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200,
-    subdistricts: Annotated[str | None, Query(description="e.g. 240301,240302")] = None,
+    subdistricts: Annotated[str | None, Query(
+        description="e.g. 240301,240302 (of the caller's district; others: 404)",
+        json_schema_extra={"pattern": "^[0-9]{6}(,[0-9]{6})*$"})] = None,
 ) -> PullAnswer:
     if not principal.can_write:
         raise Problem(403, "read_only_token", "Partners use the partner API",
@@ -226,11 +232,12 @@ def pull(
     chosen: list[str] = []
     if subdistricts:
         chosen = [s.strip() for s in subdistricts.split(",") if s.strip()]
-        wrong = [s for s in chosen
-                 if not (len(s) == 6 and s.isascii() and s.isdigit()
-                         and s.startswith(principal.district_code))]
+        malformed = [s for s in chosen if not (len(s) == 6 and s.isascii() and s.isdigit())]
+        wrong = malformed or [s for s in chosen if not s.startswith(principal.district_code)]
         if wrong:
-            raise Problem(400, "bad_subdistricts", "Subdistrict codes not valid",
+            # Another district's subdistricts are not found here, like its records.
+            raise Problem(400 if malformed else 404, "bad_subdistricts",
+                          "Subdistrict codes not valid",
                           "รหัสตำบลไม่ถูกต้อง",
                           f"Not subdistricts of district {principal.district_code}: {wrong}",
                           f"ไม่ใช่ตำบลในอำเภอ {principal.district_code}: {wrong}")

@@ -36,9 +36,9 @@ def test_twenty_officers_on_one_wifi_all_enrol_and_guessing_is_still_throttled(
             answers = list(pool.map(lambda code: _enrol(client, server, code), codes))
         assert [a.status_code for a in answers] == [200] * 20, [a.text for a in answers]
         # Guessing: the limit counts the wrong codes only, and then refuses even a right one.
-        wrong = [_enrol(client, server, "WRNG-CODE-XXXX-0000").status_code
+        wrong = [_enrol(client, server, "ABCD-EFGH-JKMN-PQRS").status_code
                  for _ in range(RATE_LIMIT + 1)]
-        assert wrong == [400] * RATE_LIMIT + [429]
+        assert wrong == [404] * RATE_LIMIT + [429]
         late = server.add_user("2403", "officer", "มาสาย").code
         refused = _enrol(client, server, late)
         assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
@@ -54,9 +54,9 @@ def test_successes_between_failures_do_not_use_up_the_limit(
     with _client("127.0.0.53") as client:
         statuses = []
         for _ in range(RATE_LIMIT - 1):
-            statuses.append(_enrol(client, server, "WRNG-CODE-XXXX-0000").status_code)
+            statuses.append(_enrol(client, server, "ABCD-EFGH-JKMN-PQRS").status_code)
             code = server.add_user("2403", "officer", "สมหญิง").code
             statuses.append(_enrol(client, server, code).status_code)
-        assert statuses == [400, 200] * (RATE_LIMIT - 1)
-        assert _enrol(client, server, "WRNG-CODE-XXXX-0000").status_code == 400
-        assert _enrol(client, server, "WRNG-CODE-XXXX-0000").status_code == 429
+        assert statuses == [404, 200] * (RATE_LIMIT - 1)
+        assert _enrol(client, server, "ABCD-EFGH-JKMN-PQRS").status_code == 404
+        assert _enrol(client, server, "ABCD-EFGH-JKMN-PQRS").status_code == 429
