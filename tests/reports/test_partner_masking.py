@@ -17,6 +17,7 @@ import pytest
 from recordsync.hlc import HybridLogicalClock
 from sync_server.db.records import upsert_record
 from sync_server.demo_data import demo_id
+from sync_server.reports.partner_api import KINDS
 from sync_server.web.session import SESSION_COOKIE, start_session
 from tests.support.server import Actor, ServerProcess, create_actors, start_server
 
@@ -95,12 +96,17 @@ def _assert_no_personal_number(text: str) -> None:
 def test_partner_api_masks_numbers_in_every_text_field(world: World) -> None:
     server, actors, _ = world
     seen = ""
-    for kind in ("producers", "products", "standards", "needs", "plans"):
-        response = httpx.get(f"{server.base_url}/api/v1/partner/{kind}",
-                             headers=actors["partner"].headers, timeout=30)
-        assert response.status_code == 200, response.text
-        assert response.json()["items"], kind
-        seen += response.text
+    for kind in KINDS:  # every list, those added later too
+        # A supervisor reads the partner API as partners see it, plans of every agency
+        # included (a partner token sees its own agency's plans only).
+        items = []
+        for role in ("partner", "supervisor"):
+            response = httpx.get(f"{server.base_url}/api/v1/partner/{kind}",
+                                 headers=actors[role].headers, timeout=30)
+            assert response.status_code == 200, response.text
+            items += response.json()["items"]
+            seen += response.text
+        assert items, kind
     _assert_no_personal_number(seen)
     assert "•••" in seen and "ราคา 1,250 บาท" in seen and "15/06/2568" in seen
     assert "24-1-12345-2-0001" in seen  # an FDA number is public: printed on every label
