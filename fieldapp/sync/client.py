@@ -24,6 +24,7 @@ from recordsync.hlc import wall_clock_ms
 
 from .backoff import RetryPolicy, retry_delay
 from .errors import SyncError, error_for_response, offline
+from .health import send_damage_reports
 from .progress import ProgressMeter, Stage, SyncProgress, photos_wait_note
 from .tus import UploadResult, upload_blob
 from .wire import (
@@ -38,7 +39,10 @@ from .wire import (
 __all__ = ["CURSOR_KEY", "SyncClient", "SyncReport"]
 
 CURSOR_KEY = "sync_cursor"
-_UPLOADED_PREFIX = "uploaded:"
+# store meta "uploaded:<sha256>": the server confirmed that blob whole (the app's
+# "safe to wipe" statement counts photos by it)
+UPLOADED_META_PREFIX = "uploaded:"
+_UPLOADED_PREFIX = UPLOADED_META_PREFIX
 # A phone this far behind the server re-bases its clock (once its outbox is empty, so no
 # sent change is ever re-stamped).
 _BEHIND_RESET_MS = 24 * 3600 * 1000
@@ -165,6 +169,7 @@ class SyncClient:
                     self._hold_photos(report)
                 await self._pull(report)
                 report.completed = True
+                await send_damage_reports(self.store, self._send)  # type: ignore[arg-type]
                 self._meter.stage("done", 0)
             except SyncError as error:
                 report.error_th, report.error_en = error.message_th, error.message_en
