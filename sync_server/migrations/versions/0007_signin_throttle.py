@@ -4,7 +4,7 @@ Replaces the renewable 15-minute account lock-out (issue 11, item 7); `users.fai
 and `users.locked_until` are no longer read.
 
 Revision ID: 0007_signin_throttle
-Revises: 0003_agencies_plans
+Revises: 0006_blob_possession
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_signin_throttle"
-down_revision = "0003_agencies_plans"
+down_revision = "0006_blob_possession"
 branch_labels = None
 depends_on = None
 
