@@ -239,7 +239,7 @@ TOKEN_CACHE_TTL_S = 5.0
 class _CachedToken:
     principal: Principal | None
     checked: float  # time.monotonic() of the lookup
-    last_seen_at: datetime | None
+    touch_due: float  # time.monotonic() from which `last_seen_at` is due for a refresh
 
 
 class TokenCache:
@@ -277,23 +277,25 @@ class TokenCache:
                 principal, last_seen = _lookup_token(conn, key[1])
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()
-            entry = _CachedToken(principal, clock, last_seen)
+            due = clock if last_seen is None else clock + (
+                last_seen_resolution - (_now(now) - last_seen)).total_seconds()
+            entry = _CachedToken(principal, clock, due)
             self._entries[key] = entry
         if entry.principal is None:
             return None, False
-        stale = entry.last_seen_at is None or \
-            _now(now) - entry.last_seen_at > last_seen_resolution
-        return entry.principal, stale
+        return entry.principal, clock >= entry.touch_due
 
     def fresh(self, database: str, token: str) -> bool:
         """Whether `lookup` would answer from memory (no database read)."""
         entry = self._entries.get((database, hash_token(token)))
         return entry is not None and time.monotonic() - entry.checked <= self.ttl_s
 
-    def seen(self, database: str, token: str, at: datetime) -> None:
+    def seen(self, database: str, token: str,
+             last_seen_resolution: timedelta = timedelta(minutes=1)) -> None:
+        """`last_seen_at` is being refreshed now: not due again within the resolution."""
         entry = self._entries.get((database, hash_token(token)))
         if entry is not None:
-            entry.last_seen_at = at
+            entry.touch_due = time.monotonic() + last_seen_resolution.total_seconds()
 
 
 TOKEN_CACHE = TokenCache()

@@ -5,6 +5,7 @@ Pure ASGI (not BaseHTTPMiddleware) so streamed bodies such as tus chunks are nev
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -22,6 +23,10 @@ from sync_server.problems import Problem, problem_for_status
 __all__ = ["AccessLogMiddleware", "BodyLimitMiddleware", "JsonLogFormatter", "configure_logging"]
 
 access_log = logging.getLogger("sync_server.access")
+# Request ids: a random per-process prefix and a counter (uuid4 per request cost a getrandom
+# system call on every request; unique is all a request id needs to be).
+_ID_PREFIX = uuid.uuid4().hex[:12]
+_ids = itertools.count(1)
 
 
 def _problem_bytes(problem: Problem) -> bytes:
@@ -115,7 +120,7 @@ class AccessLogMiddleware:
         for name, value in scope.get("headers", ()):
             if name == b"x-request-id":
                 request_id = value.decode("latin-1")[:64]
-        request_id = request_id or uuid.uuid4().hex
+        request_id = request_id or f"{_ID_PREFIX}{next(_ids):x}"
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         start = time.perf_counter()

@@ -312,11 +312,15 @@ class RecordWriter:
         ids = sorted(producers)
         having: set[str] = set()
         for start in range(0, len(ids), 500):
-            having.update(self.conn.execute(
-                sa.select(records.c.producer_id).distinct()
-                .where(records.c.producer_id.in_(ids[start:start + 500]),
-                       records.c.record_type != "producer",
-                       records.c.district_code == self.district_code)).scalars())
+            # Only `producer_id IN (...)` in SQL, so SQLite uses ix_records_producer; with a
+            # district filter too it picked the district's index and scanned the district.
+            for r in self.conn.execute(
+                sa.select(records.c.producer_id, records.c.district_code,
+                          records.c.record_type)
+                .where(records.c.producer_id.in_(ids[start:start + 500]))
+            ):
+                if r.record_type != "producer" and r.district_code == self.district_code:
+                    having.add(r.producer_id)
         for producer_id in sorted(having):
             subdistrict = producers[producer_id]
             self.conn.execute(

@@ -108,14 +108,15 @@ MAX_FIELD_DEPTH = 32
 _MAX_INT = 2**31 - 1
 
 
-def _text_problem(value: Any) -> str | None:
-    """Why `value` (a JSON value) cannot be stored, or None: too deeply nested, or a string
-    that is not valid Unicode text (a lone surrogate from a `\\ud800` escape)."""
+def _text_problem(value: Any, check_text: bool = True) -> str | None:
+    """Why `value` (a JSON value) cannot be stored, or None: too deeply nested, or (with
+    `check_text`) a string that is not valid Unicode (a lone surrogate from a `\\ud800`
+    escape)."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
-            if not item.isascii():
+            if check_text and not item.isascii():
                 try:
                     item.encode("utf-8")
                 except UnicodeEncodeError:
@@ -136,7 +137,7 @@ def _malformed(cid: str, en: str, paths: Sequence[str] = ("/",)) -> ChangeResult
                    f"The change does not have the expected shape: {en}", paths)
 
 
-def _parse(raw: Any, ctx: PushContext) -> Change | ChangeResult:
+def _parse(raw: Any, ctx: PushContext, check_text: bool = True) -> Change | ChangeResult:
     """A well-formed `Change` of the token's device, or its rejection (no I/O, no lock)."""
     cid = raw.get("change_id") if isinstance(raw, dict) else None
     cid = cid if isinstance(cid, str) and cid.isprintable() and len(cid) <= 64 else "?"
@@ -179,8 +180,9 @@ def _parse(raw: Any, ctx: PushContext) -> Change | ChangeResult:
             return _reject(cid, "bad_clock", "เวลาของการแก้ไขไม่ถูกต้อง",
                            "Each base clock must be an encoded timestamp or null.",
                            [f"/base_clocks/{name}"])
-    problem = _text_problem(change.fields) or _text_problem(list(change.clocks)) \
-        or _text_problem(list(change.base_clocks))
+    problem = _text_problem(change.fields, check_text)
+    if problem is None and check_text:
+        problem = _text_problem(list(change.clocks)) or _text_problem(list(change.base_clocks))
     if problem is not None:
         return _reject(cid, "unstorable_value", "ข้อมูลบางช่องเก็บไม่ได้ (ข้อความเสียหายหรือซ้อนกันลึกเกินไป)",
                        f"A field cannot be stored: {problem}.", ["/fields"])
@@ -190,23 +192,33 @@ def _parse(raw: Any, ctx: PushContext) -> Change | ChangeResult:
 ParsedPush = list["Change | ChangeResult"]
 
 
-def parse_changes(ctx: PushContext, raw_changes: Sequence[Any]) -> ParsedPush:
-    """Shape checks of a push, done before the push waits for the district's writer."""
-    return [_parse(raw, ctx) for raw in raw_changes]
+def parse_changes(ctx: PushContext, raw_changes: Sequence[Any], *,
+                  check_text: bool = True) -> ParsedPush:
+    """Shape checks of a push, done before the push waits for the district's writer.
+
+    `check_text=False` when the JSON text had no surrogate escape (see
+    `sync_server.sync.routes.push_body`): no string can then hold a lone surrogate."""
+    return [_parse(raw, ctx, check_text) for raw in raw_changes]
 
 
 def _check_clocks(change: Change, clock: HybridLogicalClock) -> ChangeResult | None:
     try:
+        # A change's fields usually share one stamp: each distinct text decoded once.
+        checked: set[str] = set()
         for name, text in change.clocks.items():
+            if text in checked:
+                continue
             stamp = Timestamp.decode(text)
             if stamp.node != change.device_id:
                 return _reject(change.change_id, "bad_clock", "เวลาของการแก้ไขไม่ถูกต้อง",
                                "Each clock must carry the sending device's id.",
                                [f"/clocks/{name}"])
             clock.observe(stamp, check_drift=True)
+            checked.add(text)
         for base in change.base_clocks.values():
-            if base is not None:
+            if base is not None and base not in checked:
                 Timestamp.decode(base)
+                checked.add(base)
     except ClockDriftError as exc:
         return _reject(change.change_id, "clock_ahead",
                        "นาฬิกาของโทรศัพท์เดินเร็วกว่าเซิร์ฟเวอร์ กรุณาตั้งวันเวลาให้ถูกต้อง",

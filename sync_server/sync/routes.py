@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -118,15 +119,25 @@ def _bad_body(detail_en: str, detail_th: str) -> Problem:
 
 
 async def push_body(request: Request) -> list[Any]:
-    """The change list of a push, from JSON or gzip JSON (`Content-Encoding: gzip`)."""
+    """The change list of a push, from JSON or gzip JSON (`Content-Encoding: gzip`).
+
+    Sets `request.state.lone_surrogates_possible`: only a `\\uD800`-`\\uDFFF` escape in the
+    JSON text can give a string a lone surrogate, so without one the per-string check
+    (`push.parse_changes`) is skipped."""
     raw = await request.body()
     encoding = request.headers.get("content-encoding", "identity").lower().strip()
     if len(raw) > _DECODE_INLINE or (encoding == "gzip" and len(raw) > _DECODE_INLINE // 8):
-        return await run_in_threadpool(_decode_push, raw, encoding)
-    return _decode_push(raw, encoding)
+        changes, escaped = await run_in_threadpool(_decode_push, raw, encoding)
+    else:
+        changes, escaped = _decode_push(raw, encoding)
+    request.state.lone_surrogates_possible = escaped
+    return changes
 
 
-def _decode_push(raw: bytes, encoding: str) -> list[Any]:
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
     if encoding == "gzip":
         try:
             inflater = zlib.decompressobj(wbits=31)
@@ -157,7 +168,7 @@ def _decode_push(raw: bytes, encoding: str) -> list[Any]:
                       "ส่งการเปลี่ยนแปลงมากเกินไปในครั้งเดียว",
                       f"Send at most {MAX_BATCH} changes per push.",
                       f"ส่งได้ไม่เกิน {MAX_BATCH} รายการต่อครั้ง")
-    return changes
+    return changes, _SURROGATE_ESCAPE.search(raw) is not None
 
 
 def _validate(record_type: str, record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -209,7 +220,7 @@ async def sync_principal(
         if principal is not None and stale and principal.device_id is not None:
             now = datetime.now(UTC)
             _writers(request).writer(principal.district_code).touch(principal.device_id, now)
-            TOKEN_CACHE.seen(database, token, now)
+            TOKEN_CACHE.seen(database, token, settings.last_seen_resolution)
     else:
         def from_sources() -> Principal | None:
             with engine.begin() as conn:
@@ -263,7 +274,8 @@ async def push(
                       "ต้องใช้โทเค็นของเครื่อง", "Push with the phone's device token.",
                       "กรุณาส่งข้อมูลด้วยโทเค็นของโทรศัพท์")
     ctx = PushContext(principal.district_code, principal.device_id, principal.user_id)
-    parsed = parse_changes(ctx, changes)
+    parsed = parse_changes(ctx, changes, check_text=getattr(
+        request.state, "lone_surrogates_possible", True))
     results: list[ChangeResult]
     if any(isinstance(p, Change) for p in parsed):
         try:
