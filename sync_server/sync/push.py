@@ -111,12 +111,12 @@ _MAX_INT = 2**31 - 1
 def _text_problem(value: Any, check_text: bool = True) -> str | None:
     """Why `value` (a JSON value) cannot be stored, or None: too deeply nested, or (with
     `check_text`) a string that is not valid Unicode (a lone surrogate from a `\\ud800`
-    escape)."""
+    escape). Without `check_text` only containers are visited."""
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, str):
-            if check_text and not item.isascii():
+            if not item.isascii():
                 try:
                     item.encode("utf-8")
                 except UnicodeEncodeError:
@@ -124,11 +124,13 @@ def _text_problem(value: Any, check_text: bool = True) -> str | None:
         elif isinstance(item, dict | list):
             if depth >= MAX_FIELD_DEPTH:
                 return f"nested deeper than {MAX_FIELD_DEPTH} levels"
-            if isinstance(item, dict):
-                stack.extend((k, depth + 1) for k in item)
-                stack.extend((v, depth + 1) for v in item.values())
+            children = item.values() if isinstance(item, dict) else item
+            if check_text:
+                if isinstance(item, dict):
+                    stack.extend((k, depth + 1) for k in item)
+                stack.extend((v, depth + 1) for v in children)
             else:
-                stack.extend((v, depth + 1) for v in item)
+                stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
     return None
 
 

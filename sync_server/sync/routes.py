@@ -34,7 +34,7 @@ from sync_server.auth import (
 )
 from sync_server.db.engine import read_only
 from sync_server.problems import Problem
-from sync_server.sync.pull import MAX_PAGE, pull_page
+from sync_server.sync.pull import MAX_PAGE, pull_page_json
 from sync_server.sync.push import ChangeResult, PushContext, parse_changes
 from sync_server.sync.writer import Saturated, WriterPool
 
@@ -134,6 +134,11 @@ async def push_body(request: Request) -> list[Any]:
     return changes
 
 
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259); PostgreSQL's jsonb refuses them.
+    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
+
+
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 
@@ -154,7 +159,7 @@ def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
                       "ไม่รองรับการบีบอัดแบบนี้", "Send gzip or no Content-Encoding.",
                       "กรุณาส่งแบบ gzip หรือไม่บีบอัด")
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_no_constant)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _bad_body(f"The body is not JSON: {exc}", "ข้อมูลที่ส่งไม่ใช่ JSON") from exc
     except RecursionError as exc:
@@ -335,9 +340,10 @@ async def pull(
         # A read-only transaction: on SQLite a deferred BEGIN, so it never waits for the
         # district's writer; WAL gives it a consistent snapshot.
         with engine.connect() as conn:
-            page = pull_page(conn, principal.district_code, cursor, limit, chosen)
-        return json.dumps({"records": page.records, "next": str(page.next_cursor),
-                           "more": page.more, "server_time_ms": wall_clock_ms()},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            records_json, next_cursor, more = pull_page_json(
+                conn, principal.district_code, cursor, limit, chosen)
+        return (f'{{"records":{records_json},"next":"{next_cursor}",'
+                f'"more":{"true" if more else "false"},"server_time_ms":{wall_clock_ms()}}}'
+                ).encode()
 
     return Response(await run_in_threadpool(read), media_type="application/json")

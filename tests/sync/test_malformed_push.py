@@ -151,6 +151,16 @@ def test_a_body_nested_too_deep_is_a_400_problem(
     _assert_refused(_send(server, phone, '{"changes": [' + fields + "]}"))
 
 
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json_numbers(server: ServerProcess, phone: Actor,
+                                               constant: str) -> None:
+    # Python's json accepts them; PostgreSQL's jsonb does not (the push failed at insert).
+    good = json.dumps(_good(phone, 0))
+    body = '{"changes": [' + good.replace('"fields": {', '"fields": {"members_count": '
+                                          + constant + ", ", 1) + "]}"
+    _assert_problem(_send(server, phone, body), 400)
+
+
 def _assert_refused(answer: httpx.Response) -> None:
     """A 400 problem, or every change of the push rejected with a reason."""
     if answer.status_code == 400:
