@@ -134,11 +134,6 @@ async def push_body(request: Request) -> list[Any]:
     return changes
 
 
-def _no_constant(name: str) -> Any:
-    # NaN and Infinity are not JSON (RFC 8259); PostgreSQL's jsonb refuses them.
-    raise json.JSONDecodeError(f"{name} is not a JSON number", name, 0)
-
-
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 
@@ -159,7 +154,7 @@ def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
                       "ไม่รองรับการบีบอัดแบบนี้", "Send gzip or no Content-Encoding.",
                       "กรุณาส่งแบบ gzip หรือไม่บีบอัด")
     try:
-        body = json.loads(raw, parse_constant=_no_constant)
+        body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _bad_body(f"The body is not JSON: {exc}", "ข้อมูลที่ส่งไม่ใช่ JSON") from exc
     except RecursionError as exc:
