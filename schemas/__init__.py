@@ -3,8 +3,10 @@
     from schemas import validate_record, ValidationIssue, load_schema, field_specs
     issues = validate_record("producer", record, mode="draft")   # or "final" / "partial"
 
-Importable without FastAPI or SQLAlchemy (the phone app uses it); needs only jsonschema and
-geothai. The map of the model is docs/record-model.md.
+Importable without FastAPI or SQLAlchemy (the phone app uses it); needs only geothai.
+Validation is pure Python: jsonschema is never imported here (its `referencing` needs the
+Rust extension rpds-py, which Android builds lack); the tests use it to check the pure
+validator. The map of the model is docs/record-model.md.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from schemas._issues import ISSUE_CODES, ValidationIssue
 from schemas._loader import RECORD_TYPES, load_schema, warm_up
 from schemas._validate import Mode, is_empty, validate_record
 from schemas._versions import SCHEMA_VERSION, UPGRADES, register_upgrade, upgrade_record
+from schemas._warnings import has_valid_standard, record_warnings
+from schemas.codes import KIND_FIELDS, code_label, codes
 from schemas.geo import Area, describe_address
 from schemas.phone import format_phone, is_valid_phone, normalize_phone
 from schemas.thai_dates import (
@@ -52,6 +56,7 @@ from schemas.thai_id import check_digit, is_valid_thai_id, mask_thai_id, normali
 __all__ = [
     "FORMAT_CHECKER",
     "ISSUE_CODES",
+    "KIND_FIELDS",
     "RECORD_TYPES",
     "SCHEMA_VERSION",
     "UPGRADES",
@@ -69,6 +74,8 @@ __all__ = [
     "be_to_ce",
     "ce_to_be",
     "check_digit",
+    "code_label",
+    "codes",
     "current_year_be",
     "describe_address",
     "field_label",
@@ -79,6 +86,7 @@ __all__ = [
     "format_thai_date",
     "format_thai_datetime",
     "geo",
+    "has_valid_standard",
     "is_empty",
     "is_valid_phone",
     "is_valid_thai_id",
@@ -91,6 +99,7 @@ __all__ = [
     "normalize_thai_id",
     "parse_date",
     "parse_timestamp",
+    "record_warnings",
     "register_upgrade",
     "required_final_groups",
     "required_final_paths",

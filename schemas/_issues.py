@@ -1,18 +1,37 @@
-"""ValidationIssue, and jsonschema's errors turned into messages an officer can act on."""
+"""ValidationIssue, and schema errors turned into messages an officer can act on.
+
+The errors come from the pure validator (schemas/_collect.py) or, in the tests that compare
+the two, from jsonschema: both have the attributes `SchemaFailure` names.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import Any, Protocol
 
 from schemas import geo
 from schemas._fields import field_label, find_field
 from schemas._formats import FormatDetail
 
-__all__ = ["ISSUE_CODES", "ValidationIssue", "issue", "translate"]
+__all__ = ["ISSUE_CODES", "SchemaFailure", "ValidationIssue", "issue", "translate"]
+
+
+class SchemaFailure(Protocol):
+    """What the translator reads from one error (jsonschema's ValidationError has it too)."""
+
+    @property
+    def absolute_path(self) -> Iterable[str | int]: ...
+    @property
+    def validator(self) -> object: ...
+    @property
+    def validator_value(self) -> Any: ...
+    @property
+    def instance(self) -> Any: ...
+    @property
+    def schema(self) -> Any: ...
+    @property
+    def cause(self) -> BaseException | None: ...
 
 # Every code an issue can carry; stable, listed in docs/record-model.md (a test checks both).
 ISSUE_CODES = frozenset({
@@ -23,7 +42,11 @@ ISSUE_CODES = frozenset({
     "barcode_checksum", "year_in_future", "date_buddhist_year", "date_order", "self_link",
     "schema_version_newer",
     "schema_version_unknown", "producer_missing", "producer_mismatch", "product_missing",
-    "photo_producer_mismatch", "invalid",
+    "photo_producer_mismatch", "invalid", "fda_number",
+    # warnings (severity "warning"): reported by `record_warnings`, never block a record
+    "fda_number_legacy", "fda_number_unknown", "starred_without_standard",
+    # the clean-text rule (schemas/cleantext.py)
+    "control_char", "bidi_control", "invalid_char", "combining_marks", "not_nfc",
 })
 
 
@@ -44,6 +67,7 @@ class ValidationIssue:
     message_en: str
     record_type: str | None = None
     record_id: str | None = None
+    severity: str = "error"  # "warning": shown to people, never blocks a record
 
     def message(self, lang: str = "th") -> str:
         return self.message_en if lang == "en" else self.message_th
@@ -53,10 +77,12 @@ class ValidationIssue:
 
 
 def issue(parts: Sequence[str | int], code: str, message_th: str, message_en: str,
-          *, record_type: str | None = None, record_id: str | None = None) -> ValidationIssue:
+          *, record_type: str | None = None, record_id: str | None = None,
+          severity: str = "error") -> ValidationIssue:
     path = ".".join(str(p) for p in parts)
     pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-    return ValidationIssue(path, pointer, code, message_th, message_en, record_type, record_id)
+    return ValidationIssue(path, pointer, code, message_th, message_en, record_type, record_id,
+                           severity)
 
 
 # The pattern of common.json's required_text: at least one character that is neither white
@@ -99,6 +125,11 @@ _FORMATS = {
                   "e.g. 2026-11-25T02:15:00Z"),
     "gtin": ("barcode_checksum", "{label} ไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) กรุณาตรวจทาน",
              "{label} is not valid (its check digit does not match): please check it"),
+    "th-fda-number": ("fda_number",
+                      "{label} ไม่ใช่เลข อย. ที่ถูกต้อง: เลขสารบบอาหารมี 13 หลัก "
+                      "(เช่น 24-1-12345-2-0001) เลขจดแจ้งเครื่องสำอางมี 10 หรือ 13 หลัก",
+                      "{label} is not a Thai FDA number: a food serial has 13 digits "
+                      "(e.g. 24-1-12345-2-0001), a cosmetics notification 10 or 13"),
     "be-year-not-future": ("year_in_future", "{label} ({value}) ต้องไม่เกินปีปัจจุบัน",
                            "{label} ({value}) cannot be in the future"),
 }
@@ -156,7 +187,7 @@ def _unit(record_type: str, parts: Sequence[str | int]) -> tuple[str, str]:
     return "", ""
 
 
-def _custom(error: ValidationError) -> tuple[str, str] | None:
+def _custom(error: SchemaFailure) -> tuple[str, str] | None:
     custom = error.schema.get("x-errors", {}).get(error.validator) if isinstance(
         error.schema, Mapping) else None
     if custom:
@@ -164,7 +195,7 @@ def _custom(error: ValidationError) -> tuple[str, str] | None:
     return None
 
 
-def _translate_one(record_type: str, error: ValidationError) -> Iterator[ValidationIssue]:
+def _translate_one(record_type: str, error: SchemaFailure) -> Iterator[ValidationIssue]:
     parts = list(error.absolute_path)
     keyword = str(error.validator)
     value = error.validator_value
@@ -230,7 +261,7 @@ def _translate_one(record_type: str, error: ValidationError) -> Iterator[Validat
                 en.format(label=en_label, value=shown, unit=unit_en))
 
 
-def translate(record_type: str, errors: Iterable[ValidationError]) -> list[ValidationIssue]:
+def translate(record_type: str, errors: Iterable[SchemaFailure]) -> list[ValidationIssue]:
     """Every error as issues, once each, in document order of the paths."""
     seen: set[tuple[str, str]] = set()
     issues: list[ValidationIssue] = []

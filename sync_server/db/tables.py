@@ -265,6 +265,21 @@ review_events = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
+# The district's list of partner agencies (pages: /agencies); plan items name one by id.
+agencies = sa.Table(
+    "agencies",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # uuid4 hex, like record ids
+    sa.Column("district_code", sa.ForeignKey("districts.code"), nullable=False, index=True),
+    sa.Column("name_th", sa.Text, nullable=False),
+    sa.Column("short_name", sa.Text),  # e.g. "พาณิชย์จังหวัด"; also matches old free text
+    # a code of schemas' plan_item $defs/agency_kind (government, local_government, ...)
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("district_code", "name_th", name="uq_agencies_district_name"),
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,
@@ -279,4 +294,25 @@ audit_log = sa.Table(
     sa.Column("target_id", sa.String(64)),
     sa.Column("detail", Json),
     sa.Column("ip", sa.String(45)),
+)
+
+# What phones report about their own health (today: damage found in the phone's store, see
+# docs/security.md "Phone store damage"). One row per report; a phone sends a report until
+# the server has it, so (device_id, report_id) is unique and a resend changes nothing.
+device_health_reports = sa.Table(
+    "device_health_reports",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+              autoincrement=True),
+    sa.Column("device_id", sa.ForeignKey("devices.id"), nullable=False),
+    sa.Column("district_code", sa.ForeignKey("districts.code"), nullable=False, index=True),
+    sa.Column("report_id", sa.String(64), nullable=False),  # made on the phone
+    sa.Column("kind", sa.String(32), nullable=False),  # store_damage
+    sa.Column("entries_lost", sa.Integer, nullable=False),
+    sa.Column("count_exact", sa.Boolean, nullable=False),  # False: entries_lost is a minimum
+    sa.Column("damaged_bytes", sa.BigInteger, nullable=False),
+    sa.Column("app_version", sa.String(32), nullable=False),
+    sa.Column("detected_at", UtcDateTime(), nullable=False),  # by the phone's clock
+    sa.Column("received_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("device_id", "report_id"),
 )

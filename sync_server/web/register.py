@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemas import codes
 from sync_server.db.tables import records
-from sync_server.web.i18n import codes
 
 __all__ = [
     "EXPIRY_WARNING_DAYS",
