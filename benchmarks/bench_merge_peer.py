@@ -98,6 +98,7 @@ class RunResult:
     bytes_sent: int = 0
     refused: int = 0  # records the server answered but did not store (must stay 0)
     pull_latencies: list[float] = field(default_factory=list)
+    pull_errors: int = 0  # pulls answered with an error status (must stay 0)
 
     @property
     def per_s(self) -> float:
@@ -113,7 +114,8 @@ class RunResult:
     def line(self, peer: RunResult | None = None) -> str:
         ratio = f" | {self.per_s / peer.per_s:.2f}×" if peer and peer.per_s else ""
         pull = (f" | pull p95 {self.pct(self.pull_latencies, 95):,.0f} ms "
-                f"({len(self.pull_latencies)} pulls)" if self.pull_latencies else "")
+                f"({len(self.pull_latencies)} pulls, {self.pull_errors} failed)"
+                if self.pull_latencies or self.pull_errors else "")
         refused = f" ({self.refused} REFUSED)" if self.refused else ""
         return (f"| {self.target}{refused} | {self.phones} | {self.per_s:,.0f} | "
                 f"{self.pct(self.latencies, 50):,.0f} | {self.pct(self.latencies, 95):,.0f} | "
@@ -279,7 +281,10 @@ async def run_load(result: RunResult, url: str, bodies: list[list[bytes]],
                 sent_at = time.perf_counter()
                 answer = await http.get(pull_url, params={"since": since, "limit": 200},
                                         headers=h)
-                answer.raise_for_status()
+                if answer.status_code != 200:
+                    result.pull_errors += 1
+                    await asyncio.sleep(0.2)
+                    continue
                 result.pull_latencies.append(time.perf_counter() - sent_at)
                 body = answer.json()
                 since = body["next"]
