@@ -130,9 +130,8 @@ def _text_problem(value: Any, check_text: bool = True) -> str | None:
                 if isinstance(item, dict):
                     stack.extend((k, depth + 1) for k in item)
                 stack.extend((v, depth + 1) for v in children)
-            else:  # a list, not a generator: this walk ran for every change
-                stack.extend([(v, depth + 1) for v in children
-                              if type(v) is dict or type(v) is list])
+            else:
+                stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
     return None
 
 

@@ -15,7 +15,6 @@ import zlib
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import orjson
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -144,7 +143,6 @@ async def push_body(request: Request) -> list[Any]:
 
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
-_LONG_DIGITS = re.compile(rb"[0-9]{19}")
 
 
 def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
@@ -163,20 +161,13 @@ def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
         raise Problem(415, "unsupported_encoding", "Unsupported content encoding",
                       "ไม่รองรับการบีบอัดแบบนี้", "Send gzip or no Content-Encoding.",
                       "กรุณาส่งแบบ gzip หรือไม่บีบอัด")
-    # orjson (server only, a binary wheel) reads a push several times faster than json. It
-    # refuses some of what json takes and we judge per change (a lone surrogate escape,
-    # NaN, 1e400, nesting past 1,024), and reads an integer past 64 bits as a float: such
-    # bodies (any run of 19 digits) go to json, so the values are exactly json's.
-    body: Any = None
-    escaped = True
-    if _LONG_DIGITS.search(raw) is None:
-        try:
-            body = orjson.loads(raw)
-            escaped = False  # orjson refuses lone surrogates: no string can hold one
-        except orjson.JSONDecodeError:
-            pass
-    if escaped:
-        body, escaped = _decode_json(raw), _SURROGATE_ESCAPE.search(raw) is not None
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _bad_body(f"The body is not JSON: {exc}", "ข้อมูลที่ส่งไม่ใช่ JSON") from exc
+    except RecursionError as exc:
+        raise _bad_body("The body is nested too deeply.",
+                        "ข้อมูลที่ส่งซ้อนกันลึกเกินไป") from exc
     changes = body.get("changes") if isinstance(body, dict) else None
     if not isinstance(changes, list):
         raise _bad_body('Send {"changes": [...]}.', 'กรุณาส่ง {"changes": [...]}')
@@ -186,17 +177,7 @@ def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
                       "ส่งการเปลี่ยนแปลงมากเกินไปในครั้งเดียว",
                       f"Send at most {MAX_BATCH} changes per push.",
                       f"ส่งได้ไม่เกิน {MAX_BATCH} รายการต่อครั้ง")
-    return changes, escaped
-
-
-def _decode_json(raw: bytes) -> Any:
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _bad_body(f"The body is not JSON: {exc}", "ข้อมูลที่ส่งไม่ใช่ JSON") from exc
-    except RecursionError as exc:
-        raise _bad_body("The body is nested too deeply.",
-                        "ข้อมูลที่ส่งซ้อนกันลึกเกินไป") from exc
+    return changes, _SURROGATE_ESCAPE.search(raw) is not None
 
 
 def _validate(record_type: str, record: dict[str, Any]) -> list[dict[str, Any]]:
