@@ -6,6 +6,7 @@ product form and the visit's finalize step show them."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -77,7 +78,7 @@ def test_added_lists_are_valid_for_the_visit_schema(typed: list[str]) -> None:
         items, error = add_list_item(items, text, max_items=50)
         assert (items == before) == (error is not None)
     assert len({fold(i) for i in items}) == len(items)
-    visit = {"producer_id": "p" * 26, "started_at": "2026-12-05T03:00:00Z", "status": "draft"}
+    visit: dict[str, Any] = {"producer_id": "p" * 26, "started_at": "2026-12-05T03:00:00Z", "status": "draft"}
     if items:
         visit["agencies_present"] = items
     issues = [i for i in validate_record("visit", visit, mode="draft")
@@ -106,7 +107,7 @@ def test_a_picked_self_link_is_what_the_schema_refuses() -> None:
 
 
 def test_link_rows_name_the_other_end_both_ways() -> None:
-    links = [
+    links: list[dict[str, Any]] = [
         {"id": "L1", "from_producer_id": "A", "to_producer_id": "B", "kind": "co_selling"},
         {"id": "L2", "from_producer_id": "C", "to_producer_id": "A", "kind": "mentoring"},
         {"id": "L3", "from_producer_id": "A", "to_producer_id": "Z", "kind": None},
