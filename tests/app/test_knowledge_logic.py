@@ -78,7 +78,8 @@ def test_added_lists_are_valid_for_the_visit_schema(typed: list[str]) -> None:
         items, error = add_list_item(items, text, max_items=50)
         assert (items == before) == (error is not None)
     assert len({fold(i) for i in items}) == len(items)
-    visit: dict[str, Any] = {"producer_id": "p" * 26, "started_at": "2026-12-05T03:00:00Z", "status": "draft"}
+    visit: dict[str, Any] = {
+        "producer_id": "p" * 26, "started_at": "2026-12-05T03:00:00Z", "status": "draft"}
     if items:
         visit["agencies_present"] = items
     issues = [i for i in validate_record("visit", visit, mode="draft")
