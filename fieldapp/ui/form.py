@@ -29,6 +29,7 @@ from fieldapp.ui.context import AppContext
 from fieldapp.ui.gps import GpsField
 from fieldapp.ui.picker import ChoicePicker
 from fieldapp.ui.screen import UiEvent
+from fieldapp.ui.widgets import icon_button
 
 if TYPE_CHECKING:
     from schemas import FieldSpec
@@ -522,10 +523,10 @@ class ListField:
                     [
                         ft.Icon(ft.Icons.APARTMENT, size=18),
                         ft.Text(item, expand=True),
-                        ft.IconButton(
+                        icon_button(
                             ft.Icons.CLOSE,
-                            tooltip=t("form.list_remove", item=item),
-                            on_click=lambda e, i=index: self.on_remove(i),
+                            t("form.list_remove", item=item),
+                            lambda e, i=index: self.on_remove(i),
                         ),
                     ],
                     spacing=8,

@@ -99,8 +99,10 @@ class RecordFormScreen(Screen):
         )
 
     def on_save(self, changes: dict[str, Any]) -> None:
+        # A record not created yet is judged on everything chosen so far: a network link
+        # needs both producers and its kind before it can exist, picked one at a time.
         decision = decide_draft_save(
-            self.stored,
+            self.stored if self.record_id is not None else self.draft,
             changes,
             lambda record: sv.validate_draft(self.record_type, record),
             exists=self.record_id is not None,
