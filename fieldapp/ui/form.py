@@ -572,8 +572,11 @@ class ProducerPickerField:
         self.spec = spec
         self.value = value if isinstance(value, str) else None
         self.set_value = set_value
+        # a long Thai name wraps inside the button instead of running off a 390 px screen
+        self.caption = ft.Text(self._caption(), max_lines=3)
         self.button = ft.OutlinedButton(
-            self._caption(), icon=ft.Icons.STOREFRONT, on_click=self.open
+            content=self.caption, icon=ft.Icons.STOREFRONT, on_click=self.open,
+            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12, vertical=8)),
         )
         self.error_text = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
         self.column = ft.Column([self.button, self.error_text], spacing=2, tight=True)
@@ -626,7 +629,7 @@ class ProducerPickerField:
             ctx.page.pop_dialog()
             self.value = producer_id
             self.set_value(producer_id)
-            self.button.content = self._caption()
+            self.caption.value = self._caption()
             self.set_error(None)
             ctx.page.update()
 

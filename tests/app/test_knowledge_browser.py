@@ -32,7 +32,7 @@ from tests.support.server import ServerProcess, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-MAKER = "กลุ่มแม่บ้านเกษตรกรบางขนาก"
+MAKER = "วิสาหกิจชุมชนกลุ่มแม่บ้านเกษตรกรบางขนากรวมใจพัฒนา"
 PARTNER = "วิสาหกิจชุมชนน้ำพริกแม่ทองคำ"
 PRODUCT = "น้ำพริกเผาปลาสลิด"
 AGENCIES = ["สำนักงานเกษตรอำเภอบางน้ำเปรี้ยว", "ศูนย์ส่งเสริมอุตสาหกรรมภาคที่ 9"]
