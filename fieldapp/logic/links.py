@@ -28,10 +28,10 @@ def excluded_ids(field: str, record: Mapping[str, Any]) -> set[str]:
 
 
 def pickable(rows: Iterable[ProducerRow], exclude: Iterable[str]) -> list[ProducerRow]:
-    """The producer rows a picker offers, in Thai dictionary order (`schemas.textfold`)."""
+    """The producer rows a picker offers, in the order given (`producer_rows` gives Thai
+    dictionary order), without the excluded producers."""
     banned = set(exclude)
-    return sorted((r for r in rows if r.producer_id not in banned),
-                  key=lambda r: sort_key(r.name))
+    return [r for r in rows if r.producer_id not in banned]
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,10 @@ def producer_rows(
     subdistrict_name: Callable[[str], str],
     sync_state_of: Callable[[Mapping[str, Any]], str],
 ) -> list[ProducerRow]:
-    """Rows sorted by Thai name (Python's sort by code point is fine for Thai consonants)."""
+    """Rows in Thai dictionary order of their names (`schemas.textfold.sort_key`, the
+    server's order: "ไข่เค็ม…" under ข, not after every consonant as code points put it)."""
+    from schemas.textfold import sort_key
+
     rows = []
     for record in producers:
         address = record.get("address") or {}
@@ -61,7 +64,7 @@ def producer_rows(
                 sync_state=sync_state_of(record),
             )
         )
-    rows.sort(key=lambda r: r.name)
+    rows.sort(key=lambda r: (sort_key(r.name), r.producer_id))
     return rows
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from fieldapp.logic.forms import add_list_item, form_steps, shown
 from fieldapp.logic.links import excluded_ids, link_rows, pickable
-from fieldapp.logic.producer_list import ProducerRow
+from fieldapp.logic.producer_list import ProducerRow, producer_rows
 from fieldapp.logic.warnings import record_warning_list, visit_warnings
 from schemas import field_specs, sections, validate_record
 from schemas.textfold import fold
@@ -91,15 +91,26 @@ def row(pid: str, name: str) -> ProducerRow:
     return ProducerRow(pid, name, "บางขนาก", "")
 
 
-def test_picker_never_offers_the_other_end_and_sorts_in_thai_order() -> None:
-    rows = [row("A", "ไข่เค็มบ้านโพธิ์"), row("B", "กลุ่มทอผ้า"), row("C", "ขนมไทยป้าศรี")]
+def test_picker_never_offers_the_other_end() -> None:
+    rows = [row("B", "กลุ่มทอผ้า"), row("A", "ไข่เค็มบ้านโพธิ์"), row("C", "ขนมไทยป้าศรี")]
     link = {"from_producer_id": "A"}
     assert excluded_ids("to_producer_id", link) == {"A"}
     assert excluded_ids("from_producer_id", link) == set()
+    assert excluded_ids("from_producer_id", {**link, "to_producer_id": "C"}) == {"C"}
     offered = pickable(rows, excluded_ids("to_producer_id", link))
-    # ไข่ sorts under ข (leading vowel), not after every consonant
     assert [r.producer_id for r in offered] == ["B", "C"]
-    assert [r.name for r in pickable(rows, ())] == ["กลุ่มทอผ้า", "ขนมไทยป้าศรี", "ไข่เค็มบ้านโพธิ์"]
+    assert pickable(rows, ()) == rows
+
+
+def test_producer_rows_put_leading_vowels_in_thai_dictionary_order() -> None:
+    """Issue 14 item 6 on the phone: the producer list and the picker sort as the server
+    does; by code point "ไข่เค็ม…" fell after every consonant."""
+    producers = [{"id": "1", "name_th": "ไข่เค็มบ้านโพธิ์"}, {"id": "2", "name_th": "แกงส้มป้าศรี"},
+                 {"id": "3", "name_th": "ขนมไทยป้าศรี"}, {"id": "4", "name_th": "เทียนหอมบ้านนา"},
+                 {"id": "5", "name_th": "กลุ่มทอผ้า"}]
+    rows = producer_rows(producers, lambda code: code, lambda record: "")
+    assert [r.name for r in rows] == [
+        "กลุ่มทอผ้า", "แกงส้มป้าศรี", "ขนมไทยป้าศรี", "ไข่เค็มบ้านโพธิ์", "เทียนหอมบ้านนา"]
 
 
 def test_a_picked_self_link_is_what_the_schema_refuses() -> None:
