@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from fieldapp.logic.producer_list import ProducerRow
-from schemas.textfold import sort_key
+from fieldapp.logic.producer_list import ProducerRow, name_key
 
 __all__ = ["ENDS", "LinkRow", "excluded_ids", "link_rows", "pickable"]
 
@@ -62,5 +61,5 @@ def link_rows(
             kind=link.get("kind") if isinstance(link.get("kind"), str) else None,
             outgoing=outgoing,
         ))
-    rows.sort(key=lambda r: (sort_key(r.other_name), r.link_id))
+    rows.sort(key=lambda r: (name_key(r.other_name), r.link_id))
     return rows
