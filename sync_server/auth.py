@@ -158,8 +158,13 @@ def create_device(conn: Connection, *, user_id: str, name: str, kind: str = "pho
     return device_id, token
 
 
-_BAD_CODE = Problem(
+_MALFORMED_CODE = Problem(
     400, "enrolment_code_invalid", "Enrolment code not valid", "รหัสลงทะเบียนไม่ถูกต้อง",
+    "The code is wrong, already used or expired. Ask the district office for a new one.",
+    "รหัสไม่ถูกต้อง ถูกใช้ไปแล้ว หรือหมดอายุ กรุณาขอรหัสใหม่จากสำนักงานพัฒนาชุมชนอำเภอ")
+# A well-formed code that names no pending enrolment: 404, like any unknown resource.
+_BAD_CODE = Problem(
+    404, "enrolment_code_invalid", "Enrolment code not valid", "รหัสลงทะเบียนไม่ถูกต้อง",
     "The code is wrong, already used or expired. Ask the district office for a new one.",
     "รหัสไม่ถูกต้อง ถูกใช้ไปแล้ว หรือหมดอายุ กรุณาขอรหัสใหม่จากสำนักงานพัฒนาชุมชนอำเภอ")
 
@@ -171,7 +176,7 @@ def enrol_device(conn: Connection, code_text: str, device_name: str, *,
     now = _now(now)
     code = normalize_enrolment_code(code_text)
     if code is None:
-        raise _BAD_CODE
+        raise _MALFORMED_CODE
     code_hash = hash_token(code)
     claimed = conn.execute(
         enrolment_codes.update()

@@ -46,6 +46,10 @@ class Settings:
     # Enrolment attempts per client IP within the window, counted across all workers.
     enrol_rate_limit: int = 10
     enrol_rate_window: timedelta = timedelta(minutes=10)
+    # Failed office sign-ins per client IP within the window (any usernames), across all
+    # workers; per (username, IP) there are growing delays besides (web/signin_throttle.py).
+    signin_address_limit: int = 30
+    signin_address_window: timedelta = timedelta(minutes=15)
     # How stale `devices.last_seen_at` may get before a request refreshes it (saves a write
     # per request).
     last_seen_resolution: timedelta = timedelta(minutes=1)
@@ -101,7 +105,8 @@ class Settings:
             overrides["environment"] = env["TAMBON_ENV"]
         for name, key in (("max_json_body", "TAMBON_MAX_JSON_BODY"),
                           ("max_upload_chunk", "TAMBON_MAX_UPLOAD_CHUNK"),
-                          ("enrol_rate_limit", "TAMBON_ENROL_RATE_LIMIT")):
+                          ("enrol_rate_limit", "TAMBON_ENROL_RATE_LIMIT"),
+                          ("signin_address_limit", "TAMBON_SIGNIN_ADDRESS_LIMIT")):
             if env.get(key):
                 overrides[name] = int(env[key])
         settings = cls.for_data_dir(data_dir, **overrides)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import signal
 import zlib
 from typing import Annotated, Any
@@ -53,10 +54,17 @@ class ChangeModel(BaseModel):
 
 
 # The push body is read by hand (gzip); this documents it in the OpenAPI schema.
+# Query formats of pull, described in the OpenAPI and checked by the route alike.
+SINCE_PATTERN = "^(0|[1-9][0-9]{0,17})$"  # a feed position (below 2**63)
+SUBDISTRICTS_PATTERN = "^ *([0-9]{6})? *(, *([0-9]{6})? *)*$"
+
 PUSH_BODY_SCHEMA = {
     "type": "object", "required": ["changes"],
-    "properties": {"changes": {"type": "array", "maxItems": MAX_BATCH,
-                               "items": ChangeModel.model_json_schema()}},
+    "properties": {"changes": {"type": "array", "maxItems": MAX_BATCH, "items": {
+        # Each change is judged on its own: one that is not a valid change is answered
+        # `rejected` while the rest of the batch applies, so any item is accepted.
+        "description": "A change (first form); anything else is rejected on its own",
+        "anyOf": [ChangeModel.model_json_schema(), {}]}}},
 }
 
 
@@ -130,7 +138,8 @@ async def push_body(request: Request) -> list[Any]:
     if not isinstance(changes, list):
         raise _bad_body('Send {"changes": [...]}.', 'กรุณาส่ง {"changes": [...]}')
     if len(changes) > MAX_BATCH:
-        raise Problem(413, "batch_too_large", "Too many changes in one push",
+        # 422, not 413: the bytes were acceptable; the list breaks the described maxItems.
+        raise Problem(422, "batch_too_large", "Too many changes in one push",
                       "ส่งการเปลี่ยนแปลงมากเกินไปในครั้งเดียว",
                       f"Send at most {MAX_BATCH} changes per push.",
                       f"ส่งได้ไม่เกิน {MAX_BATCH} รายการต่อครั้ง")
@@ -206,9 +215,12 @@ def push(
 def pull(
     principal: CurrentPrincipal,
     conn: DbConn,
-    since: Annotated[str, Query(description="Cursor from the previous page; 0 at first")] = "0",
+    since: Annotated[str, Query(description="Cursor from the previous page; 0 at first",
+                                json_schema_extra={"pattern": SINCE_PATTERN})] = "0",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200,
-    subdistricts: Annotated[str | None, Query(description="e.g. 240301,240302")] = None,
+    subdistricts: Annotated[str | None, Query(
+        description="e.g. 240301,240302 (of the caller's district; others: 404)",
+        json_schema_extra={"pattern": SUBDISTRICTS_PATTERN})] = None,
 ) -> PullAnswer:
     if not principal.can_write:
         raise Problem(403, "read_only_token", "Partners use the partner API",
@@ -216,9 +228,9 @@ def pull(
                       "The sync feed is for the district's phones.",
                       "ช่องทางนี้สำหรับโทรศัพท์ของอำเภอเท่านั้น")
     try:
-        cursor = int(since)
-        if cursor < 0:
+        if not re.fullmatch(SINCE_PATTERN, since):  # what the description says, exactly
             raise ValueError(since)
+        cursor = int(since)
     except ValueError as exc:
         raise Problem(400, "bad_cursor", "Cursor not valid", "ตำแหน่งข้อมูลไม่ถูกต้อง",
                       "Pass the `next` value of the previous page, or 0.",
@@ -226,11 +238,14 @@ def pull(
     chosen: list[str] = []
     if subdistricts:
         chosen = [s.strip() for s in subdistricts.split(",") if s.strip()]
-        wrong = [s for s in chosen
-                 if not (len(s) == 6 and s.isascii() and s.isdigit()
-                         and s.startswith(principal.district_code))]
+        malformed = [s for s in chosen if not (len(s) == 6 and s.isascii() and s.isdigit())]
+        if not re.fullmatch(SUBDISTRICTS_PATTERN, subdistricts):
+            malformed = malformed or [subdistricts]
+        wrong = malformed or [s for s in chosen if not s.startswith(principal.district_code)]
         if wrong:
-            raise Problem(400, "bad_subdistricts", "Subdistrict codes not valid",
+            # Another district's subdistricts are not found here, like its records.
+            raise Problem(400 if malformed else 404, "bad_subdistricts",
+                          "Subdistrict codes not valid",
                           "รหัสตำบลไม่ถูกต้อง",
                           f"Not subdistricts of district {principal.district_code}: {wrong}",
                           f"ไม่ใช่ตำบลในอำเภอ {principal.district_code}: {wrong}")
