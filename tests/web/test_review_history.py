@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import httpx
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,9 +33,10 @@ def history_of(html: str) -> list[str]:
             for m in re.findall(r'<p class="review-entry">(.*?)</p>', section, re.S)]
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
 def test_demo_visits_show_the_reviews_the_seed_wrote(
-        server_factory: Callable[..., ServerProcess]) -> None:  # noqa: F811
-    server = server_factory()
+        server_factory: Callable[..., ServerProcess], database: str) -> None:  # noqa: F811
+    server = server_factory(database)
     with server.engine.begin() as conn:
         users = seed_demo(conn)
         token = start_session(conn, users["supervisor"], datetime.now(UTC))
