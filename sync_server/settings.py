@@ -13,6 +13,8 @@ Environment variables:
 - `TAMBON_ENV`: `development` (default) or `production` (refuses a secret shorter than 32 chars).
 - `TAMBON_MAX_JSON_BODY`, `TAMBON_MAX_UPLOAD_CHUNK`: body limits in bytes.
 - `TAMBON_ENROL_RATE_LIMIT`: enrolment attempts allowed per client IP per 10 minutes (10).
+- `TAMBON_PUSH_QUEUE_CHANGES`: changes that may wait for a district's writer in one server
+  process before a push is answered 503 + Retry-After (20,000; docs/sync.md).
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class Settings:
     # How stale `devices.last_seen_at` may get before a request refreshes it (saves a write
     # per request).
     last_seen_resolution: timedelta = timedelta(minutes=1)
+    # Sync pushes waiting for their district's writer (counted in changes), per process.
+    push_queue_changes: int = 20_000
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -106,7 +110,8 @@ class Settings:
         for name, key in (("max_json_body", "TAMBON_MAX_JSON_BODY"),
                           ("max_upload_chunk", "TAMBON_MAX_UPLOAD_CHUNK"),
                           ("enrol_rate_limit", "TAMBON_ENROL_RATE_LIMIT"),
-                          ("signin_address_limit", "TAMBON_SIGNIN_ADDRESS_LIMIT")):
+                          ("signin_address_limit", "TAMBON_SIGNIN_ADDRESS_LIMIT"),
+                          ("push_queue_changes", "TAMBON_PUSH_QUEUE_CHANGES")):
             if env.get(key):
                 overrides[name] = int(env[key])
         settings = cls.for_data_dir(data_dir, **overrides)
