@@ -188,15 +188,18 @@ def summary_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
         subdistrict_codes=[] if flt.subdistrict else [c for c, _, _ in subdistricts_of(district)],
         budget_year_be=budget_year,
         agency_of=agencies.key,
+        agency_short_names={a.id: a.short_name for a in agencies.entries if a.short_name},
     )
     sections = []
     for section in summary.sections:
         title = section.title_th if lang == "th" else section.title_en
-        rows = [(r.label_th if lang == "th" else r.label_en, r.value) for r in section.rows]
+        rows = [(r.label_th if lang == "th" else r.label_en, r.value, r.short)
+                for r in section.rows]
         sections.append({
             "key": section.key, "title": title, "unit": section.unit_th, "rows": rows,
             "total": section.total,
-            "svg": bar_chart([Bar(label, value) for label, value in rows], title=title,
+            "svg": bar_chart([Bar(short or label, value, full=label)
+                              for label, value, short in rows], title=title,
                              show_title=False),
         })
     return render(request, "reports/summary.html", {
