@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sync_server.accounts import create_district, create_user  # noqa: E402
+from sync_server.db.record_text import title_sort_key  # noqa: E402
 from sync_server.db.records import record_meta  # noqa: E402
 from sync_server.db.tables import feed_counters, records  # noqa: E402
 from sync_server.web.register import RegisterFilters, search_producers  # noqa: E402
@@ -82,6 +83,7 @@ def generate_one_district(engine: sa.Engine, producers: int, seed: int = 2569) -
                 "subdistrict_code": sub, "producer_id": producer_id, "data": data,
                 "clocks": dict.fromkeys(data, stamp), "deleted": False, "schema_version": 1,
                 "seq": seq, "title": title, "search_text": search_text,
+                "sort_key": title_sort_key(title),
                 "created_at": now, "updated_at": now}
 
     with engine.begin() as conn:

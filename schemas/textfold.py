@@ -69,7 +69,7 @@ __all__ = [
     "sort_key",
 ]
 
-SORT_KEY_CHARS = 200
+SORT_KEY_CHARS = 80  # a key of 80 characters is at most ~700 bytes: fits any index row
 
 # ---------------------------------------------------------------------------------------
 # Search folding

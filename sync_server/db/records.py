@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sync_server.db.record_text import record_search_text, title_sort_key
 from sync_server.db.tables import districts, feed_counters, records
 
 __all__ = [
@@ -142,13 +143,7 @@ def record_meta(record_type: str, record_id: str, data: Mapping[str, Any]
         title = _str_or_none(data.get("subject"))
     else:
         title = _str_or_none(data.get("kind"))
-    parts = [record_id]
-    for key in ("name_th", "name_en", "contact_person", "brand", "id_number", "phone",
-                "action", "agency"):
-        value = data.get(key)
-        if isinstance(value, str) and value:
-            parts.append(value)
-    return producer_id, title, " ".join(parts).lower()
+    return producer_id, title, record_search_text(record_id, data)
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -213,6 +208,7 @@ def upsert_record(
         "seq": seq,
         "title": title,
         "search_text": search_text,
+        "sort_key": title_sort_key(title),
         "updated_at": now,
     }
     if existing is None:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from recordsync.merge import RecordState
+from sync_server.db.record_text import title_sort_key
 from sync_server.db.records import record_meta
 from sync_server.db.tables import feed_counters, records
 
@@ -104,6 +105,7 @@ class BatchRecords:
                 "data": dict(data), "clocks": dict(row.state.clocks),
                 "deleted": row.state.deleted, "schema_version": row.schema_version,
                 "seq": first_seq + offset, "title": title, "search_text": search_text,
+                "sort_key": title_sort_key(title),
                 "updated_at": now,
             }
             if row.exists:

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemas.textfold import sort_key
 from sync_server.db.forwards import find_forward
 from sync_server.db.records import StoredRecord, get_record
 from sync_server.db.tables import audit_log, change_log, records, users
@@ -81,7 +82,7 @@ def load_producer_view(conn: Connection, district_code: str, producer_id: str
         elif record.record_type == "photo":
             photo = {"id": record.id, **record.data}
             view.photos_by_product.setdefault(record.data.get("product_id"), []).append(photo)
-    view.products.sort(key=lambda r: str(r.data.get("name_th") or ""))
+    view.products.sort(key=lambda r: (sort_key(str(r.data.get("name_th") or "")), r.id))
     view.visits.sort(key=lambda r: str(r.data.get("started_at") or ""), reverse=True)
     view.plan_items.sort(key=lambda r: (str(r.data.get("due_on") or "9999"), r.id))
     view.links = _links(conn, district_code, producer_id, children)
