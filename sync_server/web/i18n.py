@@ -131,6 +131,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "visit_needs": ("ความต้องการ", "Needs"),
     "visit_problems": ("ปัญหาที่พบ", "Problems"),
     "visit_follow_up": ("สิ่งที่ต้องติดตาม", "Follow-up"),
+    "visit_next": ("นัดเยี่ยมครั้งต่อไป", "Next visit"),
+    "gps_accuracy": ("คลาดเคลื่อน ± {m} ม.", "accuracy ± {m} m"),
     "plan": ("แผนพัฒนาผลิตภัณฑ์", "Development plan"),
     "plan_need": ("ประเด็น", "Need"),
     "plan_action": ("กิจกรรม", "Action"),
