@@ -237,6 +237,7 @@ def network_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
         rows.append((names[a], code_label("link_kind", kind, lang), names[b],
                      notes if principal.role in OFFICE_ROLES else mask_digits(notes)))
         linked.extend(x for x in (a, b) if x not in linked)
+    rows.sort(key=lambda row: (sort_key(row[0]), sort_key(row[2]), sort_key(row[1])))
     nodes = [Node(pid, names[pid])
              for pid in sorted(linked, key=lambda i: (sort_key(names[i]), i))]
     kind_labels = {k: code_label("link_kind", k, lang) for k in codes("link_kind")}
