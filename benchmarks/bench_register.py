@@ -193,6 +193,14 @@ def run(kind: str, data: str, producers: int, repeat: int) -> dict[str, list[flo
                 results["http first page"] = timed(page({}), repeat)
                 results["http search 'ทอผ้า'"] = timed(page({"q": "ทอผ้า"}), repeat)
                 results["http search phone"] = timed(page({"q": phone}), repeat)
+                # Issue 14: the same phone in Thai digits with +66, its last 4 digits, and
+                # a name typed without tone marks (what the shared folding rule finds).
+                thai = phone.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+                results["http search +66 Thai digits"] = timed(
+                    page({"q": "+๖๖ " + thai[1:]}), repeat)
+                results["http search last 4 digits"] = timed(page({"q": digits[-4:]}), repeat)
+                results["http search 'ทอผา' (no tone mark)"] = timed(page({"q": "ทอผา"}),
+                                                                    repeat)
                 results["http filter subdistrict"] = timed(page({"subdistrict": "240301"}),
                                                            repeat)
                 results["http filter category (info)"] = timed(page({"category": "food"}),
