@@ -3,8 +3,10 @@
     from schemas import validate_record, ValidationIssue, load_schema, field_specs
     issues = validate_record("producer", record, mode="draft")   # or "final" / "partial"
 
-Importable without FastAPI or SQLAlchemy (the phone app uses it); needs only jsonschema and
-geothai. The map of the model is docs/record-model.md.
+Importable without FastAPI or SQLAlchemy (the phone app uses it); needs only geothai.
+Validation is pure Python: jsonschema is never imported here (its `referencing` needs the
+Rust extension rpds-py, which Android builds lack); the tests use it to check the pure
+validator. The map of the model is docs/record-model.md.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas._loader import _raw, resolve
+from schemas._documents import raw_document, resolve
 
 __all__ = ["compile_schema"]
 
@@ -58,6 +58,6 @@ def _compile(node: Any, document: str) -> Any:
 
 
 def compile_schema(record_type: str) -> dict[str, Any]:
-    compiled: dict[str, Any] = _compile(_raw(record_type), record_type)
+    compiled: dict[str, Any] = _compile(raw_document(record_type), record_type)
     compiled["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return compiled

@@ -1,11 +1,11 @@
 """A fast yes/no check compiled from a record type's compiled schema into Python closures.
 
-jsonschema spends most of its time building a validator object per subschema it descends
-into. Nearly every record the server sees is valid, so `validate_record` first asks this
-check; only a record it does not pass goes through jsonschema for the full list of errors.
+Collecting errors costs a walk that builds error objects and paths; nearly every record the
+server sees is valid, so `validate_record` first asks this check; only a record it does not
+pass goes through the error collector (schemas/_collect.py) for the full list of errors.
 
 The contract: a record this check passes is valid under the schema (tests/schemas compares
-the two on generated valid and broken records). It may fail a record jsonschema would pass
+the two on generated valid and broken records). It may fail a record that is valid
 (then the slow path gives the answer), never the other way round. It knows exactly the
 keywords our documents use and refuses to compile any other, so a new keyword cannot be
 skipped silently.
@@ -13,12 +13,12 @@ skipped silently.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
 
-from jsonschema import FormatChecker
+from schemas._collect import IS_TYPE
+from schemas._formats import FormatChecker
 
 __all__ = ["Check", "compile_check"]
 
@@ -27,20 +27,11 @@ Check = Callable[[Any], bool]
 _IGNORED = {"$schema", "x-errors"}
 
 
-def _is_number(x: Any) -> bool:
+def _is_number(x: Any) -> bool:  # any number, for bounds (NaN fails them: the slow path says why)
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
-_TYPES: dict[str, Check] = {
-    "string": lambda x: isinstance(x, str),
-    "integer": lambda x: (isinstance(x, int) and not isinstance(x, bool))
-    or (isinstance(x, float) and x.is_integer()),
-    "number": lambda x: _is_number(x) and math.isfinite(x),  # as RecordValidator: no NaN/inf
-    "boolean": lambda x: isinstance(x, bool),
-    "object": lambda x: isinstance(x, dict),
-    "array": lambda x: isinstance(x, list),
-    "null": lambda x: x is None,
-}
+_TYPES: dict[str, Check] = IS_TYPE  # JSON types as the error collector reads them
 
 
 def _enum(values: list[Any]) -> Check:
@@ -50,12 +41,12 @@ def _enum(values: list[Any]) -> Check:
     if all(_is_number(v) for v in values):
         numbers = frozenset(values)
         return lambda x: _is_number(x) and x in numbers
-    return lambda x: False  # unusual enum: leave it to jsonschema
+    return lambda x: False  # unusual enum: leave it to the error collector
 
 
 def _unique(x: Any) -> bool:
     if not all(isinstance(v, str | int | float) for v in x):
-        return False  # unhashable or mixed: leave it to jsonschema
+        return False  # unhashable or mixed: leave it to the error collector
     keys = [(isinstance(v, bool), v) for v in x]
     return len(set(keys)) == len(keys)
 

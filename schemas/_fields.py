@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from schemas._documents import RECORD_TYPES, raw_document, resolve
 from schemas._errors import UnknownRecordType
-from schemas._loader import RECORD_TYPES, _raw, resolve
 
 __all__ = ["Choice", "FieldSpec", "Section", "field_label", "field_specs", "find_field",
            "label", "required_final_groups", "required_final_paths", "sections"]
@@ -169,7 +169,7 @@ def _check_type(record_type: str) -> None:
 def field_specs(record_type: str) -> tuple[FieldSpec, ...]:
     """The fields of a record type in form order, nested objects and repeats as `children`."""
     _check_type(record_type)
-    schema = _raw(record_type)
+    schema = raw_document(record_type)
     return _walk(schema, record_type, "", set(schema.get("required", [])),
                  set(schema.get("x-required-final", [])))
 
@@ -178,7 +178,7 @@ def field_specs(record_type: str) -> tuple[FieldSpec, ...]:
 def sections(record_type: str) -> tuple[Section, ...]:
     _check_type(record_type)
     return tuple(Section(s["id"], s["title"], s["x-title-en"])
-                 for s in _raw(record_type).get("x-sections", []))
+                 for s in raw_document(record_type).get("x-sections", []))
 
 
 @cache
@@ -240,4 +240,4 @@ def required_final_paths(record_type: str) -> tuple[str, ...]:
 def required_final_groups(record_type: str) -> tuple[tuple[str, ...], ...]:
     """Groups of top-level fields of which a finalized record needs at least one."""
     _check_type(record_type)
-    return tuple(tuple(g) for g in _raw(record_type).get("x-required-final-any", []))
+    return tuple(tuple(g) for g in raw_document(record_type).get("x-required-final-any", []))

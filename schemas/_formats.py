@@ -4,6 +4,12 @@ Each checker returns True for values of other types or shapes: the schema's `typ
 `pattern` report those, so one bad value gets one clear message, not three.
 A checker that needs to say more than "bad format" raises FormatDetail, which the issue
 translator reads back from the error's `cause`.
+
+Pure Python on purpose: the phone validates with it, and jsonschema (whose `referencing`
+needs the Rust extension rpds-py, which Android builds lack) must not be imported there.
+`FormatChecker` keeps jsonschema's `checkers` table ({name: (function, exceptions)}) and its
+`check` / `conforms` meaning, so the tests hand the same table to jsonschema
+(`schemas._loader.jsonschema_format_checker`) to compare the two validators.
 """
 
 from __future__ import annotations
@@ -13,14 +19,14 @@ import re
 from collections.abc import Callable, Mapping
 
 import geothai
-from jsonschema import FormatChecker
 
 from schemas import geo
 from schemas.phone import is_valid_phone
 from schemas.thai_dates import current_year_be
 from schemas.thai_id import is_valid_thai_id
 
-__all__ = ["FORMAT_CHECKER", "FormatDetail", "make_format_checker"]
+__all__ = ["FORMAT_CHECKER", "FormatChecker", "FormatDetail", "FormatFailure",
+           "make_format_checker"]
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
@@ -37,6 +43,61 @@ class FormatDetail(Exception):
         self.code = code
         self.message_th = message_th
         self.message_en = message_en
+
+
+class FormatFailure(Exception):
+    """A value that does not conform to its format; `cause` is the checker's FormatDetail,
+    if it raised one (as jsonschema's FormatError carries it)."""
+
+    def __init__(self, message: str, cause: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.cause = cause
+
+
+Check = Callable[[object], bool]
+
+
+class FormatChecker:
+    """The formats the schemas use, by name: jsonschema's FormatChecker without jsonschema.
+
+    An unknown format passes (as in JSON Schema, where formats are open-ended).
+    """
+
+    def __init__(self) -> None:
+        self.checkers: dict[str, tuple[Check, tuple[type[Exception], ...]]] = {}
+
+    def checks(self, name: str, raises: type[Exception] | tuple[type[Exception], ...] = ()
+               ) -> Callable[[Check], Check]:
+        """Register the decorated function as the check of format `name`; the exceptions
+        in `raises` count as a failure whose cause they become."""
+        caught = raises if isinstance(raises, tuple) else (raises,)
+
+        def register(func: Check) -> Check:
+            self.checkers[name] = (func, caught)
+            return func
+
+        return register
+
+    def check(self, instance: object, format: str) -> None:
+        """Raise FormatFailure if `instance` does not conform to `format`."""
+        if format not in self.checkers:
+            return
+        func, raises = self.checkers[format]
+        result, cause = False, None
+        try:
+            result = func(instance)
+        except raises as error:
+            cause = error
+        if not result:
+            raise FormatFailure(f"{instance!r} is not a {format!r}", cause=cause)
+
+    def conforms(self, instance: object, format: str) -> bool:
+        try:
+            self.check(instance, format)
+        except FormatFailure:
+            return False
+        return True
 
 
 def _thai_id(value: object) -> bool:
@@ -125,7 +186,7 @@ def _gtin(value: object) -> bool:
 
 def make_format_checker(today: Callable[[], dt.date] | None = None) -> FormatChecker:
     """A checker with every format the schemas use. `today` is passed in for tests."""
-    checker = FormatChecker(formats=())
+    checker = FormatChecker()
 
     def be_year_not_future(value: object) -> bool:
         if not isinstance(value, int) or isinstance(value, bool):

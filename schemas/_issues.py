@@ -1,18 +1,37 @@
-"""ValidationIssue, and jsonschema's errors turned into messages an officer can act on."""
+"""ValidationIssue, and schema errors turned into messages an officer can act on.
+
+The errors come from the pure validator (schemas/_collect.py) or, in the tests that compare
+the two, from jsonschema: both have the attributes `SchemaFailure` names.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-from jsonschema import ValidationError
+from typing import Any, Protocol
 
 from schemas import geo
 from schemas._fields import field_label, find_field
 from schemas._formats import FormatDetail
 
-__all__ = ["ISSUE_CODES", "ValidationIssue", "issue", "translate"]
+__all__ = ["ISSUE_CODES", "SchemaFailure", "ValidationIssue", "issue", "translate"]
+
+
+class SchemaFailure(Protocol):
+    """What the translator reads from one error (jsonschema's ValidationError has it too)."""
+
+    @property
+    def absolute_path(self) -> Iterable[str | int]: ...
+    @property
+    def validator(self) -> object: ...
+    @property
+    def validator_value(self) -> Any: ...
+    @property
+    def instance(self) -> Any: ...
+    @property
+    def schema(self) -> Any: ...
+    @property
+    def cause(self) -> BaseException | None: ...
 
 # Every code an issue can carry; stable, listed in docs/record-model.md (a test checks both).
 ISSUE_CODES = frozenset({
@@ -156,7 +175,7 @@ def _unit(record_type: str, parts: Sequence[str | int]) -> tuple[str, str]:
     return "", ""
 
 
-def _custom(error: ValidationError) -> tuple[str, str] | None:
+def _custom(error: SchemaFailure) -> tuple[str, str] | None:
     custom = error.schema.get("x-errors", {}).get(error.validator) if isinstance(
         error.schema, Mapping) else None
     if custom:
@@ -164,7 +183,7 @@ def _custom(error: ValidationError) -> tuple[str, str] | None:
     return None
 
 
-def _translate_one(record_type: str, error: ValidationError) -> Iterator[ValidationIssue]:
+def _translate_one(record_type: str, error: SchemaFailure) -> Iterator[ValidationIssue]:
     parts = list(error.absolute_path)
     keyword = str(error.validator)
     value = error.validator_value
@@ -230,7 +249,7 @@ def _translate_one(record_type: str, error: ValidationError) -> Iterator[Validat
                 en.format(label=en_label, value=shown, unit=unit_en))
 
 
-def translate(record_type: str, errors: Iterable[ValidationError]) -> list[ValidationIssue]:
+def translate(record_type: str, errors: Iterable[SchemaFailure]) -> list[ValidationIssue]:
     """Every error as issues, once each, in document order of the paths."""
     seen: set[tuple[str, str]] = set()
     issues: list[ValidationIssue] = []

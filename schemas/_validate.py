@@ -7,10 +7,11 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from schemas._collect import collect_errors
 from schemas._errors import SchemaError, UnknownRecordType
 from schemas._fields import field_label, required_final_groups, required_final_paths
 from schemas._issues import NOT_BLANK, ValidationIssue, issue, translate
-from schemas._loader import RECORD_TYPES, compiled_validator, fast_check
+from schemas._loader import RECORD_TYPES, collector, fast_check
 from schemas._versions import SCHEMA_VERSION, Upgrade, upgrade_record
 
 __all__ = ["Mode", "is_empty", "validate_record"]
@@ -138,8 +139,8 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
     if fast_check(record_type, partial)(cleaned):
         issues: list[ValidationIssue] = []  # the common case: no need to collect errors
     else:
-        validator = compiled_validator(record_type, partial)
-        issues = translate(record_type, validator.iter_errors(cleaned))
+        issues = translate(record_type, collect_errors(collector(record_type, partial),
+                                                       cleaned))
     issues.extend(_rule_issues(record_type, cleaned))
     if mode == "final":
         issues.extend(_final_issues(record_type, cleaned, {i.pointer for i in issues}))

@@ -21,8 +21,9 @@ ensure_apt_packages() {
   fi
 }
 
-# A virtual environment with the project installed in editable mode, re-installed only when
-# pyproject.toml changed since the last install.
+# A virtual environment with the project installed in editable mode, at the exact versions of
+# constraints.txt (pyproject.toml's phone dependencies are ranges where Flet's mobile index
+# needs them), re-installed only when pyproject.toml or constraints.txt changed since.
 ensure_venv() {
   local extras="$1"
   if [ ! -x "$VENV/bin/python" ]; then
@@ -31,9 +32,10 @@ ensure_venv() {
     "$VENV/bin/pip" install -q --upgrade pip
   fi
   local stamp="$VENV/.installed-$extras"
-  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
-    log "installing Python packages ($extras)"
-    "$VENV/bin/pip" install -q -e "$ROOT[$extras]"
+  if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ] \
+      || [ "$ROOT/constraints.txt" -nt "$stamp" ]; then
+    log "installing Python packages ($extras) at the versions in constraints.txt"
+    "$VENV/bin/pip" install -q -c "$ROOT/constraints.txt" -e "$ROOT[$extras]"
     touch "$stamp"
   fi
   export PATH="$VENV/bin:$PATH"
