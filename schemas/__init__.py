@@ -37,6 +37,8 @@ from schemas._issues import ISSUE_CODES, ValidationIssue
 from schemas._loader import RECORD_TYPES, load_schema, warm_up
 from schemas._validate import Mode, is_empty, validate_record
 from schemas._versions import SCHEMA_VERSION, UPGRADES, register_upgrade, upgrade_record
+from schemas._warnings import has_valid_standard, record_warnings
+from schemas.codes import KIND_FIELDS, code_label, codes
 from schemas.geo import Area, describe_address
 from schemas.phone import format_phone, is_valid_phone, normalize_phone
 from schemas.thai_dates import (
@@ -54,6 +56,7 @@ from schemas.thai_id import check_digit, is_valid_thai_id, mask_thai_id, normali
 __all__ = [
     "FORMAT_CHECKER",
     "ISSUE_CODES",
+    "KIND_FIELDS",
     "RECORD_TYPES",
     "SCHEMA_VERSION",
     "UPGRADES",
@@ -71,6 +74,8 @@ __all__ = [
     "be_to_ce",
     "ce_to_be",
     "check_digit",
+    "code_label",
+    "codes",
     "current_year_be",
     "describe_address",
     "field_label",
@@ -81,6 +86,7 @@ __all__ = [
     "format_thai_date",
     "format_thai_datetime",
     "geo",
+    "has_valid_standard",
     "is_empty",
     "is_valid_phone",
     "is_valid_thai_id",
@@ -93,6 +99,7 @@ __all__ = [
     "normalize_thai_id",
     "parse_date",
     "parse_timestamp",
+    "record_warnings",
     "register_upgrade",
     "required_final_groups",
     "required_final_paths",

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 import geothai
 
 from schemas import geo
+from schemas.fda_numbers import classify as classify_fda
 from schemas.phone import is_valid_phone
 from schemas.thai_dates import current_year_be
 from schemas.thai_id import is_valid_thai_id
@@ -184,6 +185,14 @@ def _gtin(value: object) -> bool:
     return (10 - total % 10) % 10 == check
 
 
+def _fda_number(value: object) -> bool:
+    # Only a string of digits of a length no Thai FDA serial has is refused; other shapes
+    # (legacy, unknown) are kept and reported by `schemas.record_warnings`.
+    if not isinstance(value, str):
+        return True
+    return not classify_fda(value).refused
+
+
 def make_format_checker(today: Callable[[], dt.date] | None = None) -> FormatChecker:
     """A checker with every format the schemas use. `today` is passed in for tests."""
     checker = FormatChecker()
@@ -201,6 +210,7 @@ def make_format_checker(today: Callable[[], dt.date] | None = None) -> FormatChe
         "th-subdistrict-code": _code_exists(6, geothai.subdistrict),
         "th-postal-code": _postal_code,
         "gtin": _gtin,
+        "th-fda-number": _fda_number,
         "be-year-not-future": be_year_not_future,
     }
     for name, func in checks.items():

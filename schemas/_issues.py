@@ -42,7 +42,9 @@ ISSUE_CODES = frozenset({
     "barcode_checksum", "year_in_future", "date_buddhist_year", "date_order", "self_link",
     "schema_version_newer",
     "schema_version_unknown", "producer_missing", "producer_mismatch", "product_missing",
-    "photo_producer_mismatch", "invalid",
+    "photo_producer_mismatch", "invalid", "fda_number",
+    # warnings (severity "warning"): reported by `record_warnings`, never block a record
+    "fda_number_legacy", "fda_number_unknown", "starred_without_standard",
 })
 
 
@@ -63,6 +65,7 @@ class ValidationIssue:
     message_en: str
     record_type: str | None = None
     record_id: str | None = None
+    severity: str = "error"  # "warning": shown to people, never blocks a record
 
     def message(self, lang: str = "th") -> str:
         return self.message_en if lang == "en" else self.message_th
@@ -72,10 +75,12 @@ class ValidationIssue:
 
 
 def issue(parts: Sequence[str | int], code: str, message_th: str, message_en: str,
-          *, record_type: str | None = None, record_id: str | None = None) -> ValidationIssue:
+          *, record_type: str | None = None, record_id: str | None = None,
+          severity: str = "error") -> ValidationIssue:
     path = ".".join(str(p) for p in parts)
     pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-    return ValidationIssue(path, pointer, code, message_th, message_en, record_type, record_id)
+    return ValidationIssue(path, pointer, code, message_th, message_en, record_type, record_id,
+                           severity)
 
 
 # The pattern of common.json's required_text: at least one character that is neither white
@@ -118,6 +123,11 @@ _FORMATS = {
                   "e.g. 2026-11-25T02:15:00Z"),
     "gtin": ("barcode_checksum", "{label} ไม่ถูกต้อง (เลขตรวจสอบไม่ตรง) กรุณาตรวจทาน",
              "{label} is not valid (its check digit does not match): please check it"),
+    "th-fda-number": ("fda_number",
+                      "{label} ไม่ใช่เลข อย. ที่ถูกต้อง: เลขสารบบอาหารมี 13 หลัก "
+                      "(เช่น 24-1-12345-2-0001) เลขจดแจ้งเครื่องสำอางมี 10 หรือ 13 หลัก",
+                      "{label} is not a Thai FDA number: a food serial has 13 digits "
+                      "(e.g. 24-1-12345-2-0001), a cosmetics notification 10 or 13"),
     "be-year-not-future": ("year_in_future", "{label} ({value}) ต้องไม่เกินปีปัจจุบัน",
                            "{label} ({value}) cannot be in the future"),
 }

@@ -267,6 +267,21 @@ review_events = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
+# The district's list of partner agencies (pages: /agencies); plan items name one by id.
+agencies = sa.Table(
+    "agencies",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # uuid4 hex, like record ids
+    sa.Column("district_code", sa.ForeignKey("districts.code"), nullable=False, index=True),
+    sa.Column("name_th", sa.Text, nullable=False),
+    sa.Column("short_name", sa.Text),  # e.g. "พาณิชย์จังหวัด"; also matches old free text
+    # a code of schemas' plan_item $defs/agency_kind (government, local_government, ...)
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("district_code", "name_th", name="uq_agencies_district_name"),
+)
+
 audit_log = sa.Table(
     "audit_log",
     metadata,

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .fiscal import be_date, parse_iso_date
+import schemas
+
+from . import strength
+from .fiscal import be_date, parse_iso_date, plan_fiscal_year
 from .labels import code_label, subdistrict_name
 from .textmask import mask_digits
 
 __all__ = [
+    "LINKS",
     "SHEETS",
     "Cell",
     "Column",
@@ -149,6 +153,42 @@ def _fda_number(r: Record, _p: ProducerInfo | None) -> Cell:
     return None
 
 
+def _strength(item: str) -> Getter:
+    def get(r: Record, _p: ProducerInfo | None) -> Cell:
+        return strength.scores(r).get(item)
+    return get
+
+
+def _strength_total(r: Record, _p: ProducerInfo | None) -> Cell:
+    return strength.total(r)
+
+
+def _list_text(name: str) -> Getter:
+    def get(r: Record, _p: ProducerInfo | None) -> Cell:
+        values = r.get(name)
+        items = [str(v) for v in values if isinstance(v, str)] if isinstance(values, list) else []
+        return ", ".join(items) or None
+    return get
+
+
+def _quadrant(r: Record, _p: ProducerInfo | None) -> Cell:
+    value = r.get("quadrant")
+    return code_label("quadrant", value) if value else None
+
+
+def _plan_fiscal_year(r: Record, _p: ProducerInfo | None) -> Cell:
+    return plan_fiscal_year(r)
+
+
+def _strength_columns() -> tuple[Column, ...]:
+    return (*(Column(f"strength_{item}",
+                     f"5 ก: {schemas.field_label('producer', f'group_strength.{item}')}",
+                     f"5 Kor: {schemas.field_label('producer', f'group_strength.{item}', 'en')}",
+                     _strength(item)) for item in strength.ITEMS),
+            Column("strength_total", f"5 ก: คะแนนรวม (เต็ม {strength.MAX_TOTAL})",
+                   f"5 Kor: total (of {strength.MAX_TOTAL})", _strength_total))
+
+
 _COMMON_PRODUCER = (
     Column("producer_id", "รหัสผู้ผลิต", "Producer ID", _field("producer_id")),
     Column("producer_name", "ชื่อผู้ผลิต", "Producer", _producer_name),
@@ -179,6 +219,9 @@ PRODUCERS = Sheet("producer", "ผู้ผลิต", "producers", (
            _field("year_founded_be")),
     Column("registration_year_be", "ปีที่ขึ้นทะเบียน (พ.ศ.)", "Registration year (BE)",
            _field("registration_year_be")),
+    Column("community_link", "ความเชื่อมโยงกับชุมชน", "Link to the community",
+           _labels("community_link", "community_link")),
+    *_strength_columns(),
     Column("networks", "เครือข่าย", "Networks", _field("networks"), free_text=True),
     Column("notes", "หมายเหตุ", "Notes", _field("notes"), free_text=True),
 ))
@@ -201,13 +244,19 @@ PRODUCTS = Sheet("product", "ผลิตภัณฑ์", "products", (
            _field("local_material_pct")),
     Column("opc_stars", "ระดับดาว OPC", "OPC stars", _field("opc_stars")),
     Column("opc_year_be", "ปีที่คัดสรร (พ.ศ.)", "OPC year (BE)", _field("opc_year_be")),
-    Column("quadrant", "กลุ่ม (Quadrant)", "Quadrant", _field("quadrant")),
+    Column("quadrant", "กลุ่ม (Quadrant)", "Quadrant", _quadrant),
     Column("certifications", "มาตรฐาน", "Standards", _certificates),
     Column("fda_number", "เลข อย.", "FDA number", _fda_number),
     Column("packaging_material", "วัสดุบรรจุภัณฑ์", "Packaging material",
            _nested("packaging", "material")),
+    Column("has_label", "มีฉลาก", "Has a label", _yes_no("packaging", "has_label")),
+    Column("barcode", "บาร์โค้ด", "Barcode", _nested("packaging", "barcode")),
+    Column("fda_number_shown", "แสดงเลข อย. บนฉลาก", "FDA number on the label",
+           _yes_no("packaging", "fda_number_shown")),
     Column("needs_redesign", "ต้องปรับบรรจุภัณฑ์", "Packaging needs redesign",
            _yes_no("packaging", "needs_redesign")),
+    Column("packaging_notes", "หมายเหตุบรรจุภัณฑ์", "Packaging notes",
+           _nested("packaging", "notes"), free_text=True),
     Column("story", "เรื่องราว", "Story", _field("story"), free_text=True),
 ))
 
@@ -219,6 +268,10 @@ VISITS = Sheet("visit", "การเยี่ยม", "visits", (
     Column("finalized_at", "วันที่ส่ง", "Sent on", _date("finalized_at")),
     Column("status", "สถานะ", "Status", _label("visit_status", "status")),
     Column("purpose", "วัตถุประสงค์", "Purpose", _label("visit_purpose", "purpose")),
+    Column("members_present", "สมาชิกที่ร่วมให้ข้อมูล (คน)", "Members present",
+           _field("members_present")),
+    Column("agencies_present", "หน่วยงานภาคีที่ร่วมเยี่ยม", "Agencies present",
+           _list_text("agencies_present"), free_text=True),
     Column("needs", "ความต้องการ", "Needs", _labels("need", "needs")),
     Column("problems", "ปัญหา", "Problems", _field("problems"), free_text=True),
     Column("follow_up", "การติดตาม", "Follow-up", _field("follow_up"), free_text=True),
@@ -233,13 +286,34 @@ PLAN_ITEMS = Sheet("plan_item", "แผนพัฒนา", "plan_items", (
     Column("action", "กิจกรรม", "Action", _field("action"), free_text=True),
     Column("agency", "หน่วยงานรับผิดชอบ", "Agency", _field("agency")),
     Column("budget_thb", "งบประมาณ (บาท)", "Budget (THB)", _field("budget_thb")),
+    Column("fiscal_year_be", "ปีงบประมาณ (พ.ศ.)", "Fiscal year (BE)", _plan_fiscal_year),
+    Column("funding_source", "แหล่งงบประมาณ", "Funding source", _label("funding_source")),
     Column("due_on", "กำหนดเสร็จ", "Due", _date("due_on")),
     Column("status", "สถานะ", "Status", _label("plan_status", "status")),
     Column("follow_up_notes", "บันทึกการติดตาม", "Follow-up notes", _field("follow_up_notes"),
            free_text=True),
 ))
 
-SHEETS: tuple[Sheet, ...] = (PRODUCERS, PRODUCTS, VISITS, PLAN_ITEMS)
+def _link_end(key: str) -> Getter:
+    def get(r: Record, _p: ProducerInfo | None) -> Cell:
+        return str(r.get(key) or "") or None
+    return get
+
+
+# The producers' names at both ends are filled in by `export_tables` (`_from_name`,
+# `_to_name` in the record it passes), which knows the exported producers.
+LINKS = Sheet("network_link", "เครือข่าย", "network_links", (
+    Column("id", "รหัสเครือข่าย", "Link ID", _id),
+    Column("from_producer_id", "รหัสผู้ผลิตต้นทาง", "From producer ID",
+           _field("from_producer_id")),
+    Column("from_name", "ผู้ผลิตต้นทาง", "From producer", _link_end("_from_name")),
+    Column("kind", "ลักษณะความเชื่อมโยง", "Kind of link", _label("link_kind", "kind")),
+    Column("to_producer_id", "รหัสผู้ผลิตปลายทาง", "To producer ID", _field("to_producer_id")),
+    Column("to_name", "ผู้ผลิตปลายทาง", "To producer", _link_end("_to_name")),
+    Column("notes", "หมายเหตุ", "Notes", _field("notes"), free_text=True),
+))
+
+SHEETS: tuple[Sheet, ...] = (PRODUCERS, PRODUCTS, VISITS, PLAN_ITEMS, LINKS)
 
 
 def visible(columns: Sequence[Column], include_personal: bool) -> tuple[Column, ...]:
@@ -264,8 +338,13 @@ def export_tables(
     plan_items: Iterable[Record],
     include_personal: bool,
     known_producers: dict[str, ProducerInfo] | None = None,
+    links: Iterable[Record] = (),
+    agency_name: Callable[[Record], str | None] | None = None,
 ) -> list[Table]:
-    """The four tables, rows made lazily, in sheet order.
+    """The five tables, rows made lazily, in sheet order.
+
+    A network link is exported when both its producers are (its names filled in);
+    `agency_name(plan_item)` gives a plan item's agency as the district's list names it.
 
     Rows of products, visits and plan items show their producer's name, so the producers
     must be known first: either `known_producers` is given, or it fills while the producers
@@ -297,6 +376,21 @@ def export_tables(
                 continue
             yield cells(columns, record, owner)
 
+    def plan_records() -> Iterator[Record]:
+        for item in plan_items:
+            name = agency_name(item) if agency_name else None
+            yield {**item, "agency": name} if name else item
+
+    def link_rows() -> Iterator[list[Cell]]:
+        columns = visible(LINKS.columns, include_personal)
+        for record in links:
+            ends = info.get(str(record.get("from_producer_id"))), info.get(
+                str(record.get("to_producer_id")))
+            if ends[0] is None or ends[1] is None:
+                continue
+            named = {**record, "_from_name": ends[0].name_th, "_to_name": ends[1].name_th}
+            yield cells(columns, named, ends[0])
+
     def table(sheet: Sheet, rows: Iterator[list[Cell]]) -> Table:
         headers = [c.header_th for c in visible(sheet.columns, include_personal)]
         return Table(sheet.title_th, sheet.file_stem, headers, rows)
@@ -305,5 +399,6 @@ def export_tables(
         table(PRODUCERS, producer_rows()),
         table(PRODUCTS, child_rows(PRODUCTS, products)),
         table(VISITS, child_rows(VISITS, visits)),
-        table(PLAN_ITEMS, child_rows(PLAN_ITEMS, plan_items)),
+        table(PLAN_ITEMS, child_rows(PLAN_ITEMS, plan_records())),
+        table(LINKS, link_rows()),
     ]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
 
 from sync_server.db.engine import read_only
+from sync_server.web.agencies import AgencyIndex, list_agencies
 
 from .columns import SHEETS, ProducerInfo, Table, export_tables
 from .export_csv import csv_chunks
@@ -34,6 +36,12 @@ CHUNK = 256 * 1024
 
 def _tables(conn: Connection, district: str | None, flt: RecordFilter, include_personal: bool,
             known: dict[str, ProducerInfo] | None = None) -> list[Table]:
+    index = AgencyIndex(list_agencies(conn, district)) if district is not None else None
+
+    def agency_name(item: Mapping[str, Any]) -> str | None:
+        found = index.resolve(item) if index is not None else None
+        return found.name_th if found is not None else None
+
     return export_tables(
         producers=matching_producers(conn, district, flt),
         products=select_children(conn, district, "product", flt),
@@ -41,12 +49,16 @@ def _tables(conn: Connection, district: str | None, flt: RecordFilter, include_p
         plan_items=select_children(conn, district, "plan_item", flt),
         include_personal=include_personal,
         known_producers=known,
+        # Links of the whole district: the subdistrict filter picks producers, and a link
+        # is exported when both of its producers are.
+        links=select_children(conn, district, "network_link", RecordFilter()),
+        agency_name=agency_name,
     )
 
 
 def xlsx_to_file(engine: Engine, district: str | None, flt: RecordFilter, include_personal: bool,
                  target: str | Path) -> None:
-    """The four-sheet workbook written to `target` (the benchmark calls this directly)."""
+    """The five-sheet workbook written to `target` (the benchmark calls this directly)."""
     with read_only(engine).connect() as conn:
         write_xlsx(str(target), _tables(conn, district, flt, include_personal))
 

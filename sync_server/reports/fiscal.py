@@ -20,6 +20,7 @@ __all__ = [
     "fiscal_year_be",
     "fiscal_year_bounds",
     "parse_iso_date",
+    "plan_fiscal_year",
 ]
 
 BE_OFFSET = 543
@@ -53,3 +54,14 @@ def be_date(value: object) -> str:
     if day is None:
         return ""
     return f"{day.day:02d}/{day.month:02d}/{day.year + BE_OFFSET}"
+
+
+def plan_fiscal_year(item: object) -> int | None:
+    """A plan item's fiscal year: its `fiscal_year_be`, else the one its `due_on` falls in."""
+    if not hasattr(item, "get"):
+        return None
+    year = item.get("fiscal_year_be")
+    if isinstance(year, int) and not isinstance(year, bool):
+        return year
+    due = parse_iso_date(item.get("due_on"))
+    return fiscal_year_be(due) if due else None

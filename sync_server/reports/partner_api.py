@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from .filters import FilterError, RecordFilter, parse_code
 from .fiscal import fiscal_year_be, fiscal_year_bounds, parse_iso_date
 from .partner_view import (
+    partner_link,
     partner_plan,
     partner_producer,
     partner_product,
@@ -129,7 +130,11 @@ def _owner_ok(q: PartnerQuery, record: Record, ctx: _Batch) -> bool:
     return owner is not None and q.records.producer_matches(owner)
 
 
-def _expander(kind: str, q: PartnerQuery, today: date) -> tuple[str, Expander, bool, bool]:
+AgencyOf = Callable[[Record], tuple[str, str]]
+
+
+def _expander(kind: str, q: PartnerQuery, today: date, agency_of: AgencyOf | None,
+              agency_scope: str | None) -> tuple[str, Expander, bool, bool]:
     """(record type read, expand one record to items, batch needs products, needs needs)."""
     fy_start, fy_end = fiscal_year_bounds(fiscal_year_be(today))
 
@@ -177,7 +182,17 @@ def _expander(kind: str, q: PartnerQuery, today: date) -> tuple[str, Expander, b
             return []
         if q.status is not None and r.get("status") != q.status:
             return []
-        return [partner_plan(r)]
+        key, name = agency_of(r) if agency_of else ("", "")
+        if agency_scope is not None and key != agency_scope:
+            return []  # a partner token sees its own agency's plan items only
+        return [partner_plan(r, name or None)]
+
+    def links(r: Record, ctx: _Batch) -> list[dict[str, Any]]:
+        ends = [ctx.producers.get(str(r.get(k))) for k in ("from_producer_id", "to_producer_id")]
+        if any(end is None or not q.records.producer_matches(end) for end in ends):
+            return []
+        names = [str(end.get("name_th") or "") for end in ends if end is not None]
+        return [partner_link(r, names[0], names[1])]
 
     table: dict[str, tuple[str, Expander, bool, bool]] = {
         "producers": ("producer", producers, True, True),
@@ -185,16 +200,22 @@ def _expander(kind: str, q: PartnerQuery, today: date) -> tuple[str, Expander, b
         "standards": ("product", standards, False, False),
         "needs": ("visit", needs, False, False),
         "plans": ("plan_item", plans, False, False),
+        "links": ("network_link", links, False, False),
     }
     return table[kind]
 
 
-KINDS = ("producers", "products", "standards", "needs", "plans")
+KINDS = ("producers", "products", "standards", "needs", "plans", "links")
 
 
 def partner_page(conn: Connection, district: str, kind: str, q: PartnerQuery,
-                 cursor: str | None, today: date) -> Page:
-    record_type, expand, with_products, with_needs = _expander(kind, q, today)
+                 cursor: str | None, today: date, *, agency_of: AgencyOf | None = None,
+                 agency_scope: str | None = None) -> Page:
+    """One page of a list. `agency_of(plan_item)` -> (key, name) names a plan item's
+    agency from the district's list; with `agency_scope` (a partner token's agency key)
+    the plans list holds only that agency's items."""
+    record_type, expand, with_products, with_needs = _expander(kind, q, today, agency_of,
+                                                               agency_scope)
     after = decode_cursor(kind, cursor)
     items: list[dict[str, Any]] = []
     batch_size = max(q.limit, 200)
@@ -205,6 +226,9 @@ def partner_page(conn: Connection, district: str, kind: str, q: PartnerQuery,
             return Page(items, None)
         owners = {r["id"] if record_type == "producer" else str(r.get("producer_id"))
                   for r in batch}
+        if record_type == "network_link":  # both ends are named (no producer_id in data)
+            owners = {str(r.get(end)) for r in batch
+                      for end in ("from_producer_id", "to_producer_id")}
         # A page of producers is its own owners: no second read of the same rows.
         ctx = _context(conn, district, owners, products=with_products, needs=with_needs,
                        producers=batch if record_type == "producer" else None)

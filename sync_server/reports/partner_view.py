@@ -18,12 +18,13 @@ from typing import Any
 
 from sync_server.db.records import redact_for_partner
 
-from .fiscal import parse_iso_date
+from . import strength
+from .fiscal import parse_iso_date, plan_fiscal_year
 from .labels import code_label, subdistrict_name
 from .textmask import mask_digits
 
-__all__ = ["mask_digits", "partner_plan", "partner_producer", "partner_product",
-           "partner_standards", "partner_visit_needs"]
+__all__ = ["mask_digits", "partner_link", "partner_plan", "partner_producer",
+           "partner_product", "partner_standards", "partner_visit_needs"]
 
 GPS_DECIMALS = 2
 
@@ -76,6 +77,10 @@ def partner_producer(producer: Record, *, categories: list[str], needs: list[str
                              "lon": round(float(lon), GPS_DECIMALS)}
     out["categories"] = categories
     out["needs"] = needs
+    scores = strength.scores(producer)
+    if scores:  # หลัก 5 ก: the group's, not a person's
+        out["group_strength"] = scores
+        out["group_strength_total"] = strength.total(producer)
     return _final("producer", out)
 
 
@@ -115,12 +120,31 @@ def partner_visit_needs(visit: Record) -> dict[str, Any]:
            "visited_on": started.isoformat() if started else None,
            "needs": [n for n in visit.get("needs") or () if isinstance(n, str)],
            "problems": mask_digits(visit.get("problems"))}
+    members = visit.get("members_present")
+    if isinstance(members, int) and not isinstance(members, bool):
+        out["members_present"] = members
+    agencies = visit.get("agencies_present")
+    if isinstance(agencies, list):
+        out["agencies_present"] = [mask_digits(a) for a in agencies if isinstance(a, str)]
     return _final("visit", out)
 
 
-def partner_plan(item: Record) -> dict[str, Any]:
-    out = _pick(item, ("id", "producer_id", "visit_id", "need", "agency", "budget_thb",
-                       "due_on", "status"))
+def partner_plan(item: Record, agency: str | None = None) -> dict[str, Any]:
+    """`agency`: the item's agency as the district's list names it (else its typed name)."""
+    out = _pick(item, ("id", "producer_id", "visit_id", "need", "agency", "agency_id",
+                       "budget_thb", "due_on", "status", "funding_source"))
+    if agency:
+        out["agency"] = agency
+    out["fiscal_year_be"] = plan_fiscal_year(item)
     out["action"] = mask_digits(item.get("action"))
     out["follow_up_notes"] = mask_digits(item.get("follow_up_notes"))
     return _final("plan_item", out)
+
+
+def partner_link(link: Record, from_name: str, to_name: str) -> dict[str, Any]:
+    """A network link between two producers (the producers' names, no people)."""
+    out = _pick(link, ("id", "from_producer_id", "to_producer_id", "kind"))
+    out["kind_th"] = code_label("link_kind", link.get("kind"))
+    out["from_name_th"], out["to_name_th"] = from_name, to_name
+    out["notes"] = mask_digits(link.get("notes"))
+    return _final("network_link", out)

@@ -28,6 +28,7 @@ from sync_server.audit import audit
 from sync_server.auth import Principal, principal_from_request
 from sync_server.deps import ReadConn, get_engine
 from sync_server.problems import Problem
+from sync_server.web.agencies import AgencyIndex, list_agencies
 from sync_server.web.places import subdistricts_of
 from sync_server.web.session import require_web_supervisor, require_web_viewer
 from sync_server.web.templating import render, request_lang
@@ -128,6 +129,18 @@ def _parse_filter(request: Request) -> RecordFilter:
         raise _filter_problem(exc) from exc
 
 
+def _budget_year(request: Request) -> int | None:
+    """`fy`: the fiscal year (พ.ศ.) the budget chart counts; absent means this one."""
+    raw = request.query_params.get("fy") or ""
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdecimal() and 2500 <= int(raw) <= 2700):
+        raise _filter_problem(FilterError(
+            "fy", "fy is a fiscal year in the Buddhist Era, e.g. 2569",
+            "fy ต้องเป็นปีงบประมาณ พ.ศ. เช่น 2569"))
+    return int(raw)
+
+
 def _chosen(conn: Connection, district: str, flt: RecordFilter
             ) -> tuple[list[dict[str, Any]], set[str]]:
     producers = list(matching_producers(conn, district, flt))
@@ -163,7 +176,9 @@ def summary_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
     flt = _parse_filter(request)
     lang = request_lang(request)
     district = principal.district_code
+    budget_year = _budget_year(request)
     producers, ids = _chosen(conn, district, flt)
+    agencies = AgencyIndex(list_agencies(conn, district))
     summary = summarise(
         producers=producers,
         products=_children(conn, district, "product", flt, ids),
@@ -171,6 +186,8 @@ def summary_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
         plan_items=_children(conn, district, "plan_item", flt, ids),
         today=_today(),
         subdistrict_codes=[] if flt.subdistrict else [c for c, _, _ in subdistricts_of(district)],
+        budget_year_be=budget_year,
+        agency_of=agencies.key,
     )
     sections = []
     for section in summary.sections:
@@ -255,6 +272,8 @@ def _tokens_page(request: Request, conn: Connection, principal: Principal, *,
     return render(request, "reports/tokens.html", {
         **_page_context(request, principal, RecordFilter()),
         "tokens": list_partner_tokens(conn, principal.district_code),
+        "agency_names": [a.name_th for a in list_agencies(conn, principal.district_code,
+                                                          active_only=True)],
         "issued": issued, "flash": flash, "error": error,
     }, principal, strings=STRINGS, status_code=status_code)
 
@@ -308,7 +327,8 @@ def _download(body: Iterator[bytes], filename: str) -> StreamingResponse:
 
 @router.get("/api/v1/exports/{name}", tags=["exports"])
 def export(name: str, request: Request, principal: ExportPrincipal) -> StreamingResponse:
-    """producers.xlsx (4 sheets), {producers|products|visits|plan_items}.csv, csv.zip,
+    """producers.xlsx (5 sheets), {producers|products|visits|plan_items|network_links}.csv,
+    csv.zip,
     producers.geojson, photos.zip; filters: subdistrict, category, producer_type, no_fda."""
     flt = _parse_filter(request)
     engine = get_engine(request)
@@ -350,16 +370,21 @@ def partner(kind: str, request: Request, conn: ReadConn, principal: PartnerPrinc
             ) -> JSONResponse:
     """Read-only lists for partner agencies, paged with `cursor` (from `next_cursor`) and
     `limit` (1-500). Filters: subdistrict, category, producer_type, no_fda=true, need,
-    standard, status (plans), expiring=this_fiscal_year (standards). Never carries national
-    IDs, phones or house numbers."""
+    standard, status (plans), expiring=this_fiscal_year (standards). `plans` of a partner
+    token are its own agency's only; `links` are the producers' network links. Never carries
+    national IDs, phones or house numbers."""
     if kind not in KINDS:
         raise Problem(404, "unknown_list", "No such list", "ไม่มีรายการนี้",
                       f"Use one of: {', '.join(KINDS)}.", f"ใช้ได้: {', '.join(KINDS)}")
     params = dict(request.query_params)
+    agencies = AgencyIndex(list_agencies(conn, principal.district_code))
+    scope = None
+    if principal.role == "partner":  # a partner token sees its own agency's plans only
+        scope = agencies.key({"agency": principal.agency_name or ""})[0] or "none"
     try:
         query = PartnerQuery.parse(params)
         page = partner_page(conn, principal.district_code, kind, query, params.get("cursor"),
-                            _today())
+                            _today(), agency_of=agencies.key, agency_scope=scope)
     except FilterError as exc:
         raise _filter_problem(exc) from exc
     _audit_now(request, principal, "partner_api." + kind,

@@ -11,6 +11,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tab_network": ("เครือข่าย", "Network"),
     "tab_tokens": ("โทเค็นหน่วยงานภาคี", "Partner tokens"),
     "fiscal_year": ("ปีงบประมาณ {year}", "Fiscal year {year}"),
+    "budget_year": ("ปีงบประมาณ (พ.ศ.)", "Fiscal year (B.E.)"),
+    "token_scope": (
+        "โทเค็นเห็นทะเบียนผู้ผลิตทั้งอำเภอ แต่เห็นแผนพัฒนาเฉพาะรายการของหน่วยงานตนเอง "
+        "(ตามรายชื่อหน่วยงานภาคีของอำเภอ)",
+        "A token reads the district's register, but only its own agency's development-plan "
+        "items (as the district's agency list names it).",
+    ),
     "as_of": ("ข้อมูล ณ {date}", "Data as of {date}"),
     "producers_total": ("ผู้ผลิต {n} ราย", "{n} producers"),
     "products_total": ("ผลิตภัณฑ์ {n} รายการ", "{n} products"),
@@ -21,7 +28,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter_apply": ("แสดง", "Show"),
     "print": ("พิมพ์ (A4)", "Print (A4)"),
     "exports": ("ส่งออกข้อมูล", "Exports"),
-    "export_xlsx": ("Excel (XLSX) 4 แผ่นงาน", "Excel (XLSX), 4 sheets"),
+    "export_xlsx": ("Excel (XLSX) 5 แผ่นงาน", "Excel (XLSX), 5 sheets"),
     "export_csv_zip": ("CSV ทุกประเภท (ZIP)", "All CSVs (ZIP)"),
     "export_csv_one": ("CSV {name}", "CSV {name}"),
     "export_geojson": ("GeoJSON พิกัดผู้ผลิต", "GeoJSON of producers"),

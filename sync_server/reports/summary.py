@@ -7,12 +7,15 @@ Each section is one chart and one table on the summary page. Records are the mer
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .fiscal import fiscal_year_be, fiscal_year_bounds, parse_iso_date
+import schemas
+
+from . import strength
+from .fiscal import fiscal_year_be, fiscal_year_bounds, parse_iso_date, plan_fiscal_year
 from .labels import code_label, codes, subdistrict_name
 
 __all__ = ["Row", "Section", "Summary", "summarise"]
@@ -46,6 +49,8 @@ class Summary:
     fiscal_year_be: int
     producers: int
     products: int
+    budget_year_be: int = 0  # the fiscal year the budget section counts
+    budget_years: tuple[int, ...] = ()  # the fiscal years plan items fall in
     sections: tuple[Section, ...] = field(default=())
 
     def section(self, key: str) -> Section:
@@ -69,6 +74,11 @@ def _rows(
     )
 
 
+def _typed_agency(item: Record) -> tuple[str, str]:
+    name = " ".join(str(item.get("agency") or "").split())
+    return name, name
+
+
 def summarise(
     *,
     producers: Iterable[Record],
@@ -77,26 +87,38 @@ def summarise(
     plan_items: Iterable[Record],
     today: date,
     subdistrict_codes: Iterable[str] = (),
+    budget_year_be: int | None = None,
+    agency_of: Callable[[Record], tuple[str, str]] | None = None,
 ) -> Summary:
     """Count everything the summary page shows.
 
     `subdistrict_codes` lists the district's subdistricts so ones without producers still
     show as zero. Standards "expiring" are those whose `expires_on` falls inside the fiscal
-    year that contains `today`.
+    year that contains `today`. The budget counts plan items of `budget_year_be` (default:
+    this fiscal year; an item's year is its `fiscal_year_be`, else its due date's), by
+    agency as `agency_of(item)` -> (key, label) groups them (the district's agency list;
+    default: the typed name).
     """
     fy = fiscal_year_be(today)
+    budget_year = budget_year_be or fy
     fy_start, fy_end = fiscal_year_bounds(fy)
 
     by_subdistrict: Counter[str] = Counter()
+    strength_sum: Counter[str] = Counter()
+    strength_n: Counter[str] = Counter()
     producer_count = 0
     for p in producers:
         producer_count += 1
         address = p.get("address") or {}
         by_subdistrict[str(address.get("subdistrict_code") or "")] += 1
+        for strength_item, score in strength.scores(p).items():
+            strength_sum[strength_item] += score
+            strength_n[strength_item] += 1
 
     by_category: Counter[str] = Counter()
     by_stars: Counter[str] = Counter()
     by_quadrant: Counter[str] = Counter()
+    by_channel: Counter[str] = Counter()
     held: Counter[str] = Counter()
     expiring: Counter[str] = Counter()
     product_count = 0
@@ -106,6 +128,8 @@ def summarise(
         stars = pr.get("opc_stars")
         by_stars[str(stars) if stars else ""] += 1
         by_quadrant[str(pr.get("quadrant") or "")] += 1
+        for channel in pr.get("sales_channels") or ():
+            by_channel[str(channel)] += 1
         for cert in pr.get("certifications") or ():
             standard = str(cert.get("standard") or "")
             held[standard] += 1
@@ -122,14 +146,20 @@ def summarise(
 
     plan_status: Counter[str] = Counter()
     budget: defaultdict[str, float] = defaultdict(float)
+    agency_labels: dict[str, str] = {}
+    years: set[int] = set()
     for item in plan_items:
         status = str(item.get("status") or "")
         plan_status[status] += 1
-        if status != "cancelled":
-            agency = str(item.get("agency") or "").strip()
+        year = plan_fiscal_year(item)
+        if year is not None:
+            years.add(year)
+        if status != "cancelled" and year == budget_year:
+            key, name = agency_of(item) if agency_of else _typed_agency(item)
             amount = item.get("budget_thb")
             if isinstance(amount, int | float) and not isinstance(amount, bool):
-                budget[agency] += amount
+                budget[key] += amount
+                agency_labels[key] = name
 
     subdistrict_rows = tuple(
         Row(code, subdistrict_name(code or None, "th"), subdistrict_name(code or None, "en"),
@@ -143,13 +173,23 @@ def summarise(
         for s in ["5", "4", "3", "2", "1", ""]
     )
     agency_rows = tuple(
-        Row(a, a or "ไม่ระบุหน่วยงาน", a or "No agency", round(v, 2))
-        for a, v in sorted(budget.items(), key=lambda kv: (-kv[1], kv[0]))
+        Row(a, agency_labels[a] or "ไม่ระบุหน่วยงาน", agency_labels[a] or "No agency",
+            round(v, 2))
+        for a, v in sorted(budget.items(), key=lambda kv: (-kv[1], agency_labels[kv[0]]))
     )
+    strength_rows = tuple(
+        Row(name, schemas.field_label("producer", f"group_strength.{name}"),
+            schemas.field_label("producer", f"group_strength.{name}", "en"),
+            round(strength_sum[name] / strength_n[name], 2) if strength_n[name] else 0)
+        for name in strength.ITEMS
+    )
+    groups_scored = max(strength_n.values(), default=0)
     return Summary(
         fiscal_year_be=fy,
         producers=producer_count,
         products=product_count,
+        budget_year_be=budget_year,
+        budget_years=tuple(sorted(years | {fy})),
         sections=(
             Section("subdistrict", "ผู้ผลิตรายตำบล", "Producers by subdistrict", "ราย",
                     subdistrict_rows),
@@ -158,6 +198,13 @@ def summarise(
             Section("stars", "ระดับดาว OPC", "OPC stars", "รายการ", star_rows),
             Section("quadrant", "กลุ่มผลิตภัณฑ์ (Quadrant)", "Quadrant", "รายการ",
                     _rows("quadrant", by_quadrant, codes("quadrant"))),
+            Section("channels", "ช่องทางจำหน่าย", "Sales channels", "รายการ",
+                    _rows("sales_channel", by_channel, codes("sales_channel"))),
+            Section("strength",
+                    f"ความเข้มแข็งของกลุ่มตามหลัก 5 ก (คะแนนเฉลี่ย เต็ม {strength.MAX_SCORE}, "
+                    f"{groups_scored} กลุ่ม)",
+                    f"Group strength, 5 Kor (average score of {strength.MAX_SCORE}, "
+                    f"{groups_scored} groups)", "คะแนน", strength_rows),
             Section("standards_held", "มาตรฐานที่ได้รับ", "Standards held", "ใบ",
                     _rows("standard", held, codes("standard"))),
             Section("standards_expiring", f"มาตรฐานที่หมดอายุในปีงบประมาณ {fy}",
@@ -167,6 +214,7 @@ def summarise(
                     _rows("need", needs, codes("need"))),
             Section("plan_status", "สถานะแผนพัฒนา", "Development-plan status", "รายการ",
                     _rows("plan_status", plan_status, codes("plan_status"))),
-            Section("budget", "งบประมาณตามหน่วยงาน", "Budget by agency", "บาท", agency_rows),
+            Section("budget", f"งบประมาณตามหน่วยงาน ปีงบประมาณ {budget_year}",
+                    f"Budget by agency, fiscal year {budget_year}", "บาท", agency_rows),
         ),
     )

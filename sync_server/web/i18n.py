@@ -6,6 +6,10 @@ the same shape and pass it to `render(..., strings=...)`; their keys are looked 
 
 A missing key renders as the key itself in brackets, so a typo shows on the page instead of
 crashing it, and `tests/web/test_i18n.py` checks every `t("...")` in the templates exists.
+
+Only the pages' own words live here. The labels of the record model's codes (a category, a
+need, a producer type) come from the schemas, `schemas.code_label(kind, code, lang)`: one
+label source for the office, the reports and the phone.
 """
 
 from __future__ import annotations
@@ -13,13 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 __all__ = [
-    "CODE_LABELS",
     "DEFAULT_LANG",
     "LANGS",
     "STRINGS",
     "Strings",
-    "code_label",
-    "codes",
     "normalise_lang",
     "translate",
 ]
@@ -37,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_conflicts": ("ข้อมูลขัดแย้ง", "Conflicts"),
     "nav_duplicates": ("ผู้ผลิตซ้ำ", "Duplicates"),
     "nav_reports": ("รายงาน", "Reports"),
+    "nav_agencies": ("หน่วยงานภาคี", "Partner agencies"),
     "sign_out": ("ออกจากระบบ", "Sign out"),
     "switch_lang": ("English", "ภาษาไทย"),
     "role_officer": ("นักวิชาการพัฒนาชุมชน", "Field officer"),
@@ -151,6 +153,28 @@ STRINGS: dict[str, tuple[str, str]] = {
     "none_yet": ("ยังไม่มี", "None yet"),
     "forwarded_to": ("รวมเข้ากับผู้ผลิตรายอื่นแล้ว", "Merged into another producer"),
     "producer_deleted": ("ผู้ผลิตรายนี้ถูกลบแล้ว", "This producer has been deleted"),
+    # agencies and plans
+    "agencies_intro": (
+        "รายชื่อหน่วยงานภาคีของอำเภอ ใช้เลือกหน่วยงานรับผิดชอบในแผนพัฒนา "
+        "ชื่อย่อใช้จับคู่กับชื่อที่เคยพิมพ์ไว้ในแผนเดิม",
+        "The district's partner agencies, chosen on development-plan items; the short name "
+        "also matches names typed on older plan items.",
+    ),
+    "agency_name_th": ("ชื่อหน่วยงาน", "Agency name"),
+    "agency_short_name": ("ชื่อย่อ", "Short name"),
+    "agency_kind": ("ประเภทหน่วยงาน", "Kind"),
+    "agency_active": ("สถานะ", "Status"),
+    "agency_in_use": ("ใช้งาน", "In use"),
+    "agency_retired": ("เลิกใช้", "Retired"),
+    "agency_add": ("เพิ่มหน่วยงาน", "Add an agency"),
+    "agency_choose": ("เลือกหน่วยงาน", "Choose an agency"),
+    "agency_typed": ("ตามที่พิมพ์ไว้เดิม: {name}", "As typed before: {name}"),
+    "plan_fiscal_year": ("ปีงบประมาณ (พ.ศ.)", "Fiscal year (B.E.)"),
+    "fiscal_year_short": ("ปีงบ {year}", "FY {year}"),
+    "strength_total": ("คะแนนรวม", "Total"),
+    "per_month": ("เดือน", "month"),
+    "link_add": ("เพิ่มเครือข่าย", "Add a network link"),
+    "plan_funding": ("แหล่งงบประมาณ", "Funding source"),
     # review
     "review_status": ("สถานะการตรวจ", "Review status"),
     "review_comment": ("ความเห็น", "Comment"),
@@ -159,10 +183,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "review_all": ("ทั้งหมด", "All"),
     "review_history": ("ประวัติการตรวจ", "Review history"),
     "no_visits": ("ไม่มีงานเยี่ยม", "No visits"),
-    "status_received": ("รับแล้ว", "Received"),
-    "status_has_issues": ("มีประเด็นต้องแก้", "Has issues"),
-    "status_approved": ("อนุมัติ", "Approved"),
-    "status_rejected": ("ไม่อนุมัติ", "Rejected"),
     "status_none": ("ยังไม่ตรวจ", "Not reviewed"),
     # conflicts
     "conflicts_open": ("ข้อมูลขัดแย้งที่รอแก้ไข", "Open conflicts"),
@@ -230,71 +250,3 @@ def translate(
         return f"[{key}]"
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**values) if values else text
-
-
-# Labels for the record model's codes, keyed "<kind>.<code>" (see docs/record-model.md).
-CODE_LABELS: dict[str, tuple[str, str]] = {
-    "producer_type.community_group": ("กลุ่มผู้ผลิตชุมชน", "Community producer group"),
-    "producer_type.community_enterprise": ("วิสาหกิจชุมชน", "Community enterprise"),
-    "producer_type.single_owner": ("ผู้ผลิตชุมชนรายเดียว", "Single-owner producer"),
-    "producer_type.sme": ("ผู้ประกอบการ SME", "SME"),
-    "category.food": ("อาหาร", "Food"),
-    "category.beverage": ("เครื่องดื่ม", "Beverages"),
-    "category.textile": ("ผ้า เครื่องแต่งกาย", "Textiles and garments"),
-    "category.household": ("ของใช้ ของตกแต่ง ของที่ระลึก", "Household, decor, souvenirs"),
-    "category.herbal": ("สมุนไพรที่ไม่ใช่อาหาร", "Non-food herbal"),
-    "standard.mpc": ("มผช.", "Community Product Standard (TCPS)"),
-    "standard.fda": ("อย.", "Thai FDA"),
-    "standard.gmp": ("GMP", "GMP"),
-    "standard.gap": ("GAP", "GAP"),
-    "standard.haccp": ("HACCP", "HACCP"),
-    "standard.q_mark": ("เครื่องหมาย Q", "Q mark"),
-    "standard.tis": ("มอก.", "Thai Industrial Standard"),
-    "standard.halal": ("ฮาลาล", "Halal"),
-    "standard.organic_thailand": ("Organic Thailand", "Organic Thailand"),
-    "need.raw_materials": ("วัตถุดิบ", "Raw materials"),
-    "need.budget": ("งบประมาณ", "Budget"),
-    "need.production_technology": ("การผลิต/เทคโนโลยี", "Production and technology"),
-    "need.packaging": ("บรรจุภัณฑ์", "Packaging"),
-    "need.standards": ("มาตรฐาน", "Standards"),
-    "need.identity_diversity": ("อัตลักษณ์/ความหลากหลาย", "Identity and diversity"),
-    "need.marketing_channels": ("การตลาด/ช่องทางจำหน่าย", "Marketing and channels"),
-    "need.management": ("การบริหารจัดการ", "Management"),
-    "need.networks": ("เครือข่าย", "Networks"),
-    "purpose.registration": ("ขึ้นทะเบียน", "Registration"),
-    "purpose.follow_up": ("ติดตามผล", "Follow-up"),
-    "purpose.product_development": ("พัฒนาผลิตภัณฑ์", "Product development"),
-    "purpose.standards": ("มาตรฐาน", "Standards"),
-    "purpose.other": ("อื่น ๆ", "Other"),
-    "plan_status.planned": ("วางแผนแล้ว", "Planned"),
-    "plan_status.in_progress": ("กำลังดำเนินการ", "In progress"),
-    "plan_status.done": ("เสร็จแล้ว", "Done"),
-    "plan_status.cancelled": ("ยกเลิก", "Cancelled"),
-    "review.received": ("รับแล้ว", "Received"),
-    "review.has_issues": ("มีประเด็นต้องแก้", "Has issues"),
-    "review.approved": ("อนุมัติ", "Approved"),
-    "review.rejected": ("ไม่อนุมัติ", "Rejected"),
-    "link.raw_material_supply": ("ส่งวัตถุดิบ", "Raw-material supply"),
-    "link.co_selling": ("ขายร่วมกัน", "Co-selling"),
-    "link.shared_brand": ("แบรนด์ร่วม", "Shared brand"),
-    "link.mentoring": ("พี่เลี้ยง", "Mentoring"),
-    "subject.product": ("ผลิตภัณฑ์", "Product"),
-    "subject.packaging": ("บรรจุภัณฑ์", "Packaging"),
-    "subject.label": ("ฉลาก", "Label"),
-    "subject.production_site": ("สถานที่ผลิต", "Production site"),
-    "subject.certificate": ("ใบรับรอง", "Certificate"),
-}
-
-
-def codes(kind: str) -> list[str]:
-    """The codes of one kind, in the order the record model lists them."""
-    prefix = kind + "."
-    return [key[len(prefix):] for key in CODE_LABELS if key.startswith(prefix)]
-
-
-def code_label(kind: str, code: object, lang: str) -> str:
-    """The label of a code; an unknown code shows as itself rather than vanishing."""
-    pair = CODE_LABELS.get(f"{kind}.{code}")
-    if pair is None:
-        return "" if code is None else str(code)
-    return pair[1] if lang == "en" else pair[0]

@@ -1,4 +1,4 @@
-"""The producer page (GET /producers/{id}) and plan edits.
+"""The producer page (GET /producers/{id}), plan edits and network links made in the office.
 
 Photos on the page come from the sync part's `GET /api/v1/photos/{sha256}[?size=thumb]`,
 which accepts the office session cookie for reads (see `session._session_source`) and
@@ -13,12 +13,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
+from schemas import codes, record_warnings
 from sync_server.auth import Principal
 from sync_server.db.records import get_record
 from sync_server.deps import DbConn, ReadConn
 from sync_server.problems import Problem
+from sync_server.reports import strength
+from sync_server.web.agencies import AgencyIndex, list_agencies
 from sync_server.web.errors import OfficeRoute
-from sync_server.web.i18n import codes, translate
+from sync_server.web.i18n import translate
+from sync_server.web.links import LinkError, producer_choices, save_link, validate_link_form
 from sync_server.web.places import subdistrict_label
 from sync_server.web.plan import PLAN_FIELDS, save_plan_item, validate_plan_form
 from sync_server.web.producer_view import (
@@ -34,9 +38,10 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
 
 OfficeUser = Annotated[Principal, Depends(require_web_user)]
-_FIELD_LABELS = {"need": "plan_need", "action": "plan_action", "agency": "plan_agency",
+_FIELD_LABELS = {"need": "plan_need", "action": "plan_action", "agency_id": "plan_agency",
                  "budget_thb": "plan_budget", "due_on": "plan_due", "status": "plan_status",
-                 "follow_up_notes": "plan_follow_up"}
+                 "follow_up_notes": "plan_follow_up", "fiscal_year_be": "plan_fiscal_year",
+                 "funding_source": "plan_funding"}
 
 
 def _not_found() -> Problem:
@@ -55,14 +60,28 @@ def _producer_page(request: Request, conn: Connection, principal: Principal, pro
         if target:
             return RedirectResponse(f"/producers/{target}?from={producer_id}", status_code=303)
     lang = request_lang(request)
+    agencies = list_agencies(conn, principal.district_code)
+    index = AgencyIndex(agencies)
+    today = date.today()
     return render(request, "producer.html", {
         "view": view,
         "p": view.producer.data,
-        "today": date.today(),
+        "today": today,
         "standard_status": standard_status,
         "subdistrict_label": lambda code: subdistrict_label(code, lang),
         "plan_statuses": codes("plan_status"),
         "needs": codes("need"),
+        "funding_sources": codes("funding_source"),
+        "sales_channels": codes("sales_channel"),
+        "strength_items": strength.ITEMS,
+        "strength_total": strength.total,
+        "strength_max": strength.MAX_TOTAL,
+        "agencies": [a for a in agencies if a.active],
+        "agency_of": index.resolve,
+        "warnings": {p.id: record_warnings("product", p.data, today=today)
+                     for p in view.products},
+        "link_kinds": codes("link_kind"),
+        "link_targets": producer_choices(conn, principal.district_code, producer_id),
         "merged_from": request.query_params.get("from"),
         "merged": request.query_params.get("merged"),
         "error": " · ".join(errors) if errors else None,
@@ -110,7 +129,8 @@ def _save_plan(request: Request, conn: Connection, principal: Principal, produce
         if existing is None or existing.record_type != "plan_item" \
                 or existing.data.get("producer_id") != producer_id:
             raise _not_found()
-    fields, errors = validate_plan_form({k: form.get(k, "") for k in PLAN_FIELDS})
+    agencies = {a.id: a.name_th for a in list_agencies(conn, principal.district_code)}
+    fields, errors = validate_plan_form({k: form.get(k, "") for k in PLAN_FIELDS}, agencies)
     if errors:
         messages = [f"{translate(_FIELD_LABELS[e.field], lang)}: "
                     f"{e.message_en if lang == 'en' else e.message_th}" for e in errors]
@@ -119,3 +139,26 @@ def _save_plan(request: Request, conn: Connection, principal: Principal, produce
     save_plan_item(conn, principal, producer, fields, existing)
     conn.commit()  # before the redirect, so the page it leads to shows it
     return RedirectResponse(f"/producers/{producer_id}?saved=plan#plan", status_code=303)
+
+
+@router.post("/producers/{producer_id}/links")
+def add_link(request: Request, producer_id: str, conn: DbConn, principal: OfficeUser,
+             form: Annotated[dict[str, str], Depends(_form)]) -> Response:
+    """A network link from this producer to another of the district (a form on the page)."""
+    lang = request_lang(request)
+    producer = get_record(conn, producer_id, district_code=principal.district_code,
+                          for_update=True)
+    if producer is None or producer.record_type != "producer" or producer.deleted:
+        raise _not_found()
+    fields, errors = validate_link_form(form, producer_id)
+    saved: str | LinkError | None = None
+    if not errors:
+        saved = save_link(conn, principal, producer, fields)
+        if isinstance(saved, LinkError):
+            errors = [saved]
+    if errors:
+        messages = [e.message_en if lang == "en" else e.message_th for e in errors]
+        return _producer_page(request, conn, principal, producer_id, errors=messages,
+                              status_code=400)
+    conn.commit()
+    return RedirectResponse(f"/producers/{producer_id}?saved=link#network", status_code=303)

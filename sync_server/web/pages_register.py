@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from schemas import codes
 from sync_server.auth import Principal
 from sync_server.deps import ReadConn
 from sync_server.web.errors import OfficeRoute
-from sync_server.web.i18n import codes
 from sync_server.web.places import subdistrict_label, subdistricts_of
 from sync_server.web.register import (
     QUADRANTS,

@@ -15,15 +15,16 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from schemas import codes, fiscal_year_be
 from sync_server.audit import audit
 from sync_server.auth import Principal
 from sync_server.db.records import StoredRecord
-from sync_server.web.i18n import codes
 from sync_server.web.office_writes import create_record, write_fields
 
 __all__ = ["PLAN_FIELDS", "FieldError", "save_plan_item", "validate_plan_form"]
 
-PLAN_FIELDS = ("need", "action", "agency", "budget_thb", "due_on", "status", "follow_up_notes")
+PLAN_FIELDS = ("need", "action", "agency_id", "budget_thb", "fiscal_year_be", "funding_source",
+               "due_on", "status", "follow_up_notes")
 _MAX_TEXT = 2000
 
 
@@ -34,8 +35,15 @@ class FieldError:
     message_en: str
 
 
-def validate_plan_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
-    """Clean a plan item form. Empty optional fields become None; nothing is guessed."""
+def validate_plan_form(form: Mapping[str, str], agencies: Mapping[str, str] | None = None
+                       ) -> tuple[dict[str, Any], list[FieldError]]:
+    """Clean a plan item form. Empty optional fields become None; nothing is guessed but
+    the fiscal year, which a due date names when the form leaves it blank.
+
+    `agencies` maps the district's agency ids to their names: the form chooses one by id,
+    and the item keeps its name in `agency` for the phones. No agency chosen leaves the
+    item's `agency` text as it was (an older item's typed name)."""
+    agencies = agencies or {}
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
     need = (form.get("need") or "").strip()
@@ -46,9 +54,21 @@ def validate_plan_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[Fi
     if not action:
         errors.append(FieldError("action", "กรุณาระบุกิจกรรม", "Describe the action"))
     clean["action"] = action
-    for name in ("agency", "follow_up_notes"):
-        clean[name] = (form.get(name) or "").strip() or None
-    for name in ("action", "agency", "follow_up_notes"):
+    clean["follow_up_notes"] = (form.get("follow_up_notes") or "").strip() or None
+    agency_id = (form.get("agency_id") or "").strip()
+    clean["agency_id"] = None
+    if agency_id:
+        if agency_id in agencies:
+            clean["agency_id"], clean["agency"] = agency_id, agencies[agency_id]
+        else:
+            errors.append(FieldError("agency_id", "ไม่พบหน่วยงานนี้ในรายชื่อของอำเภอ",
+                                     "This agency is not on the district's list"))
+    funding = (form.get("funding_source") or "").strip()
+    if funding and funding not in codes("funding_source"):
+        errors.append(FieldError("funding_source", "แหล่งงบประมาณไม่ถูกต้อง",
+                                 "Unknown funding source"))
+    clean["funding_source"] = funding or None
+    for name in ("action", "follow_up_notes"):
         if clean[name] and len(clean[name]) > _MAX_TEXT:
             errors.append(FieldError(name, f"ข้อความยาวเกิน {_MAX_TEXT} ตัวอักษร",
                                      f"Longer than {_MAX_TEXT} characters"))
@@ -72,6 +92,17 @@ def validate_plan_form(form: Mapping[str, str]) -> tuple[dict[str, Any], list[Fi
         except ValueError:
             errors.append(FieldError("due_on", "วันที่ไม่ถูกต้อง (ปปปป-ดด-วว)",
                                      "Not a date (YYYY-MM-DD)"))
+    year_text = (form.get("fiscal_year_be") or "").strip()
+    clean["fiscal_year_be"] = None
+    if year_text:
+        if year_text.isascii() and year_text.isdecimal() and 2500 <= int(year_text) <= 2700:
+            clean["fiscal_year_be"] = int(year_text)
+        else:
+            errors.append(FieldError("fiscal_year_be",
+                                     "ปีงบประมาณต้องเป็นปี พ.ศ. 4 หลัก เช่น 2569",
+                                     "The fiscal year is a Buddhist-Era year, e.g. 2569"))
+    elif clean["due_on"]:
+        clean["fiscal_year_be"] = fiscal_year_be(date.fromisoformat(clean["due_on"]))
     status = (form.get("status") or "planned").strip()
     if status not in codes("plan_status"):
         errors.append(FieldError("status", "สถานะไม่ถูกต้อง", "Unknown status"))

@@ -22,9 +22,9 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemas import codes
 from schemas.textfold import search_terms
 from sync_server.db.tables import records
-from sync_server.web.i18n import codes
 
 __all__ = [
     "EXPIRY_WARNING_DAYS",

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from sync_server.web import (
+    pages_agencies,
     pages_auth,
     pages_conflicts,
     pages_duplicates,
@@ -13,5 +14,5 @@ from sync_server.web import (
 
 router = APIRouter(include_in_schema=False)
 for _part in (pages_auth, pages_register, pages_producer, pages_review, pages_conflicts,
-              pages_duplicates):
+              pages_duplicates, pages_agencies):
     router.include_router(_part.router)

@@ -18,8 +18,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from schemas import field_label
-from sync_server.web.i18n import Strings, code_label, normalise_lang, translate
+from schemas import code_label, field_label
+from sync_server.web.i18n import Strings, normalise_lang, translate
 
 if TYPE_CHECKING:
     from sync_server.auth import Principal

@@ -45,7 +45,7 @@ def test_reports_pages_render_in_chromium(seeded: Seeded) -> None:
             page.goto(seeded.url + "/reports")  # type: ignore[attr-defined]
             page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
             charts = page.locator("figure.chart svg")  # type: ignore[attr-defined]
-            assert charts.count() == 9
+            assert charts.count() == 11  # with sales channels and 5 ก (issue 14)
             first = charts.first.bounding_box()
             assert first is not None and first["width"] > 300 and first["height"] > 100
             table = page.locator("#section-category table").inner_text()  # type: ignore[attr-defined]
@@ -81,7 +81,7 @@ def test_reports_pages_render_in_chromium(seeded: Seeded) -> None:
 
             phone = _page(browser, seeded, "officer", guard, width=390)
             phone.goto(seeded.url + "/reports")  # type: ignore[attr-defined]
-            assert phone.locator("figure.chart svg").count() == 9  # type: ignore[attr-defined]
+            assert phone.locator("figure.chart svg").count() == 11  # type: ignore[attr-defined]
             phone.screenshot(path=str(ARTIFACTS / "summary-phone.png"), full_page=True)  # type: ignore[attr-defined]
         finally:
             browser.close()

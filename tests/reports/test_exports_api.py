@@ -48,7 +48,7 @@ def test_xlsx_matches_the_database_cell_by_cell(seeded: Seeded) -> None:
     assert response.headers["content-type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml")
     wb = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert wb.sheetnames == ["ผู้ผลิต", "ผลิตภัณฑ์", "การเยี่ยม", "แผนพัฒนา"]
+    assert wb.sheetnames == ["ผู้ผลิต", "ผลิตภัณฑ์", "การเยี่ยม", "แผนพัฒนา", "เครือข่าย"]
 
     producers = seeded.records("producer")
     sheet = _sheet(wb, "ผู้ผลิต")
@@ -148,7 +148,7 @@ def test_csv_files_have_a_bom_and_match_the_database(seeded: Seeded) -> None:
 
     archive = zipfile.ZipFile(io.BytesIO(_get(seeded, "/api/v1/exports/csv.zip").content))
     assert archive.namelist() == ["producers.csv", "products.csv", "visits.csv",
-                                  "plan_items.csv"]
+                                  "plan_items.csv", "network_links.csv"]
     producers_csv = archive.read("producers.csv").decode("utf-8-sig")
     names = [r["ชื่อผู้ผลิต"] for r in csv.DictReader(io.StringIO(producers_csv))]
     assert sorted(names) == sorted(p["name_th"] for p in seeded.records("producer").values())

@@ -34,12 +34,12 @@ def _tables(include_personal: bool):  # type: ignore[no-untyped-def,unused-ignor
                              plan_items=ds.plan_items, include_personal=include_personal)
 
 
-def test_xlsx_has_four_thai_sheets_matching_the_records(tmp_path: Path) -> None:
+def test_xlsx_has_five_thai_sheets_matching_the_records(tmp_path: Path) -> None:
     ds, tables = _tables(include_personal=True)
     target = tmp_path / "export.xlsx"
     write_xlsx(str(target), tables)
     wb = load_workbook(target, read_only=True)
-    assert wb.sheetnames == ["ผู้ผลิต", "ผลิตภัณฑ์", "การเยี่ยม", "แผนพัฒนา"]
+    assert wb.sheetnames == ["ผู้ผลิต", "ผลิตภัณฑ์", "การเยี่ยม", "แผนพัฒนา", "เครือข่าย"]
     rows = list(wb["ผู้ผลิต"].iter_rows(values_only=True))
     headers = rows[0]
     assert headers[:3] == ("รหัสผู้ผลิต", "ชื่อผู้ผลิต", "ชื่อภาษาอังกฤษ")

@@ -35,9 +35,10 @@ def test_summary_page_shows_every_chart_with_its_numbers(seeded: Seeded) -> None
     assert "รายงานสรุปอำเภอ" in html and "ปีงบประมาณ" in html
     assert f"ผู้ผลิต {len(seeded.ds.producers)} ราย" in html  # the deleted one is not counted
     charts = _svgs(html)
-    assert len(charts) == 9
+    assert len(charts) == 11  # with sales channels and 5 ก (issue 14)
     titles = [c.findtext(f"{SVG}title") for c in charts]
-    assert "ผู้ผลิตรายตำบล" in titles and "งบประมาณตามหน่วยงาน" in titles
+    assert "ผู้ผลิตรายตำบล" in titles
+    assert any((t or "").startswith("งบประมาณตามหน่วยงาน ปีงบประมาณ ") for t in titles)
     subdistrict_chart = charts[titles.index("ผู้ผลิตรายตำบล")]
     assert len(subdistrict_chart.findall(f".//{SVG}rect")) == 10
     assert "/api/v1/exports/producers.xlsx" in html and "CSV ผลิตภัณฑ์" in html

@@ -15,7 +15,7 @@ from sync_server.reports.fiscal import THAILAND_TZ, fiscal_year_be, fiscal_year_
 
 from .conftest import Seeded
 
-KINDS = ("producers", "products", "standards", "needs", "plans")
+KINDS = ("producers", "products", "standards", "needs", "plans", "links")
 
 
 def _personal_values(seeded: Seeded) -> list[str]:
@@ -74,7 +74,9 @@ def test_paging_returns_every_record_once(seeded: Seeded) -> None:
     assert sorted(p["id"] for p in producers) == sorted(seeded.records("producer"))
     products, _ = _all_pages(seeded, "products", limit=5)
     assert sorted(p["id"] for p in products) == sorted(seeded.records("product"))
-    plans, _ = _all_pages(seeded, "plans", limit=3)
+    # A supervisor checking what partners see gets every agency's plans (a partner token
+    # only its own agency's: test_knowledge_reports).
+    plans, _ = _all_pages(seeded, "plans", limit=3, role="supervisor")
     assert sorted(p["id"] for p in plans) == sorted(seeded.records("plan_item"))
     standards, _ = _all_pages(seeded, "standards", limit=4)
     assert len(standards) == sum(len(p["certifications"])
@@ -103,7 +105,7 @@ def test_filters_on_needs_plans_and_expiring_standards(seeded: Seeded) -> None:
     visits = seeded.records("visit")
     assert {n["visit_id"] for n in needs} == {
         vid for vid, v in visits.items() if "packaging" in v["needs"]}
-    plans, _ = _all_pages(seeded, "plans", "status=done")
+    plans, _ = _all_pages(seeded, "plans", "status=done", role="supervisor")
     assert plans and all(p["status"] == "done" for p in plans)
     expiring, _ = _all_pages(seeded, "standards", "expiring=this_fiscal_year&standard=mpc")
     start, end = fiscal_year_bounds(fiscal_year_be(datetime.now(THAILAND_TZ).date()))

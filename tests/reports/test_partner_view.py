@@ -54,6 +54,10 @@ _ALLOWED = {
     "product_id", "product_name_th", "standard", "standard_th", "number", "issued_on",
     "expires_on", "visit_id", "visited_on", "problems", "need", "agency", "budget_thb",
     "due_on", "status", "action", "follow_up_notes",
+    # issue 14: group strength, participation, fiscal years and funding, network links
+    "group_strength", "group_strength_total", "members_present", "agencies_present",
+    "agency_id", "fiscal_year_be", "funding_source", "from_producer_id", "to_producer_id",
+    "kind", "kind_th", "from_name_th", "to_name_th", "notes",
 }
 _digits = st.text(alphabet="0123456789", min_size=9, max_size=13)
 _json = st.recursive(

@@ -138,8 +138,30 @@ def make_dataset(n_producers: int = 30, seed: int = 7) -> Dataset:
                                                               "cancelled"]),
                 "follow_up_notes": "ติดตามเดือนหน้า",
             })
+    _add_knowledge(ds)
     for a, b in zip(ds.producers[:12], ds.producers[1:13], strict=True):
         ds.links.append({"id": new_id(), "from_producer_id": a["id"], "to_producer_id": b["id"],
                          "kind": rng.choice(["raw_material_supply", "co_selling",
                                              "shared_brand", "mentoring"])})
     return ds
+
+
+FUNDING = ["cdd", "province", "local_government", "partner_agency"]
+
+
+def _add_knowledge(ds: Dataset) -> None:
+    """Group strength, participation, fiscal years and funding, set by position (no draws
+    from the generator, so every other value stays what earlier tests expect)."""
+    for i, producer in enumerate(ds.producers):
+        if producer["producer_type"] in ("community_group", "community_enterprise"):
+            producer["group_strength"] = {"members": i % 4, "committee": (i + 1) % 4,
+                                          "rules": (i + 2) % 4, "fund": 3,
+                                          "activities": i % 2 + 1}
+    for i, visit in enumerate(ds.visits):
+        if i % 2 == 0:
+            visit["members_present"] = 5 + i
+            visit["agencies_present"] = ["พาณิชย์จังหวัดฉะเชิงเทรา", "อบต.บางขนาก"][: i % 3]
+    for i, item in enumerate(ds.plan_items):
+        item["funding_source"] = FUNDING[i % len(FUNDING)]
+        if i % 3 == 0:
+            item["fiscal_year_be"] = 2570  # the others: due 30 Jun 2026, fiscal year 2569

@@ -183,6 +183,10 @@ def visits(producer_id: str | None = None, product_ids: list[str] | None = None
             "device_id": st.uuids().map(str), "finalized_at": timestamps(),
             "status": codes("visit", "status"),
             "problems": thai_text, "follow_up": thai_text, "next_visit_on": dates,
+            "members_present": st.integers(0, 300),
+            "agencies_present": st.lists(st.sampled_from(
+                ["พาณิชย์จังหวัดฉะเชิงเทรา", "อบต.บางขนาก", "มหาวิทยาลัยราชภัฏราชนครินทร์"]),
+                unique=True, max_size=3),
             "review_status": codes("visit", "review_status"),
             "review_comments": st.lists(comment, max_size=2),
         },
@@ -207,7 +211,9 @@ def plan_items() -> st.SearchStrategy[dict[str, Any]]:
          "agency": st.sampled_from(["พาณิชย์จังหวัดฉะเชิงเทรา", "มหาวิทยาลัยราชภัฏราชนครินทร์"]),
          "status": codes("plan_item", "status")},
         {"visit_id": record_ids, "budget_thb": money, "due_on": dates,
-         "follow_up_notes": thai_text},
+         "follow_up_notes": thai_text, "agency_id": record_ids,
+         "fiscal_year_be": st.integers(2560, 2580),
+         "funding_source": codes("plan_item", "funding_source")},
     )
 
 

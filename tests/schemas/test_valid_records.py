@@ -94,7 +94,7 @@ MUTATIONS: list[tuple[str, str, Any, str, str]] = [
     ("product", "category", "toys", "category", "choice"),
     ("product", "sales_channels", ["online", "market"], "sales_channels.1", "choice"),
     ("product", "certifications", [{"standard": "fda", "number": "12345"}],
-     "certifications.0.number", "pattern"),
+     "certifications.0.number", "fda_number"),
     ("product", "certifications", [{"number": "มผช. 1/2546"}], "certifications.0.standard",
      "required"),
     ("product", "certifications", [{"standard": "gmp", "issued_on": "2025-02-30"}],
@@ -210,7 +210,7 @@ def test_issue_as_json_and_in_either_language() -> None:
     assert item.message("th") == item.message_th and item.message("en") == item.message_en
     assert item.to_json() == {"path": "phone", "pointer": "/phone", "code": "phone",
                               "message_th": item.message_th, "message_en": item.message_en,
-                              "record_type": None, "record_id": None}
+                              "record_type": None, "record_id": None, "severity": "error"}
 
 
 def test_a_buddhist_year_in_a_date_is_explained() -> None:

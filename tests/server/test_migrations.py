@@ -3,6 +3,8 @@ and the migrated schema is exactly `sync_server/db/tables.py` (autogenerate sees
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -24,7 +26,7 @@ def test_empty_database_to_head_and_again(empty_engine: Engine) -> None:
     assert _current_revision(empty_engine) is None
     migrate(empty_engine)
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
+    assert head is not None and len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
     assert _current_revision(empty_engine) == head
     migrate(empty_engine)  # idempotent
     assert _current_revision(empty_engine) == head
@@ -84,3 +86,34 @@ def test_thai_sort_search_migration_rebuilds_stored_texts(empty_engine: Engine) 
 def test_one_linear_history() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1
+
+
+def test_agencies_revision_lists_the_agencies_plan_items_named(empty_engine: Engine) -> None:
+    """0003_agencies_plans: free-text agencies on existing plan items become list entries,
+    one per name however it was spaced, per district."""
+    from sync_server.accounts import create_district
+    from sync_server.db.tables import agencies
+
+    migrate(empty_engine, "0001_initial")
+    with empty_engine.begin() as conn:
+        create_district(conn, "2403")
+        for n, name in enumerate(["พาณิชย์จังหวัด", " พาณิชย์จังหวัด ", "อบต.บางขนาก", None]):
+            data = {"producer_id": "a" * 32, "need": "budget", "action": "อบรม"}
+            if name is not None:
+                data["agency"] = name
+            # Written as rows of the 0001 schema (today's writer also fills later columns).
+            conn.execute(sa.text(
+                "INSERT INTO records (id, record_type, district_code, producer_id, data, "
+                "clocks, deleted, schema_version, seq, title, created_at, updated_at) VALUES "
+                "(:id, 'plan_item', '2403', :pid, :data, :clocks, false, 1, :seq, 'อบรม', "
+                ":at, :at)"),
+                {"id": f"{n:032x}", "pid": "a" * 32, "seq": n + 1,
+                 "data": json.dumps(data, ensure_ascii=False),
+                 "clocks": json.dumps(dict.fromkeys(data, "1764000000000-00000-phone")),
+                 "at": "2026-11-25 00:00:00+00:00"})
+    migrate(empty_engine)
+    with empty_engine.connect() as conn:
+        rows = conn.execute(sa.select(agencies.c.district_code, agencies.c.name_th,
+                                      agencies.c.kind)).all()
+    assert sorted(rows) == [("2403", "พาณิชย์จังหวัด", "government"),
+                            ("2403", "อบต.บางขนาก", "government")]

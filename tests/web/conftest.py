@@ -191,3 +191,19 @@ def make_conflict(office: Office) -> tuple[str, dict, str]:
         conflict_id = conn.execute(sa.select(conflicts.c.id).where(
             conflicts.c.record_id == pid, conflicts.c.status == "open")).scalar_one()
     return pid, {"first": first, "second": second}, conflict_id
+
+
+def add_agency(client: httpx.Client, name: str, short_name: str = "",
+               kind: str = "government") -> str:
+    """Add an agency to the district's list through the real page; returns its id."""
+    page = client.get("/agencies")
+    response = client.post("/agencies", data={"csrf_token": csrf_of(page.text),
+                                              "name_th": name, "short_name": short_name,
+                                              "kind": kind})
+    assert response.status_code == 303, response.text
+    listing = client.get("/agencies").text
+    assert name in listing
+    found = re.search(r'action="/agencies/([0-9a-f]{32})"[^<]*<input[^>]*>\s*<label>[^<]*'
+                      r'<input name="name_th" value="' + re.escape(name) + '"', listing)
+    assert found, listing
+    return found[1]

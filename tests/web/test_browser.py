@@ -109,7 +109,7 @@ def test_supervisor_reviews_a_visit(browser: Any, guard: OutsideGuard, office: O
     shot(page, "review-before")
     page.click("text=บันทึกผลการตรวจ")
     page.wait_for_url(f"**/review/{visit}?saved=1")
-    assert page.inner_text("#review-status") == "มีประเด็นต้องแก้"
+    assert page.inner_text("#review-status") == "มีประเด็นต้องแก้ไข"  # the schema's label
     assert "กรุณาถ่ายภาพฉลากด้านหลังเพิ่ม" in page.content()
     shot(page, "review-after")
     with office.engine.connect() as conn:

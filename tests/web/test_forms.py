@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sync_server.web.i18n import codes
+from schemas import codes
 from sync_server.web.plan import validate_plan_form
 from sync_server.web.register import (
     QUADRANTS,

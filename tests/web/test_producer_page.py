@@ -13,7 +13,15 @@ from recordsync.hlc import Timestamp
 from schemas import validate_record
 from sync_server.db.records import get_record
 from sync_server.db.tables import audit_log, photos, records
-from tests.web.conftest import OTHER_DISTRICT, Office, csrf_of, producer, put, signed_in
+from tests.web.conftest import (
+    OTHER_DISTRICT,
+    Office,
+    add_agency,
+    csrf_of,
+    producer,
+    put,
+    signed_in,
+)
 
 
 def jpeg(colour: tuple[int, int, int], size: int) -> bytes:
@@ -85,12 +93,13 @@ def test_partner_cannot_open_a_producer_page(office: Office) -> None:
 def test_plan_items_are_written_as_records_with_server_clocks(office: Office) -> None:
     pid = producer(office.engine, "กลุ่มแม่บ้านเกษตรกรดอนเกาะกา", "240306")
     client = signed_in(office, "malee")
+    agency_id = add_agency(client, f"สำนักงานพาณิชย์จังหวัด {pid[:6]}")
     page = client.get(f"/producers/{pid}")
     with office.engine.connect() as conn:
         seq_before = conn.execute(sa.select(sa.func.max(records.c.seq))).scalar()
     added = client.post(f"/producers/{pid}/plan", data={
         "csrf_token": csrf_of(page.text), "need": "packaging", "action": "ออกแบบฉลากใหม่",
-        "agency": "สำนักงานพาณิชย์จังหวัด", "budget_thb": "15,000", "due_on": "2027-03-31",
+        "agency_id": agency_id, "budget_thb": "15,000", "due_on": "2027-03-31",
         "status": "planned"})
     assert added.status_code == 303
     with office.engine.connect() as conn:
@@ -99,6 +108,9 @@ def test_plan_items_are_written_as_records_with_server_clocks(office: Office) ->
         item = get_record(conn, item_id)
     assert item is not None
     assert item.data["budget_thb"] == 15000 and item.data["action"] == "ออกแบบฉลากใหม่"
+    assert item.data["agency_id"] == agency_id
+    assert item.data["agency"] == f"สำนักงานพาณิชย์จังหวัด {pid[:6]}"
+    assert item.data["fiscal_year_be"] == 2570  # due 31 Mar 2027: fiscal year 2570
     assert {Timestamp.decode(c).node for c in item.clocks.values()} == {"server"}
     # What the office writes is a valid record for the phones too.
     assert validate_record("plan_item", {**item.data, "id": item.id, "schema_version": 1},
@@ -109,8 +121,8 @@ def test_plan_items_are_written_as_records_with_server_clocks(office: Office) ->
     # Edit only the status: only that field gets a newer clock.
     edited = client.post(f"/producers/{pid}/plan/{item_id}", data={
         "csrf_token": csrf_of(page.text), "need": "packaging", "action": "ออกแบบฉลากใหม่",
-        "agency": "สำนักงานพาณิชย์จังหวัด", "budget_thb": "15000", "due_on": "2027-03-31",
-        "status": "in_progress", "follow_up_notes": ""})
+        "agency_id": agency_id, "budget_thb": "15000", "due_on": "2027-03-31",
+        "fiscal_year_be": "2570", "status": "in_progress", "follow_up_notes": ""})
     assert edited.status_code == 303
     with office.engine.connect() as conn:
         after = get_record(conn, item_id)
