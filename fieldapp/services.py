@@ -193,8 +193,10 @@ def finalize_visit(services: Services, visit_id: str) -> list[dict[str, Any]]:
 def validate_draft(record_type: str, record: dict[str, Any]) -> list[Any]:
     """Inline validation as the officer types: the shared schemas in draft mode."""
     from schemas import validate_record
+    from schemas.cleantext import clean_strings
 
-    return list(validate_record(record_type, record, mode="draft"))
+    # as the store will save it (NFC): the officer's typing order of Thai marks is no error
+    return list(validate_record(record_type, clean_strings(record), mode="draft"))
 
 
 def missing_for_finalize(services: Services, visit_id: str) -> list[dict[str, Any]]:

@@ -45,6 +45,8 @@ ISSUE_CODES = frozenset({
     "photo_producer_mismatch", "invalid", "fda_number",
     # warnings (severity "warning"): reported by `record_warnings`, never block a record
     "fda_number_legacy", "fda_number_unknown", "starred_without_standard",
+    # the clean-text rule (schemas/cleantext.py)
+    "control_char", "bidi_control", "invalid_char", "combining_marks", "not_nfc",
 })
 
 

@@ -13,6 +13,7 @@ from schemas._fields import field_label, required_final_groups, required_final_p
 from schemas._issues import NOT_BLANK, ValidationIssue, issue, translate
 from schemas._loader import RECORD_TYPES, collector, fast_check
 from schemas._versions import SCHEMA_VERSION, Upgrade, upgrade_record
+from schemas.cleantext import text_issues
 
 __all__ = ["Mode", "is_empty", "validate_record"]
 
@@ -142,6 +143,7 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
         issues = translate(record_type, collect_errors(collector(record_type, partial),
                                                        cleaned))
     issues.extend(_rule_issues(record_type, cleaned))
+    issues.extend(text_issues(record_type, cleaned))  # the clean-text rule: every string
     if mode == "final":
         issues.extend(_final_issues(record_type, cleaned, {i.pointer for i in issues}))
     return issues

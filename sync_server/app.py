@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from sync_server import __version__
-from sync_server.api import core, enrol
+from sync_server.api import core, device_health, enrol
 from sync_server.api import records as records_api
 from sync_server.db.engine import make_engine
 from sync_server.middleware import AccessLogMiddleware, BodyLimitMiddleware
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(core.router)
     app.include_router(enrol.router)
+    app.include_router(device_health.router)
     app.include_router(records_api.router)
     app.include_router(sync_routes.router)
     app.include_router(uploads_routes.router)

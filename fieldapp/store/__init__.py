@@ -8,6 +8,7 @@
   pulled state and clock resets; `core`: the state and small readers both build on.
 - `storages`: crash-safe TinyDB storages (`JournalStorage`, `AtomicJSONStorage`).
 - `journal`, `ops`, `records`, `outbox`, `search`, `finalize`: pure pieces, tested without files.
+- `damage`: `DamageReport`, what opening a damaged file lost (`store.damage_report`).
 - `errors`: the error tree (Thai and English messages).
 
 See docs/device-store.md.

@@ -12,13 +12,14 @@ API (`DeviceStore`) and the sync side (`SyncSide`) build on it. Layout inside th
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal, Self
 
 from recordsync.changes import RECORD_TYPES
 from recordsync.hlc import HybridLogicalClock, Timestamp, wall_clock_ms
 from recordsync.merge import is_deleted
 
+from .damage import DamageReport
 from .errors import InvalidRecordError, RecordNotFoundError
 from .finalize import FinalizeCheck, default_finalize_check
 from .ops import Op
@@ -37,6 +38,8 @@ HLC_KEY = "hlc_last"
 SKEW_KEY = "clock_skew_ms"
 DEVICE_KEY = "device_id"
 HANDED_OUT_KEY = "outbox_handed_out_seq"
+# Damage reports (DamageReport.to_json() + "sent"), kept until the server has them.
+DAMAGE_KEY = "store_damage_reports"
 
 
 class StoreCore:
@@ -73,6 +76,45 @@ class StoreCore:
             self._pending.setdefault(entry["change"]["record_id"], []).append(change_id)
             self._next_seq = entry["seq"] + 1
         self._adopt_device_id(device_id)
+        self._keep_damage_report()
+
+    def _keep_damage_report(self) -> None:
+        """Record the storage's damage report (if this opening found damage) durably, so the
+        sync client can send it and the screens can show it after a restart too."""
+        report = self.damage_report
+        if report is None:
+            return
+        kept = list(self._meta(DAMAGE_KEY, []) or [])
+        if any(r.get("report_id") == report.report_id for r in kept):
+            return  # the same damage seen again (the file could not be rewritten)
+        kept.append({**report.to_json(), "sent": False})
+        self._storage.commit([["put", META, DAMAGE_KEY, {"v": kept}]])
+
+    @property
+    def damage_report(self) -> DamageReport | None:
+        """What this opening found damaged in the store's file (None: nothing). Show its
+        `message_th` / `message_en` to the officer."""
+        return self._storage.damage
+
+    def damage_reports(self, *, unsent_only: bool = False) -> list[dict[str, Any]]:
+        """Every damage report this store has kept (oldest first), as JSON with `message_th`,
+        `message_en` and `sent` (whether the server has it)."""
+        with self._lock:
+            kept = deep_copy(self._meta(DAMAGE_KEY, []) or [])
+            return [r for r in kept if not (unsent_only and r.get("sent"))]
+
+    def mark_damage_sent(self, report_ids: Iterable[str]) -> None:
+        """The server acknowledged these reports (the sync client calls this)."""
+        with self._lock:
+            ids = set(report_ids)
+            kept = deep_copy(self._meta(DAMAGE_KEY, []) or [])
+            changed = False
+            for report in kept:
+                if report.get("report_id") in ids and not report.get("sent"):
+                    report["sent"] = True
+                    changed = True
+            if changed:
+                self._storage.commit([["put", META, DAMAGE_KEY, {"v": kept}]])
 
     def _corrected_now_ms(self) -> int:
         return self._phone_now_ms() - self._skew_ms

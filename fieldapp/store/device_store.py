@@ -18,6 +18,7 @@ from typing import Any
 from recordsync.changes import Change
 from recordsync.hlc import wall_clock_ms
 from recordsync.merge import DELETED_KEY, is_deleted
+from schemas.cleantext import clean_strings
 
 from .core import HANDED_OUT_KEY, OUTBOX, Records, SyncState
 from .errors import DuplicateRecordError, InvalidRecordError
@@ -121,10 +122,11 @@ class DeviceStore(SyncSide):
 
     def create(self, record_type: str, fields: Mapping[str, Any]) -> Record:
         """Store a new record; returns it with its "id" (made here unless `fields` has one:
-        a photo's id is its SHA-256). Visits start as drafts."""
+        a photo's id is its SHA-256). Visits start as drafts. Every string is saved through
+        `schemas.cleantext.clean_text` (NFC, newlines as LF), as in `update`."""
         check_type(record_type)
         with self._lock:
-            data = dict(fields)
+            data = clean_strings(dict(fields))
             record_id = check_new_id(record_type, data.pop("id", None) or new_id())
             check_fields(data)
             if record_id in self._table(record_type):
@@ -147,7 +149,7 @@ class DeviceStore(SyncSide):
         a form saved again unchanged must not look like a concurrent edit to the server."""
         with self._lock:
             doc = self._live_doc(record_type, record_id)
-            data = dict(changes)
+            data = clean_strings(dict(changes))
             if data.pop("id", record_id) != record_id:
                 raise InvalidRecordError("เปลี่ยนรหัสข้อมูลไม่ได้", "a record's id cannot change")
             check_fields(data)

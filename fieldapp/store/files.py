@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -13,7 +15,7 @@ except ImportError:  # pragma: no cover - not on the phone or CI
 
 from .errors import StoreLockedError
 
-__all__ = ["StoreLock", "atomic_write", "fsync_dir", "write_all"]
+__all__ = ["StoreLock", "atomic_write", "fsync_dir", "keep_aside", "temp_path", "write_all"]
 
 
 def fsync_dir(directory: Path) -> None:
@@ -35,15 +37,51 @@ def write_all(fd: int, data: bytes) -> None:
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so a reader sees the old file or the new one, never a mix:
     write a temp file beside it, fsync it, rename it over, fsync the directory."""
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = temp_path(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         write_all(fd, data)
         os.fsync(fd)
-    finally:
+    except BaseException:
+        # A disk that filled up mid-write leaves a partial temp file: it would hold on to the
+        # very space the next attempt needs.
         os.close(fd)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    os.close(fd)
     os.replace(tmp, path)
     fsync_dir(path.parent)
+
+
+def temp_path(path: Path) -> Path:
+    """Where `atomic_write` builds the new content of `path`."""
+    return path.with_name(path.name + ".tmp")
+
+
+def keep_aside(path: Path, data: bytes, when: datetime) -> Path:
+    """Write `data` (the damaged content of `path`) to a new file beside it, never over an
+    existing one: `<name>.damaged-<UTC time>[-N]`. Durable before it returns."""
+    stamp = when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 1000):
+        suffix = f".damaged-{stamp}" + (f"-{n}" if n > 1 else "")
+        copy = path.with_name(path.name + suffix)
+        try:
+            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                copy.unlink()
+            raise
+        os.close(fd)
+        fsync_dir(path.parent)
+        return copy
+    raise FileExistsError(f"too many damaged copies of {path}")
 
 
 class StoreLock:

@@ -24,6 +24,7 @@ from recordsync.hlc import wall_clock_ms
 
 from .backoff import RetryPolicy, retry_delay
 from .errors import SyncError, error_for_response, offline
+from .health import send_damage_reports
 from .progress import ProgressMeter, Stage, SyncProgress, photos_wait_note
 from .tus import UploadResult, upload_blob
 from .wire import (
@@ -165,6 +166,7 @@ class SyncClient:
                     self._hold_photos(report)
                 await self._pull(report)
                 report.completed = True
+                await send_damage_reports(self.store, self._send)  # type: ignore[arg-type]
                 self._meter.stage("done", 0)
             except SyncError as error:
                 report.error_th, report.error_en = error.message_th, error.message_en

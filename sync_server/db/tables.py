@@ -297,3 +297,24 @@ audit_log = sa.Table(
     sa.Column("detail", Json),
     sa.Column("ip", sa.String(45)),
 )
+
+# What phones report about their own health (today: damage found in the phone's store, see
+# docs/security.md "Phone store damage"). One row per report; a phone sends a report until
+# the server has it, so (device_id, report_id) is unique and a resend changes nothing.
+device_health_reports = sa.Table(
+    "device_health_reports",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+              autoincrement=True),
+    sa.Column("device_id", sa.ForeignKey("devices.id"), nullable=False),
+    sa.Column("district_code", sa.ForeignKey("districts.code"), nullable=False, index=True),
+    sa.Column("report_id", sa.String(64), nullable=False),  # made on the phone
+    sa.Column("kind", sa.String(32), nullable=False),  # store_damage
+    sa.Column("entries_lost", sa.Integer, nullable=False),
+    sa.Column("count_exact", sa.Boolean, nullable=False),  # False: entries_lost is a minimum
+    sa.Column("damaged_bytes", sa.BigInteger, nullable=False),
+    sa.Column("app_version", sa.String(32), nullable=False),
+    sa.Column("detected_at", UtcDateTime(), nullable=False),  # by the phone's clock
+    sa.Column("received_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("device_id", "report_id"),
+)

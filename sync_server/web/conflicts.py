@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemas.cleantext import clean_strings, first_problem
 from sync_server.audit import audit
 from sync_server.auth import Principal
 from sync_server.db.records import get_record
@@ -35,7 +36,17 @@ class ResolveError(ValueError):
 
 def parse_new_value(text: str, like: Any) -> Any:
     """A value typed in the office, read as the same kind as the value it replaces: text
-    stays text; numbers, yes/no, lists and objects are read as JSON."""
+    stays text; numbers, yes/no, lists and objects are read as JSON. Its text obeys the
+    clean-text rule (schemas/cleantext.py)."""
+    value = clean_strings(_parse_new_value(text, like))
+    problem = first_problem(value)
+    if problem:
+        raise ResolveError(problem[1].format(label="ค่าใหม่"),
+                           problem[2].format(label="The new value"))
+    return value
+
+
+def _parse_new_value(text: str, like: Any) -> Any:
     text = text.strip()
     if isinstance(like, str) or like is None:
         if like is None and text:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from schemas import codes
+from sync_server.api.device_health import recent_damage
 from sync_server.auth import Principal
 from sync_server.deps import ReadConn
 from sync_server.web.errors import OfficeRoute
@@ -49,4 +50,5 @@ def register(
         "review_filters": REVIEW_FILTERS,
         "subdistrict_label": lambda code: subdistrict_label(code, lang),
         "error": error,
+        "device_damage": recent_damage(conn, principal.district_code),
     }, principal, status_code=400 if errors else 200)

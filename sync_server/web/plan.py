@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from schemas import codes, fiscal_year_be
+from schemas import codes, field_label, fiscal_year_be
+from schemas.cleantext import clean_text, text_problem
 from sync_server.audit import audit
 from sync_server.auth import Principal
 from sync_server.db.records import StoredRecord
@@ -33,6 +34,16 @@ class FieldError:
     field: str
     message_th: str
     message_en: str
+
+
+def _text_errors(name: str, value: str) -> list[FieldError]:
+    """The one clean-text rule (schemas/cleantext.py) for a typed field."""
+    problem = text_problem(value)
+    if problem is None:
+        return []
+    th, en = field_label("plan_item", name), field_label("plan_item", name, "en")
+    return [FieldError(name, problem[1].format(label=f"«{th}»"),
+                       problem[2].format(label=f"“{en}”"))]
 
 
 def validate_plan_form(form: Mapping[str, str], agencies: Mapping[str, str] | None = None
@@ -69,6 +80,9 @@ def validate_plan_form(form: Mapping[str, str], agencies: Mapping[str, str] | No
                                  "Unknown funding source"))
     clean["funding_source"] = funding or None
     for name in ("action", "follow_up_notes"):
+        if clean[name]:
+            clean[name] = clean_text(clean[name])
+            errors.extend(_text_errors(name, clean[name]))
         if clean[name] and len(clean[name]) > _MAX_TEXT:
             errors.append(FieldError(name, f"ข้อความยาวเกิน {_MAX_TEXT} ตัวอักษร",
                                      f"Longer than {_MAX_TEXT} characters"))

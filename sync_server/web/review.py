@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemas.cleantext import clean_text, text_problem
 from sync_server.audit import audit
 from sync_server.auth import Principal
 from sync_server.db.records import StoredRecord
@@ -46,8 +47,12 @@ class ReviewError:
 
 def validate_review(status: str, comment: str) -> tuple[str, str, list[ReviewError]]:
     """Pure check of a review form; returns the cleaned status and comment and any errors."""
-    status, comment = status.strip(), comment.strip()
+    status, comment = status.strip(), clean_text(comment.strip())
     errors = []
+    problem = text_problem(comment)  # the one clean-text rule
+    if problem:
+        errors.append(ReviewError(problem[1].format(label="ความเห็น"),
+                                  problem[2].format(label="The comment")))
     if status not in REVIEW_STATUSES:
         errors.append(ReviewError("กรุณาเลือกผลการตรวจ", "Choose a review status"))
     elif status in _NEEDS_COMMENT and not comment:

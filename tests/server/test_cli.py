@@ -140,6 +140,6 @@ def test_demo_is_idempotent_and_prints_a_fresh_code(tmp_path: Path) -> None:
         seq = conn.execute(sa.text("select last_seq from feed_counters")).scalar()
         users = conn.execute(sa.text("select count(*) from users")).scalar()
     engine.dispose()
-    assert counts == {"producer": 12, "product": 16, "visit": 3, "plan_item": 4,
-                      "network_link": 3}
-    assert seq == 38 and users == 3
+    assert counts == {"producer": 12, "product": 16, "visit": 5, "plan_item": 16,
+                      "network_link": 7}
+    assert seq == 56 and users == 3

@@ -25,8 +25,11 @@ def _current_revision(engine: Engine) -> str | None:
 def test_empty_database_to_head_and_again(empty_engine: Engine) -> None:
     assert _current_revision(empty_engine) is None
     migrate(empty_engine)
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None and len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    assert head is not None and len(script.get_heads()) == 1
+    chain = {rev.revision for rev in script.iterate_revisions(head, "base")}
+    assert {"0001_initial", "0002_device_health", "0003_agencies_plans"} <= chain
     assert _current_revision(empty_engine) == head
     migrate(empty_engine)  # idempotent
     assert _current_revision(empty_engine) == head

@@ -97,6 +97,9 @@ def _check(kind: str, path: Path, acked: list[tuple[str, int]]) -> tuple[str | N
         store = open_store(path, "crash_writer")
         torn = _torn(store._storage)
         try:
+            if store.damage_report is not None:
+                # a kill only ever tears the last append: never report it as damage
+                return f"a kill was reported as damage: {store.damage_report}", torn
             pending = {c.record_id for c in store.pending_changes(limit=10**9)}
             for record_id, seq in acked:
                 record = store.get("producer", record_id)

@@ -62,6 +62,9 @@ def test_a_flipped_bit_in_the_last_entry_fails_its_checksum(tmp_path: Path) -> N
     storage = JournalStorage(path)
     try:
         assert dict(storage.table("producer")) == states[0]
+        # a whole entry that fails its checksum is an acknowledged save damaged, not a torn
+        # append: it is reported, never cut silently
+        assert storage.damage is not None and storage.damage.entries_lost == 1
     finally:
         storage.close()
 

@@ -7,7 +7,7 @@ one entry per distinct agency name already written on plan items (spaces collaps
 by name (see sync_server/web/agencies.py), so no record is rewritten behind the phones.
 
 Revision ID: 0003_agencies_plans
-Revises: 0001_initial
+Revises: 0002_device_health
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_agencies_plans"
-down_revision = "0001_initial"
+down_revision = "0002_device_health"
 branch_labels = None
 depends_on = None
 
