@@ -1,4 +1,5 @@
-"""Photo pipeline benchmark: time and output size per 12-megapixel phone JPEG.
+"""Photo pipeline benchmark: time and output size per 12-megapixel phone JPEG, and peak
+memory for the largest images the phone accepts.
 
     .venv/bin/python benchmarks/bench_photos.py [--runs 5] [--out docs/bench-photos.md]
 
@@ -9,6 +10,12 @@ Baselines measured in the same run on the same images:
   JPEG quality 80 (what one writes without `draft`).
 The pipeline under test is `process_photo` with its defaults (1600 px, quality 80, 320 px
 thumbnail, metadata read and stripped). Each figure is the median of `--runs` runs.
+
+Peak memory: each large file is processed in a fresh interpreter that resets its peak
+resident set (`/proc/self/clear_refs`) after reading the file and reports VmHWM minus the
+resident set at that moment, i.e. what the pipeline needs above the file's bytes. The
+same-run baseline is the pipeline as it was before issue 11 (whole decode of PNG/WebP,
+whole-image conversion and resize, the PNG EXIF read that decodes the image again).
 """
 
 from __future__ import annotations
@@ -34,9 +41,96 @@ from PIL import Image, ImageOps  # noqa: E402
 
 from benchmarks._machine import cpu_model, uname_a  # noqa: E402
 from fieldapp.photos import PhotoStore, perceptual_hash, process_photo  # noqa: E402
+from fieldapp.photos.imaging import MEMORY_BUDGET  # noqa: E402
 from tests.photos import photogen  # noqa: E402
 
 TARGET_BYTES = 400_000
+
+_PEAK = """
+import io, json, sys, warnings
+sys.path.insert(0, sys.argv[3])
+from PIL import Image
+from fieldapp.photos import PhotoError, process_photo
+def kb(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field):
+            return int(line.split()[1])
+def before_issue_11(data):
+    # fieldapp/photos as it was: JPEG draft, whole decode otherwise, whole-image
+    # conversion and resize, and getexif() (which decodes a PNG a second time).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        image = Image.open(io.BytesIO(data))
+        if image.format == "JPEG":
+            scale = 1600 / max(image.size)
+            if scale < 1:
+                image.draft(None, (int(image.width * scale), int(image.height * scale)))
+        image.load()
+        rgb = image.convert("RGB")
+        rgb.thumbnail((1600, 1600), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        Image.open(io.BytesIO(data)).getexif()
+        out = io.BytesIO()
+        rgb.save(out, "JPEG", quality=80, optimize=True, progressive=True)
+    return rgb.size
+data = open(sys.argv[1], "rb").read()
+open("/proc/self/clear_refs", "w").write("5")
+base = kb("VmRSS:")
+if sys.argv[2] == "ours":
+    try:
+        photo = process_photo(data)
+        result = f"{photo.width}×{photo.height}"
+    except PhotoError as error:
+        result = f"refused ({error.code})"
+else:
+    result = "×".join(map(str, before_issue_11(data)))
+print(json.dumps({"result": result, "peak_mb": (kb("VmHWM:") - base) / 1024}))
+"""
+
+# (label, width, height, mode, format, save options)
+_LARGE = [
+    ("49 MP PNG, colour (the issue's case)", 8100, 6050, "RGB", "PNG", {"compress_level": 1}),
+    ("28 MP PNG, colour + alpha (largest colour PNG)", 6100, 4590, "RGBA", "PNG",
+     {"compress_level": 1}),
+    ("49 MP PNG, grey", 8100, 6050, "L", "PNG", {"compress_level": 1}),
+    ("49 MP JPEG, baseline", 8100, 6050, "RGB", "JPEG", {"quality": 90}),
+    ("49 MP JPEG, progressive", 8100, 6050, "RGB", "JPEG", {"quality": 90,
+                                                           "progressive": True}),
+    ("25 MP JPEG, progressive (largest)", 5800, 4300, "RGB", "JPEG", {"quality": 90,
+                                                                      "progressive": True}),
+    ("7 MP WebP (largest WebP)", 3000, 2300, "RGB", "WEBP", {"quality": 85}),
+]
+
+
+def _gradient(width: int, height: int, mode: str) -> Image.Image:
+    ramp = Image.linear_gradient("L").resize((width, height))
+    if mode == "L":
+        return ramp
+    bands = [ramp, ramp.transpose(Image.Transpose.FLIP_LEFT_RIGHT), ramp.rotate(180)]
+    return Image.merge(mode, bands + [ramp] * (len(mode) - 3))
+
+
+def _peak(path: Path, variant: str) -> tuple[str, float]:
+    import json
+
+    done = subprocess.run([sys.executable, "-c", _PEAK, str(path), variant, str(ROOT)],
+                          capture_output=True, text=True, check=True)
+    out = json.loads(done.stdout)
+    return out["result"], out["peak_mb"]
+
+
+def memory_rows() -> list[str]:
+    """Markdown rows: file, our result and peak, the baseline's result and peak."""
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for label, width, height, mode, fmt, options in _LARGE:
+            path = Path(folder) / f"input.{fmt.lower()}"
+            _gradient(width, height, mode).save(path, format=fmt, **options)
+            ours, ours_mb = _peak(path, "ours")
+            old, old_mb = _peak(path, "before")
+            rows.append(f"| {label} | {path.stat().st_size / 2**20:.1f} MiB | {ours} "
+                        f"| **{ours_mb:.0f} MB** | {old} | {old_mb:.0f} MB |")
+            print(rows[-1], flush=True)
+    return rows
 
 
 @dataclass
@@ -85,6 +179,10 @@ def _naive(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _bold_mb(row: str) -> float:
+    return float(row.split("**")[1].split()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -129,6 +227,7 @@ def main() -> None:
         ))
         print(rows[-1].summary(), flush=True)
 
+    memory = memory_rows()
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     import PIL
     import PIL.features
@@ -180,10 +279,28 @@ def main() -> None:
         f"pipeline {naive_best * 1000:.0f} ms, a bare full decode {decode_best * 1000:.0f} ms. "
         "process_photo does more than the naive pipeline (EXIF read, progressive optimised "
         "encoding, a thumbnail) in less time because `draft()` lets libjpeg decode at half "
-        "size (2000×1500, 9 MB of pixels instead of 36 MB), and it turns the image upright "
-        "after downscaling.",
+        "size (2000×1500, 12 MB of pixels instead of 48 MB: Pillow holds RGB in 4 bytes a "
+        "pixel), and it turns the image upright after downscaling.",
         "`first put` writes the photo and its thumbnail with fsync of files and folders "
         "(on this machine's disk, under load from other jobs).",
+        "",
+        "## Peak memory of the largest images",
+        "",
+        f"Promise (docs/photos.md): at most {MEMORY_BUDGET // 2**20} MB above the file's "
+        "bytes. Smooth synthetic images (a gradient per channel), so the files are small; "
+        "decoded memory depends on the pixel count, not on the content. Baseline: the "
+        "pipeline before issue 11, measured in the same run.",
+        "",
+        "| input | file | process_photo | peak (ours) | before issue 11 | peak (before) |",
+        "|---|---|---|---|---|---|",
+        *memory,
+        "",
+        f"Budget {MEMORY_BUDGET // 2**20} MB: "
+        f"{'held' if all(_bold_mb(row) <= MEMORY_BUDGET / 2**20 for row in memory) else 'NOT held'}"
+        " for every input. Colour PNGs above 28 MP, WebPs above 7 MP and progressive JPEGs "
+        "whose coefficients would exceed the decode allowance are refused from their header "
+        "(`too_many_pixels`, with the reason in Thai and English) before any pixel is "
+        "decoded.",
         "",
     ]
     args.out.write_text("\n".join(lines), encoding="utf-8")

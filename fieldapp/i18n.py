@@ -59,7 +59,45 @@ STRINGS: dict[str, tuple[str, str]] = {
     "home.enrol_now": ("ลงทะเบียนเครื่อง", "Enrol this phone"),
     "home.producers_count": ("ผู้ผลิต {n} ราย", "{n} producers"),
     "visit.draft": ("ร่าง", "Draft"),
-    "visit.final": ("เสร็จแล้ว", "Final"),
+    "visit.final": ("ปิดการเยี่ยมแล้ว รอส่ง", "Finalized; waiting to be sent"),
+    "visit.final_sent": ("ปิดการเยี่ยมแล้ว ส่งแล้ว", "Finalized and sent"),
+    "visit.reviewed": ("สำนักงานตรวจแล้ว: {status}", "Reviewed by the office: {status}"),
+    "visit.discard": ("ยกเลิกการเยี่ยมนี้", "Discard this visit"),
+    "visit.discard_title": ("ยกเลิกการเยี่ยมฉบับร่างนี้?", "Discard this draft visit?"),
+    "visit.discard_body": (
+        "ข้อมูลและรูปที่ถ่ายในการเยี่ยมนี้จะถูกลบ ผู้ผลิตและผลิตภัณฑ์ยังอยู่",
+        "What was typed and the photos taken on this visit are deleted; the producer and "
+        "products stay",
+    ),
+    "visit.discard_yes": ("ยกเลิกการเยี่ยม", "Discard visit"),
+    "visit.discard_no": ("ไม่ยกเลิก", "Keep it"),
+    "visit.discarded": ("ยกเลิกการเยี่ยมแล้ว", "Visit discarded"),
+    "visit.status_line": ("สถานะ: {status}", "Status: {status}"),
+    "visit.review": ("ความเห็นของสำนักงาน", "The office's review"),
+    "home.attention": (
+        "การเยี่ยม {n} รายการต้องแก้ไขตามความเห็นสำนักงาน",
+        "{n} visits need attention (office review)",
+    ),
+    "home.nothing_yet": ("ยังไม่มีข้อมูล", "Nothing recorded yet"),
+    "home.photos_wait": ("รูปยังไม่ถึงเซิร์ฟเวอร์", "Photos not yet on the server"),
+    "home.conflicts": ("ข้อมูลขัดกัน {n} รายการ", "{n} conflicts"),
+    "form.pending_title": (
+        "ร่าง: ข้อมูลที่พิมพ์ไว้แต่ยังไม่ถูกต้อง (ยังไม่ส่ง)",
+        "Draft: typed but not valid yet (not sent)",
+    ),
+    "form.problems_title": ("ยังมีข้อมูลที่ไม่ถูกต้อง", "Some values are not valid"),
+    "form.fix": ("กลับไปแก้", "Fix them"),
+    "form.keep_draft": ("เก็บเป็นร่างไว้ก่อน", "Keep as a draft"),
+    "settings.damage_sent": (
+        "{when} (สำนักงานได้รับรายงานแล้ว): {text}", "{when} (the office has this report): {text}"
+    ),
+    "wipe.title": ("ล้างเครื่องได้หรือยัง", "Safe to wipe?"),
+    "money.baht": ("{amount} บาท", "{amount} baht"),
+    "photos.on_server": ("รูปอยู่บนเซิร์ฟเวอร์", "On the server"),
+    "photos.not_here": (
+        "รูปนี้ถ่ายจากเครื่องอื่น ลบหรือถ่ายใหม่ได้จากเครื่องนั้นเท่านั้น",
+        "Taken on another phone: only that phone can delete or retake it",
+    ),
     # sync badge / states
     "sync.state.sent": ("ส่งแล้ว", "Sent"),
     "sync.state.waiting": ("รอส่ง", "Waiting"),
@@ -94,6 +132,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "อาจซ้ำกับผู้ผลิตที่มีอยู่แล้ว: {names}",
         "This may duplicate an existing producer: {names}",
     ),
+    "producer.draft_missing": ("ร่าง ยังไม่ครบ: {fields}", "Draft, still missing: {fields}"),
+    "producer.conflict": (
+        "ข้อมูลขัดกัน: {field} · รอสำนักงานตัดสิน (ดูที่หน้าส่งข้อมูล)",
+        "Conflict: {field} · waiting for the office (see Sync)",
+    ),
+    "producer.dup.phone": ("เบอร์โทรศัพท์เดียวกัน", "same phone number"),
+    "producer.dup.id_number": ("เลขประจำตัวเดียวกัน", "same ID number"),
+    "producer.dup.name": ("ชื่อคล้ายกันในพื้นที่เดียวกัน", "similar name nearby"),
     # form
     "form.save": ("บันทึก", "Save"),
     "form.saved": ("บันทึกร่างแล้ว", "Draft saved"),
@@ -199,7 +245,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sync.conflicts": ("ข้อมูลที่ขัดกัน", "Conflicts"),
     "sync.no_conflicts": ("ไม่มีข้อมูลที่ขัดกัน", "No conflicts"),
     "sync.mine": ("ของเครื่องนี้", "This phone"),
-    "sync.theirs": ("ของเซิร์ฟเวอร์", "Server"),
+    "sync.theirs": ("ของอีกเครื่อง", "The other phone"),
+    "sync.conflict_waiting": ("รอสำนักงานตัดสิน", "Waiting for the office"),
+    "sync.conflict_resolved": (
+        "สำนักงานตัดสินแล้ว ใช้ค่า: {value}", "Resolved by the office; kept: {value}"
+    ),
+    "sync.conflict_by": ("โดย {who} {when}", "by {who} {when}"),
     "sync.last": ("ส่งครั้งล่าสุด {when}", "Last sync {when}"),
     "sync.never": ("ยังไม่เคยส่ง", "Never synced"),
     # settings

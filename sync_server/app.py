@@ -20,6 +20,7 @@ from sync_server.middleware import AccessLogMiddleware, BodyLimitMiddleware
 from sync_server.problems import install_problem_handlers
 from sync_server.reports import routes as reports_routes
 from sync_server.settings import Settings
+from sync_server.sync import conflict_feed
 from sync_server.sync import routes as sync_routes
 from sync_server.uploads import routes as uploads_routes
 from sync_server.web import routes as web_routes
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(device_health.router)
     app.include_router(records_api.router)
     app.include_router(sync_routes.router)
+    app.include_router(conflict_feed.router)
     app.include_router(uploads_routes.router)
     app.include_router(reports_routes.router)
     app.include_router(web_routes.router)  # last: office pages live at "/"

@@ -20,6 +20,8 @@ class DraftDecision:
     # yet, the missing required ones
     issues: list[Any] = field(default_factory=list)
     can_create: bool = False
+    # top-level fields whose new value the schema refuses (kept as typed, not stored)
+    bad_fields: set[str] = field(default_factory=set)
 
 
 def _top(path: str) -> str:
@@ -35,5 +37,9 @@ def decide_draft_save(
     decision = DraftDecision()
     decision.issues = [i for i in issues if _top(str(i.path)) in changes or not exists]
     decision.to_save = {k: v for k, v in changes.items() if k not in bad_fields}
-    decision.can_create = not exists and not issues
+    decision.bad_fields = bad_fields & set(changes) if exists else bad_fields
+    if not exists:
+        # a new record is created from its valid fields; a bad one waits, as typed
+        valid = {k: v for k, v in candidate.items() if k not in bad_fields}
+        decision.can_create = bool(valid) and not validate(valid)
     return decision

@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldapp.logic.thai_dates import be_input, parse_be_date
+
+if TYPE_CHECKING:
+    from schemas import FieldSpec, Section
 
 __all__ = [
     "SKIPPED_WIDGETS",
@@ -44,7 +47,7 @@ class FormStep:
     section_id: str
     title_th: str
     title_en: str
-    fields: tuple[Any, ...]  # schemas FieldSpec
+    fields: tuple[FieldSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,12 @@ class Parsed:
     error: str | None = None
 
 
-def shown(spec: Any) -> bool:
+def shown(spec: FieldSpec) -> bool:
     return not (spec.server_owned or spec.widget in SKIPPED_WIDGETS or spec.name == "id")
 
 
 def form_steps(
-    specs: Sequence[Any], sections: Sequence[Any], skip: Iterable[str] = ()
+    specs: Sequence[FieldSpec], sections: Sequence[Section], skip: Iterable[str] = ()
 ) -> list[FormStep]:
     """One step per schema section, in order, holding the fields the officer fills.
 
@@ -84,7 +87,7 @@ def form_steps(
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
-def parse_text(spec: Any, text: str) -> Parsed:
+def parse_text(spec: FieldSpec, text: str) -> Parsed:
     """What a text box holds, as the value to store. Empty text clears the field (None)."""
     raw = text.strip()
     if raw == "":
@@ -127,7 +130,7 @@ def parse_moo(text: str) -> Parsed:
     return Parsed(int(raw))
 
 
-def display_text(spec: Any, value: Any) -> str:
+def display_text(spec: FieldSpec, value: Any) -> str:
     """The text a box shows for a stored value (dates in พ.ศ. as DD/MM/YYYY)."""
     if value is None:
         return ""

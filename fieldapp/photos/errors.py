@@ -7,7 +7,9 @@ Codes (stable; the app and the tests key on them):
     not_an_image        the bytes are no image format at all (a text file named .jpg)
     unsupported_format  an image, but not JPEG, PNG or WebP (GIF, TIFF, HEIC, ...)
     animated            more than one frame (animated PNG/WebP)
-    too_many_pixels     more pixels than MAX_PIXELS (or Pillow's decompression-bomb limit)
+    too_many_pixels     more pixels than MAX_PIXELS (or Pillow's decompression-bomb limit),
+                        or a PNG / WebP / progressive JPEG whose decode would hold more
+                        than imaging.MAX_DECODE_BYTES
     decompression_bomb  a small file that would expand to a huge amount of memory
     truncated           the file ends early (an interrupted copy or download)
     corrupt             the image data cannot be decoded

@@ -1,11 +1,19 @@
 """Everything that touches Pillow, and nothing else does.
 
 A phone build without Pillow (or with a native image library instead) replaces this one
-module: `decode`, `upright`, `metadata`, `to_srgb`, `fit`, `encode_jpeg` and `gray_grid`.
+module: `decode`, `upright`, `metadata`, `to_srgb`, `fit`, `shrink`, `encode_jpeg` and
+`gray_grid`.
 
 Safety: an untrusted file is checked before its pixels are decoded. `Image.open` reads only
 the header, so the format, the frame count and the pixel count are known for the price of a
 few hundred bytes; only then does `load()` decode, at reduced size for JPEG (`draft`).
+
+Memory: the pipeline's peak stays under `MEMORY_BUDGET` (150 MB above the file's bytes, the
+most a low-end Android phone can spare; measured in benchmarks/bench_photos.py). JPEG
+decodes at reduced size. PNG and WebP cannot: Pillow decodes them whole (4 bytes a pixel in
+colour, WebP through a second buffer), so their pixel limit follows from `MAX_DECODE_BYTES`
+(`decode_bytes`), and `shrink` converts and downscales them in bands of rows, never copying
+the whole image. Only Pillow APIs of 10.4 and older are used (the Android build's floor).
 """
 
 from __future__ import annotations
@@ -18,28 +26,45 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from .errors import PhotoError
 
 __all__ = [
     "ACCEPTED_FORMATS",
+    "MAX_DECODE_BYTES",
     "MAX_FILE_BYTES",
     "MAX_PIXELS",
+    "MEMORY_BUDGET",
     "Decoded",
     "Image",
     "decode",
+    "decode_bytes",
     "encode_jpeg",
     "fit",
     "gray_grid",
     "metadata",
+    "shrink",
     "to_srgb",
     "upright",
 ]
 
-# 50 megapixels: twice a 24 MP camera and four times a 12 MP phone photo. A decoded RGB
-# image of this size holds 150 MB, the most a low-end Android phone can spare.
+# 50 megapixels: twice a 24 MP camera and four times a 12 MP phone photo.
 MAX_PIXELS = 50_000_000
+# The most process_photo may use above the file's bytes: what a low-end Android phone can
+# spare for one photo.
+MEMORY_BUDGET = 150 * 1024 * 1024
+# The most one whole decode (PNG, WebP; JPEG decodes at reduced size) may hold, leaving the
+# rest of MEMORY_BUDGET to the banded conversion and downscaling: a colour PNG up to about
+# 28 MP, a grey or palette PNG up to MAX_PIXELS, a colour WebP up to about 14 MP.
+MAX_DECODE_BYTES = 112 * 1024 * 1024
+# Pillow holds these modes in 1 or 2 bytes a pixel, every other mode in 4.
+_MODE_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+# Images whose 4-byte-a-pixel copy is larger than _WHOLE_BYTES (a decoded PNG or WebP; a
+# JPEG decoded with draft stays under it) are converted and downscaled in bands of about
+# _BAND_BYTES.
+_WHOLE_BYTES = 24 * 1024 * 1024
+_BAND_BYTES = 2 * 1024 * 1024
 # The largest file worth reading: a 50 MP photo as a high-quality JPEG, or a 12 MP PNG.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 # MPO is how many phones save JPEGs with a second image (depth map, preview) appended.
@@ -110,11 +135,14 @@ def decode(data: bytes, long_edge: int | None) -> Decoded:
         warnings.simplefilter("always")
         image = _open(data)
         _check_header(image)
+        full_size = image.size
         if long_edge is not None and image.format in _JPEG_FORMATS:
             width, height = image.size
             scale = long_edge / max(width, height)
             if scale < 1:
                 image.draft(None, (max(1, int(width * scale)), max(1, int(height * scale))))
+        if decode_bytes(image, full_size) > MAX_DECODE_BYTES:
+            raise _too_large_to_decode(image, full_size)
         _load(image)
         return Decoded(image, _orientation(image))
 
@@ -195,6 +223,53 @@ def _check_header(image: Image.Image) -> None:
         raise _too_many_pixels(width, height)
 
 
+def decode_bytes(image: Image.Image, full_size: tuple[int, int]) -> int:
+    """What decoding an opened (not yet loaded, maybe `draft`ed) image holds at once.
+
+    Measured with benchmarks/bench_photos.py: Pillow holds 4 bytes a pixel (1 for grey and
+    palette, 2 for 16-bit grey); a WebP also passes through libwebp's buffer and a bytes
+    copy of it (16 bytes a pixel in all); a progressive JPEG keeps libjpeg's coefficients
+    of the whole image (2 bytes per sample at full size) whatever the decoding scale."""
+    width, height = image.size
+    per_pixel = _MODE_BYTES.get(image.mode, 4)
+    if image.format == "WEBP":
+        per_pixel = 16
+    total = width * height * per_pixel
+    if image.format in _JPEG_FORMATS and image.info.get("progressive"):
+        total += _coefficient_bytes(image, full_size)
+    return total
+
+
+def _coefficient_bytes(image: Image.Image, full_size: tuple[int, int]) -> int:
+    layers = getattr(image, "layer", None) or [("", 1, 1, 0)] * len(image.getbands())
+    h_max = max(layer[1] for layer in layers)
+    v_max = max(layer[2] for layer in layers)
+    width, height = full_size
+    total = 0
+    for _, h, v, _ in layers:
+        blocks_x = -(-width * h // (h_max * 8))
+        blocks_y = -(-height * v // (v_max * 8))
+        total += blocks_x * blocks_y * 64 * 2
+    return total
+
+
+def _too_large_to_decode(image: Image.Image, full_size: tuple[int, int]) -> PhotoError:
+    width, height = full_size
+    mp = width * height / 1_000_000
+    kind = f"progressive {image.format}" if image.format in _JPEG_FORMATS else image.format
+    kind_th = f"{image.format} แบบ progressive" if image.format in _JPEG_FORMATS else image.format
+    return _refuse(
+        "too_many_pixels",
+        f"รูป {kind_th} นี้ใหญ่เกินไป ({width}×{height} = {mp:.0f} ล้านพิกเซล) โทรศัพท์ต้อง"
+        f"ถอดรหัสรูปชนิดนี้ทั้งภาพ ซึ่งต้องใช้หน่วยความจำเกิน {MAX_DECODE_BYTES // 2**20} MB "
+        "บันทึกเป็น JPEG ธรรมดาหรือย่อขนาดรูปก่อน",
+        f"This {kind} image is too large ({width}×{height} = {mp:.0f} megapixels): the phone "
+        f"must decode this kind of image whole, which would need more than "
+        f"{MAX_DECODE_BYTES // 2**20} MB of memory. Save it as a plain JPEG or make it "
+        "smaller first.",
+    )
+
+
 def _load(image: Image.Image) -> None:
     try:
         image.load()
@@ -250,6 +325,10 @@ def metadata(data: bytes) -> tuple[Mapping[int, Any], Mapping[int, Any]]:
         with _WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(data)) as image:
+                if image.format == "PNG" and "exif" not in image.info:
+                    # Pillow's PNG getexif() would decode the whole image to look for an
+                    # eXIf chunk after the pixels: a second full decode, never worth it.
+                    return {}, {}
                 exif = image.getexif()
                 exif_ifd = exif.get_ifd(ExifTags.IFD.Exif)
                 gps_ifd = exif.get_ifd(ExifTags.IFD.GPSInfo)
@@ -261,8 +340,18 @@ def metadata(data: bytes) -> tuple[Mapping[int, Any], Mapping[int, Any]]:
         return {}, {}
 
 
-def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
-    description = ImageCms.getProfileDescription(profile) or ""
+def _colour_engine() -> Any | None:
+    """`PIL.ImageCms`, or None where Pillow was built without littlecms: Flet's Android
+    Pillow (docs/android-packages.md), whose 10.4 ImageCms raises ImportError on import."""
+    try:
+        from PIL import ImageCms
+    except ImportError:
+        return None
+    return ImageCms
+
+
+def _is_srgb(cms: Any, profile: Any) -> bool:
+    description = cms.getProfileDescription(profile) or ""
     return "srgb" in description.lower()
 
 
@@ -271,19 +360,22 @@ def to_srgb(image: Image.Image) -> Image.Image:
 
     An embedded colour profile (Display P3 on newer phones, CMYK print profiles) is applied
     so colours survive dropping it; without one the pixels are taken as sRGB already.
+    Without a colour engine (a Pillow built without littlecms) the profile is not applied:
+    the pixels are kept as they are, as for a broken profile.
     """
     icc = image.info.get("icc_profile")
-    if icc and image.mode in ("RGB", "CMYK"):
+    cms = _colour_engine() if icc and image.mode in ("RGB", "CMYK") else None
+    if cms is not None and isinstance(icc, bytes):
         try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if image.mode == "CMYK" or not _is_srgb(source):
-                converted = ImageCms.profileToProfile(
-                    image, source, ImageCms.createProfile("sRGB"), outputMode="RGB"
+            source = cms.ImageCmsProfile(io.BytesIO(icc))
+            if image.mode == "CMYK" or not _is_srgb(cms, source):
+                converted = cms.profileToProfile(
+                    image, source, cms.createProfile("sRGB"), outputMode="RGB"
                 )
                 if converted is not None:
                     image = converted
-        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-            pass  # a broken profile: fall back to the plain conversion below
+        except (cms.PyCMSError, OSError, ValueError, TypeError, ImportError):
+            pass  # a broken profile or no engine: fall back to the plain conversion below
     mode = image.mode
     if mode == "RGB":
         return image
@@ -310,6 +402,34 @@ def fit(image: Image.Image, long_edge: int) -> Image.Image:
     scale = long_edge / max(width, height)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def shrink(image: Image.Image, long_edge: int) -> Image.Image:
+    """`fit(to_srgb(image), long_edge)`, in bands of rows for a large image.
+
+    A whole-image conversion or resize would copy the decoded image (RGBA to RGBa, the
+    flattened RGB, the resize's intermediate): for a 28 MP PNG that is another 110 MB and
+    more. Each band is cut out with a margin of the filter's reach, converted and resized
+    with `box`, so only the small result and one band are alive next to the decoded image.
+    """
+    width, height = image.size
+    if width * height * 4 <= _WHOLE_BYTES or max(width, height) <= long_edge:
+        return fit(to_srgb(image), long_edge)
+    scale = long_edge / max(width, height)
+    out_w, out_h = max(1, round(width * scale)), max(1, round(height * scale))
+    step = height / out_h  # source rows per output row
+    margin = int(3 * step) + 2  # LANCZOS reaches 3 output pixels each way
+    rows = max(1, int(_BAND_BYTES / (width * 4 * step)))  # output rows per band
+    out = Image.new("RGB", (out_w, out_h))
+    for first in range(0, out_h, rows):
+        last = min(out_h, first + rows)
+        top, bottom = first * step, last * step
+        cut_top, cut_bottom = max(0, int(top) - margin), min(height, int(bottom) + 1 + margin)
+        band = to_srgb(image.crop((0, cut_top, width, cut_bottom)))
+        part = band.resize((out_w, last - first), Image.Resampling.LANCZOS,
+                           box=(0, top - cut_top, width, bottom - cut_top), reducing_gap=3.0)
+        out.paste(part, (0, first))
+    return out
 
 
 def encode_jpeg(image: Image.Image, quality: int) -> bytes:

@@ -108,9 +108,12 @@ def process_photo(
             raise PhotoError(error.code, f"{filename}: {error.message_th}",
                              f"{filename}: {error.message_en}") from None
         raise
-    # Downscale first, then turn upright: rotating 1600 px costs a third of 2000 px.
-    full = imaging.upright(imaging.fit(imaging.to_srgb(decoded.image), long_edge),
-                           decoded.orientation)
+    # Downscale first, then turn upright: rotating 1600 px costs a third of 2000 px. The
+    # decoded image is dropped as soon as it is downscaled (it can be 100 MB).
+    orientation = decoded.orientation
+    small = imaging.shrink(decoded.image, long_edge)
+    del decoded
+    full = imaging.upright(small, orientation)
     thumb = imaging.fit(full, thumb_edge)
     jpeg = imaging.encode_jpeg(full, quality)
     step_quality = quality

@@ -39,7 +39,10 @@ from .wire import (
 __all__ = ["CURSOR_KEY", "SyncClient", "SyncReport"]
 
 CURSOR_KEY = "sync_cursor"
-_UPLOADED_PREFIX = "uploaded:"
+# store meta "uploaded:<sha256>": the server confirmed that blob whole (the app's
+# "safe to wipe" statement counts photos by it)
+UPLOADED_META_PREFIX = "uploaded:"
+_UPLOADED_PREFIX = UPLOADED_META_PREFIX
 # A phone this far behind the server re-bases its clock (once its outbox is empty, so no
 # sent change is ever re-stamped).
 _BEHIND_RESET_MS = 24 * 3600 * 1000

@@ -1,9 +1,12 @@
 """A small async tus 1.0 client on httpx, for content-addressed photos.
 
-The server names an upload by the photo's SHA-256, so creation doubles as "do you have this
-already?": the answer's Upload-Offset says how many bytes the server holds, and a photo that
-is already there (from any phone) is not sent again. After a drop the client asks (HEAD)
-where the server stands and sends only the rest.
+With `Tambon-Dedupe: 1` the server names this client's upload by the photo's SHA-256, so
+creation doubles as "does my district have this already?": the answer's Upload-Offset says
+how many bytes the server holds for the district, and a photo one of the district's phones
+has sent (and the server verified) is not sent again; two phones of a district resume each
+other's upload. A photo that only another district has sent is uploaded in full: that is
+how a district proves it holds the bytes (docs/sync.md). After a drop the client asks
+(HEAD) where the server stands and sends only the rest.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import httpx
 
 from .errors import RefusedError, SyncError
 
-__all__ = ["TUS_HEADERS", "UploadResult", "upload_blob"]
+__all__ = ["DEDUPE_HEADERS", "TUS_HEADERS", "UploadResult", "upload_blob"]
 
 TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
+# Ask the server to meet the district's upload of this photo by hash (see above).
+DEDUPE_HEADERS = {"Tambon-Dedupe": "1"}
 # (method, url, headers, body, retry) -> response. With retry, drops and 5xx are retried by
 # the caller's policy; without, the first failure is raised (a PATCH must not be blindly
 # repeated: the server may have kept part of it, so the client asks HEAD first).
@@ -50,13 +55,15 @@ async def upload_blob(
     on_bytes: Callable[[int], None],
     on_retry: Callable[[SyncError, int], Awaitable[None]],
 ) -> UploadResult:
-    """Upload one file; returns the bytes PATCHed (0 and skipped=True if the server had it).
+    """Upload one file; returns the bytes PATCHed (0 and skipped=True if the district's
+    proven copy was on the server already).
 
     `send` raises SyncError subclasses; retryable ones (drops, 5xx) come back here through
     `on_retry(error, attempt)`, which sleeps or re-raises when the retries are spent.
     """
     created = await send("POST", uploads_url, {
-        **TUS_HEADERS, "Upload-Length": str(size), "Upload-Metadata": _metadata(sha256, kind)},
+        **TUS_HEADERS, **DEDUPE_HEADERS, "Upload-Length": str(size),
+        "Upload-Metadata": _metadata(sha256, kind)},
         None, True)
     url = created.headers.get("location") or f"{uploads_url}/{sha256}"
     offset = int(created.headers.get("upload-offset", "0"))

@@ -1,4 +1,4 @@
-"""The app shell: fonts, theme, Thai locale, the screen stack and the bottom navigation."""
+"""The app shell: the screen stack (by route, `fieldapp.ui.routes`) and the bottom navigation."""
 
 from __future__ import annotations
 
@@ -13,36 +13,17 @@ from fieldapp.services import Services, auto_sync
 from fieldapp.settings import load_settings
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.network import ConnectivityProbe
-from fieldapp.ui.screen import Screen, UiEvent
+from fieldapp.ui.router import TABS, tab_index
+from fieldapp.ui.routes import screen_router
+from fieldapp.ui.screen import UiEvent
+from fieldapp.ui.theme import configure_page
 
-__all__ = ["FONT_FAMILY", "main", "top_level_screen"]
-
-FONT_FAMILY = "NotoSansThai"
-
-
-def top_level_screen(ctx: AppContext, index: int) -> Screen:
-    """The screen behind each bottom-navigation tab (imported when first needed)."""
-    if index == 1:
-        from fieldapp.ui.screens.producers import ProducerListScreen
-
-        return ProducerListScreen(ctx)
-    if index == 2:
-        from fieldapp.ui.screens.sync import SyncScreen
-
-        return SyncScreen(ctx)
-    if index == 3:
-        from fieldapp.ui.screens.settings import SettingsScreen
-
-        return SettingsScreen(ctx)
-    from fieldapp.ui.screens.home import HomeScreen
-
-    return HomeScreen(ctx)
+__all__ = ["main", "navigation_bar"]
 
 
 def navigation_bar(ctx: AppContext, selected: int) -> ft.NavigationBar:
     def on_change(e: UiEvent) -> None:
-        index = int(e.control.selected_index)
-        ctx.replace_all(top_level_screen(ctx, index))
+        ctx.go_root(TABS[int(e.control.selected_index)])
 
     t = ctx.t
     return ft.NavigationBar(
@@ -56,20 +37,6 @@ def navigation_bar(ctx: AppContext, selected: int) -> ft.NavigationBar:
             ft.NavigationBarDestination(icon=ft.Icons.SYNC, label=t("nav.sync")),
             ft.NavigationBarDestination(icon=ft.Icons.SETTINGS_OUTLINED, label=t("nav.settings")),
         ],
-    )
-
-
-def configure_page(page: ft.Page, tr: Translator) -> None:
-    page.title = tr.t("app.title")
-    page.fonts = {
-        FONT_FAMILY: "fonts/NotoSansThai-Regular.ttf",
-        f"{FONT_FAMILY}Bold": "fonts/NotoSansThai-Bold.ttf",
-    }
-    page.theme = ft.Theme(font_family=FONT_FAMILY, color_scheme_seed=ft.Colors.TEAL)
-    page.theme_mode = ft.ThemeMode.LIGHT
-    page.locale_configuration = ft.LocaleConfiguration(
-        supported_locales=[ft.Locale("th", "TH"), ft.Locale("en", "US")],
-        current_locale=ft.Locale("th", "TH") if tr.lang == "th" else ft.Locale("en", "US"),
     )
 
 
@@ -91,13 +58,15 @@ def main(page: ft.Page) -> None:
     tr = Translator(settings.language)
     configure_page(page, tr)
     ctx = AppContext(page=page, services=services, tr=tr, connectivity=ConnectivityProbe())
+    ctx.screens = screen_router(ctx)
 
     def render() -> None:
         views = []
         for screen in ctx.stack:
             view = screen.view
-            if screen.nav_index is not None:
-                view.navigation_bar = navigation_bar(ctx, screen.nav_index)
+            tab = tab_index(screen.route)
+            if tab is not None:
+                view.navigation_bar = navigation_bar(ctx, tab)
             views.append(view)
         page.views.clear()
         page.views.extend(views)
@@ -119,9 +88,7 @@ def main(page: ft.Page) -> None:
 
     if settings.enrolled or settings.enrol_skipped:
         # A web address such as /producers opens that tab (bookmarks, and the benchmark).
-        tab = {"/producers": 1, "/sync": 2, "/settings": 3}.get(page.route or "/", 0)
-        ctx.replace_all(top_level_screen(ctx, tab))
+        route = page.route if tab_index(page.route or "/") is not None else "/home"
+        ctx.go_root(route or "/home")
     else:
-        from fieldapp.ui.screens.enrol import EnrolScreen
-
-        ctx.replace_all(EnrolScreen(ctx, first_run=True))
+        ctx.go_root("/enrol?first=1")

@@ -8,21 +8,27 @@ group strength) are saved whole: the top-level field is the unit of merge.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import flet as ft
 
+from fieldapp.i18n import STRINGS
 from fieldapp.logic.forms import display_text, parse_moo, parse_text, shown, with_child
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.gps import GpsField
 from fieldapp.ui.picker import ChoicePicker
 from fieldapp.ui.screen import UiEvent
 
+if TYPE_CHECKING:
+    from schemas import FieldSpec
+
 __all__ = ["AddressField", "RecordForm"]
 
 Save = Callable[[dict[str, Any]], None]
+# (field, text typed or None when it became valid, message_th, message_en)
+KeepTyped = Callable[[str, str | None, str, str], None]
 KEYBOARDS = {
     "phone": ft.KeyboardType.PHONE,
     "number": ft.KeyboardType.NUMBER,
@@ -35,12 +41,23 @@ KEYBOARDS = {
 
 class RecordForm:
     def __init__(
-        self, ctx: AppContext, record_type: str, record: dict[str, Any], save: Save
+        self,
+        ctx: AppContext,
+        record_type: str,
+        record: dict[str, Any],
+        save: Save,
+        pending: dict[str, dict[str, str]] | None = None,
+        keep_typed: KeepTyped | None = None,
     ) -> None:
         self.ctx = ctx
         self.record_type = record_type
         self.record = record
         self._save = save
+        # what was typed but is not valid (kept on the phone): shown again with its message
+        self.pending = pending if pending is not None else {}
+        self.keep_typed = keep_typed
+        # top-level field -> the text last typed in its box
+        self.texts: dict[str, str] = {}
         # dotted path -> the control showing that field's error
         self.error_targets: dict[str, Any] = {}
 
@@ -48,7 +65,7 @@ class RecordForm:
     def lang(self) -> str:
         return self.ctx.tr.lang
 
-    def label(self, spec: Any) -> str:
+    def label(self, spec: FieldSpec) -> str:
         title = str(spec.title(self.lang))
         if spec.unit_th or spec.unit_en:
             unit = spec.unit_en if self.lang == "en" else spec.unit_th
@@ -63,7 +80,7 @@ class RecordForm:
             self.record[name] = value
         self._save({name: value})
 
-    def setter(self, spec: Any, parent: str | None) -> Callable[[Any], None]:
+    def setter(self, spec: FieldSpec, parent: str | None) -> Callable[[Any], None]:
         if parent is None:
             return lambda value: self.set_top(spec.name, value)
 
@@ -72,17 +89,17 @@ class RecordForm:
 
         return set_child
 
-    def value_of(self, spec: Any, parent: str | None) -> Any:
+    def value_of(self, spec: FieldSpec, parent: str | None) -> Any:
         if parent is None:
             return self.record.get(spec.name)
         obj = self.record.get(parent) or {}
         return obj.get(spec.name) if isinstance(obj, dict) else None
 
     # --- building -----------------------------------------------------------------------
-    def controls(self, specs: tuple[Any, ...] | list[Any]) -> list[ft.Control]:
+    def controls(self, specs: Sequence[FieldSpec]) -> list[ft.Control]:
         return [c for spec in specs if shown(spec) for c in [self.control(spec, None)] if c]
 
-    def control(self, spec: Any, parent: str | None) -> ft.Control | None:
+    def control(self, spec: FieldSpec, parent: str | None) -> ft.Control | None:
         widget = spec.widget
         value = self.value_of(spec, parent)
         set_value = self.setter(spec, parent)
@@ -142,7 +159,9 @@ class RecordForm:
         # text, textarea, numbers, years, dates, phone, id and postal code
         return self.text_control(spec, value, set_value)
 
-    def choice_control(self, spec: Any, value: Any, set_value: Callable[[Any], None]) -> ft.Control:
+    def choice_control(
+        self, spec: FieldSpec, value: Any, set_value: Callable[[Any], None]
+    ) -> ft.Control:
         choices = [(c.code, c.title(self.lang)) for c in spec.choices] or [
             (n, f"{n} {spec.unit_en if self.lang == 'en' else spec.unit_th or ''}".strip())
             for n in range(1, 6)
@@ -173,26 +192,42 @@ class RecordForm:
         )
         return ft.Column([ft.Text(self.label(spec)), group], spacing=0)
 
-    def text_control(self, spec: Any, value: Any, set_value: Callable[[Any], None]) -> ft.Control:
+    def text_control(
+        self, spec: FieldSpec, value: Any, set_value: Callable[[Any], None]
+    ) -> ft.Control:
         hint = "วว/ดด/ปปปป" if spec.widget == "date" else None
         if spec.widget == "date" and self.lang == "en":
             hint = "DD/MM/YYYY (BE)"
+        kept = self.pending.get(spec.name) if spec.path == spec.name else None
         box = ft.TextField(
             label=self.label(spec),
-            value=display_text(spec, value),
+            value=kept["text"] if kept else display_text(spec, value),
             keyboard_type=KEYBOARDS.get(spec.widget, ft.KeyboardType.TEXT),
             multiline=spec.widget == "textarea",
             min_lines=3 if spec.widget == "textarea" else None,
             hint_text=hint,
             helper=spec.help_en if self.lang == "en" else spec.help_th,
+            # a phone is 390 px wide: hints, help and errors wrap instead of being cut
+            helper_max_lines=4,
+            error_max_lines=4,
+            hint_max_lines=2,
             max_length=spec.max_length if spec.max_length and spec.max_length <= 200 else None,
         )
 
+        if kept:
+            box.error = kept.get("message_en") if self.lang == "en" else kept.get("message_th")
+
         def on_change(e: UiEvent) -> None:
-            parsed = parse_text(spec, box.value or "")
+            text = box.value or ""
+            self.texts[spec.name] = text
+            parsed = parse_text(spec, text)
             if parsed.error:
+                # never thrown away: the text stays in the box and on the phone
                 box.error = self.ctx.t(parsed.error)
                 box.update()
+                if self.keep_typed is not None and spec.path == spec.name:
+                    th, en = STRINGS[parsed.error]
+                    self.keep_typed(spec.name, text, th, en)
                 return
             if box.error:
                 box.error = None
@@ -203,7 +238,7 @@ class RecordForm:
         self.error_targets[spec.path] = box
         return box
 
-    def describe(self, spec: Any, value: Any) -> str:
+    def describe(self, spec: FieldSpec, value: Any) -> str:
         choice = spec.choice(value) if spec.choices else None
         if choice is not None:
             return str(choice.title(self.lang))
@@ -229,7 +264,7 @@ class AddressField:
     """House no., moo, village, then province → district → subdistrict (geothai, offline),
     the postal code filled from the subdistrict."""
 
-    def __init__(self, form: RecordForm, spec: Any) -> None:
+    def __init__(self, form: RecordForm, spec: FieldSpec) -> None:
         from schemas import geo
 
         self.form = form
@@ -356,7 +391,7 @@ class AddressField:
 class RepeatField:
     """A repeatable group (a product's certifications): each item a small form, add/remove."""
 
-    def __init__(self, form: RecordForm, spec: Any) -> None:
+    def __init__(self, form: RecordForm, spec: FieldSpec) -> None:
         self.form = form
         self.spec = spec
         self.items: list[dict[str, Any]] = [dict(i) for i in form.record.get(spec.name) or []]

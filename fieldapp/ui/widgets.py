@@ -7,6 +7,7 @@ from typing import Any
 
 import flet as ft
 
+from fieldapp.services import Services
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.context import AppContext
 from schemas.thai_dates import format_thai_datetime
@@ -14,11 +15,14 @@ from schemas.thai_dates import format_thai_datetime
 __all__ = [
     "STATE_COLORS",
     "be_datetime",
+    "damage_notice",
     "error_banner",
     "icon_button",
+    "pending_box",
     "section_title",
     "state_chip",
     "thumbnail",
+    "wipe_lines",
 ]
 
 STATE_COLORS = {
@@ -82,7 +86,7 @@ def icon_button(icon: ft.IconData, label: str, on_click: Any) -> ft.Control:
 
 
 def thumbnail(
-    services: Any, photo: dict[str, Any], size: int, label: str, radius: int = 8
+    services: Services, photo: dict[str, Any], size: int, label: str, radius: int = 8
 ) -> ft.Control | None:
     """A photo's thumbnail from the phone's photo store, named for screen readers."""
     from fieldapp.services import thumbnail_bytes
@@ -97,4 +101,61 @@ def thumbnail(
         fit=ft.BoxFit.COVER,
         border_radius=radius,
         semantics_label=label,
+    )
+
+
+def wipe_lines(ctx: AppContext) -> list[ft.Control]:
+    """The "safe to wipe" statement (sync screen and settings): the headline, then each
+    fact or what is still missing."""
+    from fieldapp.services import wipe_status
+
+    try:
+        status = wipe_status(ctx.services, ctx.tr.lang)
+    except Exception as exc:
+        return [error_banner(ctx, exc)]
+    lines = [ctx.tr.pick(th, en) for th, en in status.lines]
+    color = ft.Colors.GREEN_800 if status.safe and not status.empty else None
+    if not status.safe:
+        color = ft.Colors.ORANGE_900
+    icon = ft.Icons.VERIFIED_OUTLINED if status.safe else ft.Icons.WARNING_AMBER_OUTLINED
+    return [
+        ft.Row(
+            [ft.Icon(icon, color=color), ft.Text(lines[0], weight=ft.FontWeight.BOLD,
+                                                 color=color, expand=True)]
+        ),
+        *[ft.Text(f"• {line}") for line in lines[1:]],
+    ]
+
+
+def pending_box(
+    ctx: AppContext, record_type: str, pending: dict[str, dict[str, str]]
+) -> ft.Control:
+    """What was typed but is not valid yet (kept on this phone, not sent): each field with
+    the text and what is wrong."""
+    rows: list[ft.Control] = [
+        ft.Text(ctx.t("form.pending_title"), weight=ft.FontWeight.BOLD,
+                color=ft.Colors.ON_ERROR_CONTAINER)
+    ]
+    from schemas import field_label
+
+    for name, item in pending.items():
+        why = item.get("message_en") if ctx.tr.lang == "en" else item.get("message_th")
+        title = field_label(record_type, name, ctx.tr.lang)
+        rows.append(ft.Text(f"• {title}: “{item.get('text', '')}” — {why}",
+                            color=ft.Colors.ON_ERROR_CONTAINER))
+    return ft.Container(ft.Column(rows, spacing=2), bgcolor=ft.Colors.ERROR_CONTAINER,
+                        padding=10, border_radius=8)
+
+
+def damage_notice(text: str) -> ft.Control:
+    """The device store's report of a damaged file (what could not be read, what to do)."""
+    return ft.Container(
+        ft.Row(
+            [ft.Icon(ft.Icons.REPORT_GMAILERRORRED, color=ft.Colors.ON_ERROR_CONTAINER),
+             ft.Text(text, color=ft.Colors.ON_ERROR_CONTAINER, expand=True)],
+            vertical_alignment=ft.CrossAxisAlignment.START,
+        ),
+        bgcolor=ft.Colors.ERROR_CONTAINER,
+        padding=10,
+        border_radius=8,
     )

@@ -237,8 +237,24 @@ photos = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 
-# tus uploads in progress. The upload id derives from the photo's sha256, so every device
-# sending the same photo resumes the same upload and nothing is sent twice.
+# Which district has proven it holds which blob: one of its own devices sent the bytes and
+# the server verified them (sync_server/uploads/). Content addressing stores a blob once;
+# reading it needs a row here for the reader's district, so naming another district's hash
+# in a record gives nothing. `proof`: "upload" (verified upload) or "backfill" (granted by
+# migration 0006 from the photo records that existed before proofs were kept).
+blob_possession = sa.Table(
+    "blob_possession",
+    metadata,
+    sa.Column("district_code", sa.ForeignKey("districts.code"), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("proof", sa.String(16), nullable=False),
+    sa.Column("device_id", sa.String(36)),
+    sa.Column("proven_at", UtcDateTime(), nullable=False),
+)
+
+# tus uploads in progress, per district. `id` is "<district>-<url id>": the url id is the
+# photo's sha256 for the project's client (its devices meet and resume one upload) or
+# "<sha256>-<random>" for a standard tus client (a fresh upload at offset 0 per creation).
 uploads = sa.Table(
     "uploads",
     metadata,

@@ -106,11 +106,12 @@ def _file_chunks(path: Path) -> Iterator[bytes]:
 
 
 def photos_zip_stream(engine: Engine, district: str | None, flt: RecordFilter,
-                      photo_path: Callable[[str], Path]) -> Iterator[bytes]:
+                      photo_path: Callable[[str], Path | None]) -> Iterator[bytes]:
     """Photos of the chosen producers, named `<producer>/<product>-<subject>-<sha8>.jpg`.
 
-    `photo_path(sha256) -> Path` says where the bytes are; photos that have not arrived
-    yet (the record synced, the upload not finished) are left out rather than failing.
+    `photo_path(sha256) -> Path | None` says where the bytes are (None: not readable by
+    the district, see BlobStore.reader); photos that have not arrived yet (the record
+    synced, the upload not finished) are left out rather than failing.
     """
     with read_only(engine).connect() as conn:
         producers = {p["id"]: str(p.get("name_th") or "")
@@ -122,6 +123,6 @@ def photos_zip_stream(engine: Engine, district: str | None, flt: RecordFilter,
         members = (
             Member(name, _file_chunks(path), compress=False)
             for name, sha in photo_names(photos, producers, products)
-            if (path := photo_path(sha)).is_file()
+            if (path := photo_path(sha)) is not None and path.is_file()
         )
         yield from zip_chunks(members)

@@ -28,6 +28,7 @@ from sync_server.audit import audit
 from sync_server.auth import Principal, principal_from_request
 from sync_server.deps import ReadConn, get_engine
 from sync_server.problems import Problem
+from sync_server.uploads.routes import STORED_FILE_HEADERS, blob_store
 from sync_server.web.agencies import AgencyIndex, list_agencies
 from sync_server.web.places import subdistricts_of
 from sync_server.web.session import require_web_supervisor, require_web_viewer
@@ -322,6 +323,7 @@ def _download(body: Iterator[bytes], filename: str) -> StreamingResponse:
     return StreamingResponse(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "no-store",
+        **STORED_FILE_HEADERS,
     })
 
 
@@ -348,9 +350,9 @@ def export(name: str, request: Request, principal: ExportPrincipal) -> Streaming
         body = exports.geojson_stream(engine, district, flt, personal)
         filename = f"{stem}-producers.geojson"
     elif name == "photos.zip":
-        photo_dir = request.app.state.settings.photo_dir
-        body = exports.photos_zip_stream(
-            engine, district, flt, lambda sha: photo_dir / sha[:2] / f"{sha}.jpg")
+        # Only photos the district has proven it holds (sync_server/uploads/blobs.py).
+        body = exports.photos_zip_stream(engine, district, flt,
+                                         blob_store(request).reader(district))
         filename = f"{stem}-photos.zip"
     else:
         raise Problem(404, "unknown_export", "No such export", "ไม่มีไฟล์ส่งออกนี้",

@@ -2,13 +2,17 @@
 
     OPTIONS /api/v1/uploads            capabilities (Tus-Version, Tus-Extension, ...)
     POST    /api/v1/uploads            create; Upload-Metadata must name `sha256`
-    HEAD    /api/v1/uploads/{sha256}   Upload-Offset: how many bytes the server holds
-    PATCH   /api/v1/uploads/{sha256}   append at Upload-Offset
+    HEAD    /api/v1/uploads/{id}       Upload-Offset: how many bytes the server holds
+    PATCH   /api/v1/uploads/{id}       append at Upload-Offset
     GET     /api/v1/photos/{sha256}    the photo (?size=thumb: its thumbnail)
 
-The upload id is the photo's SHA-256, so a photo the server already has (from any device)
-is answered at creation with `Upload-Offset` equal to its length and a HEAD that says the
-same: a standard tus client (tuspy) then sends no byte. See docs/sync.md.
+Every creation by a standard tus client (tuspy, tus-js-client, Uppy) is a fresh upload at
+offset 0, as the protocol expects, even for a photo the server holds: the bytes are sent and
+verified again, which is how a district proves it holds them. The project's client sends
+`Tambon-Dedupe: 1`: its upload id is then the photo's SHA-256, so a photo its district has
+proven it holds is answered complete at creation (nothing sent) and its devices resume each
+other's uploads. Nothing answers differently when another district holds the photo. A
+finished upload must be a photo as the app writes it (`imagecheck`). See docs/sync.md.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import binascii
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -26,9 +30,17 @@ from starlette.requests import ClientDisconnect
 
 from sync_server.auth import Principal, principal_from_request
 from sync_server.problems import Problem
-from sync_server.uploads.blobs import SHA256_RE, BlobStore, UploadBusy, UploadState
+from sync_server.uploads import imagecheck
+from sync_server.uploads.blobs import (
+    SHA256_RE,
+    BlobStore,
+    HashMismatch,
+    ImageRefused,
+    UploadBusy,
+    UploadState,
+)
 
-__all__ = ["router"]
+__all__ = ["DEDUPE_HEADER", "STORED_FILE_HEADERS", "blob_store", "router"]
 
 router = APIRouter(tags=["uploads"])
 
@@ -36,7 +48,14 @@ TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,checksum"
 MAX_PHOTO_BYTES = 50 * 1024 * 1024
 PREFIX = "/api/v1/uploads"
+# Sent by the project's client (fieldapp/sync/tus.py): meet the district's upload of this
+# photo by its hash and skip a photo the district has proven it holds.
+DEDUPE_HEADER = "Tambon-Dedupe"
 _bearer = HTTPBearer(auto_error=False)
+
+
+# On every answer that carries stored bytes: the browser must take the declared type.
+STORED_FILE_HEADERS = {"X-Content-Type-Options": "nosniff"}
 
 
 def _tus_headers(**extra: str) -> dict[str, str]:
@@ -48,7 +67,8 @@ def _problem(status: int, code: str, en: str, th: str, detail_en: str = "",
     return Problem(status, code, en, th, detail_en, detail_th, headers=_tus_headers())
 
 
-def _blobs(request: Request) -> BlobStore:
+def blob_store(request: Request) -> BlobStore:
+    """The app's one BlobStore (uploads, and every read of stored photos)."""
     store = getattr(request.app.state, "blob_store", None)
     if store is None:
         settings = request.app.state.settings
@@ -119,7 +139,16 @@ def tus_options() -> Response:
 
 
 @router.post(PREFIX, status_code=201, summary="Create (or find) the upload of a photo")
-def tus_create(request: Request, principal: Uploader) -> Response:
+def tus_create(
+    request: Request,
+    principal: Uploader,
+    dedupe: Annotated[str | None, Header(
+        alias=DEDUPE_HEADER,
+        description="'1' (the project's client): the upload id is the photo's SHA-256, "
+                    "shared by the district's devices, and a photo the district has proven "
+                    "it holds is answered complete. Otherwise a fresh upload at offset 0.",
+    )] = None,
+) -> Response:
     _require_tus(request)
     try:
         length = int(request.headers.get("upload-length", ""))
@@ -144,21 +173,22 @@ def tus_create(request: Request, principal: Uploader) -> Response:
                        "Name the photo's SHA-256 (64 hex) as Upload-Metadata key 'sha256'.",
                        "กรุณาระบุ sha256 ของรูปใน Upload-Metadata")
     try:
-        state, _created = _blobs(request).create(
+        state = blob_store(request).create(
             sha, length, district_code=principal.district_code,
-            device_id=principal.device_id, metadata=metadata)
+            device_id=principal.device_id, metadata=metadata,
+            by_hash=dedupe == "1")
     except ValueError as exc:
         raise _problem(409, "length_mismatch", "Photo length does not match",
                        "ขนาดรูปไม่ตรงกับที่เคยแจ้ง", str(exc),
                        "รูปนี้เคยแจ้งขนาดไว้ต่างจากนี้") from exc
     headers = _offset_headers(state)
-    headers["Location"] = f"{PREFIX}/{sha}"
+    headers["Location"] = f"{PREFIX}/{state.url_id}"
     return Response(status_code=201, headers=headers)
 
 
 @router.head(PREFIX + "/{upload_id}", summary="How many bytes the server holds")
 def tus_head(upload_id: str, request: Request, principal: Uploader) -> Response:
-    state = _blobs(request).state(upload_id) if SHA256_RE.match(upload_id) else None
+    state = blob_store(request).state(principal.district_code, upload_id)
     if state is None:
         return Response(status_code=404, headers=_tus_headers())
     return Response(status_code=200, headers=_offset_headers(state))
@@ -188,9 +218,8 @@ async def tus_patch(upload_id: str, request: Request, principal: Uploader) -> Re
         raise _problem(415, "tus_content_type", "Wrong content type", "ชนิดข้อมูลไม่ถูกต้อง",
                        "PATCH bodies must be application/offset+octet-stream.",
                        "ต้องส่งเป็น application/offset+octet-stream")
-    blobs = _blobs(request)
-    state = await run_in_threadpool(blobs.state, upload_id) \
-        if SHA256_RE.match(upload_id) else None
+    blobs = blob_store(request)
+    state = await run_in_threadpool(blobs.state, principal.district_code, upload_id)
     if state is None:
         raise _problem(404, "upload_not_found", "No such upload", "ไม่พบการอัปโหลดนี้",
                        "Create the upload with POST first.", "กรุณาเริ่มการอัปโหลดใหม่")
@@ -210,26 +239,42 @@ async def tus_patch(upload_id: str, request: Request, principal: Uploader) -> Re
                       f"เซิร์ฟเวอร์มีข้อมูล {state.offset} ไบต์ กรุณาส่งต่อจากตำแหน่งนั้น",
                       headers=_offset_headers(state))
     expected = _chunk_checksum(request.headers.get("upload-checksum"))
-    new_offset, disconnected = await _append(blobs, state, request, expected)
-    state = UploadState(state.upload_id, state.sha256, state.length, new_offset)
+    first_bytes = state.offset == 0
+    new_offset, disconnected, head = await _append(blobs, state, request, expected)
+    state = UploadState(state.district_code, state.url_id, state.sha256, state.length,
+                        new_offset)
+    if first_bytes and new_offset > 0 and not b"\xff\xd8\xff".startswith(head[:3]):
+        # Not a JPEG from its first bytes: refused now, not after the rest is sent.
+        await run_in_threadpool(blobs.discard, state)
+        raise _refused(imagecheck.not_a_jpeg(head))
     if disconnected:
         return Response(status_code=400, headers=_offset_headers(state))
     if state.complete:
-        ok = await run_in_threadpool(blobs.finish, state, district_code=principal.district_code,
-                                     device_id=principal.device_id)
-        if not ok:
+        try:
+            await run_in_threadpool(blobs.finish, state, device_id=principal.device_id)
+        except ImageRefused as refused:
+            raise _refused(refused) from None
+        except HashMismatch:
             raise _problem(460, "photo_hash_mismatch", "The photo arrived damaged",
                            "รูปที่ได้รับเสียหาย",
                            "The received bytes do not match the photo's SHA-256; the upload "
                            "was discarded. Send the photo again from the start.",
                            "ข้อมูลที่ได้รับไม่ตรงกับรหัส SHA-256 ของรูป ระบบทิ้งการอัปโหลดนี้แล้ว "
-                           "กรุณาส่งรูปใหม่ตั้งแต่ต้น")
+                           "กรุณาส่งรูปใหม่ตั้งแต่ต้น") from None
     return Response(status_code=204, headers=_offset_headers(state))
 
 
+def _refused(refused: ImageRefused) -> Problem:
+    return _problem(422, refused.code, refused.title_en, refused.title_th,
+                    refused.detail_en + " The upload was discarded.",
+                    refused.detail_th + " ระบบทิ้งการอัปโหลดนี้แล้ว")
+
+
 async def _append(blobs: BlobStore, state: UploadState, request: Request,
-                  expected: bytes | None) -> tuple[int, bool]:
-    """Append the body at the upload's offset. Returns (new offset, client disconnected).
+                  expected: bytes | None) -> tuple[int, bool, bytes]:
+    """Append the body at the upload's offset.
+
+    Returns (new offset, client disconnected, the body's first bytes).
 
     Bytes that arrived before a disconnect are kept (made durable, offset advanced), so a
     retry resumes at the last byte received, unless a chunk checksum was announced: then a
@@ -238,11 +283,14 @@ async def _append(blobs: BlobStore, state: UploadState, request: Request,
     digest = hashlib.sha256()
     limit = state.length - state.offset
     try:
-        with blobs.appending(state.upload_id, state.offset) as handle:
+        with blobs.appending(state) as handle:
             written = 0
             disconnected = False
+            head = b""
             try:
                 async for block in request.stream():
+                    if len(head) < 64:
+                        head += block[:64 - len(head)]
                     if written + len(block) > limit:
                         raise _problem(413, "beyond_length", "More bytes than announced",
                                        "ส่งข้อมูลเกินขนาดที่แจ้งไว้",
@@ -261,9 +309,8 @@ async def _append(blobs: BlobStore, state: UploadState, request: Request,
                                    "ข้อมูลส่วนนี้เสียหายระหว่างส่ง",
                                    "The chunk was discarded; send it again.",
                                    "ระบบทิ้งข้อมูลส่วนนี้แล้ว กรุณาส่งใหม่")
-            new_offset = await run_in_threadpool(blobs.commit_bytes, handle, state.upload_id,
-                                                 state.offset)
-            return new_offset, disconnected
+            new_offset = await run_in_threadpool(blobs.commit_bytes, handle, state)
+            return new_offset, disconnected, head
     except UploadBusy as exc:
         raise _problem(423, "upload_busy", "This photo is being uploaded right now",
                        "รูปนี้กำลังถูกอัปโหลดอยู่", "Try again in a moment.",
@@ -278,15 +325,19 @@ def get_photo(
     principal: Annotated[Principal, Depends(short_principal)],
     size: Annotated[str, Query(pattern="^(full|thumb)$")] = "full",
 ) -> Any:
+    """Only blobs the caller's district has proven it holds (its own devices sent them);
+    the same 404 when another district holds the photo or nobody does."""
     sha = sha256.lower()
-    path = _blobs(request).servable(sha, principal.district_code, thumb=size == "thumb") \
-        if SHA256_RE.match(sha) else None
-    if path is None:
+    found = blob_store(request).readable(sha, principal.district_code, thumb=size == "thumb")
+    if found is None:
         raise Problem(404, "photo_not_found", "Photo not found", "ไม่พบรูป",
                       "The photo has not arrived yet or is not in your district.",
                       "รูปยังไม่ถูกส่งมา หรือไม่ได้อยู่ในอำเภอของคุณ")
+    path, mime = found
     etag = f'"{path.stem}"'
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable",
+               **STORED_FILE_HEADERS,
+               "Content-Disposition": f'inline; filename="{path.name}"'}
     if request.headers.get("if-none-match") in (etag, path.stem):
         return Response(status_code=304, headers=headers)
-    return FileResponse(path, media_type="image/jpeg", headers=headers)
+    return FileResponse(path, media_type=mime, headers=headers)

@@ -104,6 +104,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_phone": ("โทรศัพท์", "Phone"),
     "col_products": ("ผลิตภัณฑ์", "Products"),
     "col_updated": ("ปรับปรุงล่าสุด", "Updated"),
+    "draft_incomplete": ("ร่าง ข้อมูลยังไม่ครบ", "Draft: incomplete"),
     # producer page
     "profile": ("ข้อมูลผู้ผลิต", "Profile"),
     "contact_person": ("ผู้ติดต่อ", "Contact person"),

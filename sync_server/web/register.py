@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from schemas import codes
+from schemas import codes, validate_record
 from schemas.textfold import search_terms
 from sync_server.db.tables import records
 
@@ -89,6 +89,8 @@ class RegisterRow:
     phone: str | None
     products: int
     updated_at: Any
+    # not complete by the schema's "final" rules (a phone's draft): the register says so
+    draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,7 @@ def search_producers(conn: Connection, district_code: str, filters: RegisterFilt
                 "producer_type"), subdistrict_code=row.subdistrict_code,
             phone=(row.data or {}).get("phone"), products=int(row.products),
             updated_at=row.updated_at,
+            draft=bool(validate_record("producer", dict(row.data or {}), "final")),
         ) for row in rows],
         total=int(total or 0), page=filters.page, per_page=filters.per_page, filters=filters,
     )

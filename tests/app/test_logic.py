@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from fieldapp.config import data_dir, default_server
 from fieldapp.logic.conflicts import conflict_rows
 from fieldapp.logic.drafts import decide_draft_save
-from fieldapp.logic.duplicates import possible_duplicates
+from fieldapp.logic.duplicates import find_duplicates, possible_duplicates
 from fieldapp.logic.enrol import EnrolInputError, parse_enrol_input
 from fieldapp.logic.forms import (
     Parsed,
@@ -178,6 +178,17 @@ def test_an_invalid_phone_is_shown_and_not_stored() -> None:
     )
     assert decision.to_save == {"notes": "ผลิตตามฤดูกาล"}
     assert [i.path for i in decision.issues] == ["phone"]
+    assert decision.bad_fields == {"phone"}  # kept as typed by the screen, not stored
+
+
+def test_a_new_record_is_created_from_its_valid_fields_while_a_bad_one_waits() -> None:
+    """Regression (issue 12, finding 1): a name and a mistyped phone made no record, and
+    the phone number was lost on the way to the producer page."""
+    decision = decide_draft_save(
+        {}, {"name_th": "กลุ่มจักสาน", "phone": "12345"}, draft_validator("producer"), False
+    )
+    assert decision.can_create and decision.bad_fields == {"phone"}
+    assert [i.path for i in decision.issues] == ["phone"]
 
 
 # --- lists -----------------------------------------------------------------------------------
@@ -242,6 +253,24 @@ def test_possible_duplicates_by_phone_or_name() -> None:
         "ร้านขนมไทย"
     ]
     assert possible_duplicates({"id": "1", "name_th": "วิสาหกิจชุมชนกลุ่มแม่บ้านบางขนาก"}, stored) == []
+
+
+def test_duplicates_by_phone_or_id_however_written_and_similar_names_nearby() -> None:
+    """Regression (issue 12, finding 7): no warning for the same phone or ID number."""
+    stored = [
+        {"id": "1", "name_th": "วิสาหกิจชุมชนกลุ่มแม่บ้านบางขนาก", "phone": "0811111111",
+         "id_number": "0994000123456", "address": {"subdistrict_code": "240302"}},
+    ]
+    phone = find_duplicates({"name_th": "ร้านใหม่", "phone": "+66 81 111 1111"}, stored)
+    assert [(d.name, d.reasons) for d in phone] == [
+        ("วิสาหกิจชุมชนกลุ่มแม่บ้านบางขนาก", ("phone",))]
+    by_id = find_duplicates({"name_th": "ร้านใหม่", "id_number": "๐๙๙๔๐๐๐๑๒๓๔๕๖"}, stored)
+    assert by_id[0].reasons == ("id_number",)
+    # typed without tone marks, in the same subdistrict: similar; elsewhere: not "nearby"
+    here = {"name_th": "กลุมแมบานบางขนาก", "address": {"subdistrict_code": "240302"}}
+    assert find_duplicates(here, stored)[0].reasons == ("name",)
+    there = {"name_th": "กลุมแมบานบางขนาก", "address": {"subdistrict_code": "240305"}}
+    assert find_duplicates(there, stored) == []
 
 
 # --- sync screen -----------------------------------------------------------------------------

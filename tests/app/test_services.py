@@ -57,6 +57,7 @@ def test_a_visit_goes_from_missing_items_to_final(services: sv.Services) -> None
     assert all(m["message_th"] and m["message_en"] for m in missing)
     assert sv.finalize_visit(services, visit_id)  # refused: still missing
 
+
     sv.save_record(
         services,
         "producer",
@@ -84,11 +85,46 @@ def test_a_visit_goes_from_missing_items_to_final(services: sv.Services) -> None
             "needs": ["marketing_channels"],
         },
     )
+    # the supervisor's shot list: four photos of the product seen, taken during this visit
+    missing = sv.missing_for_finalize(services, visit_id)
+    assert [m["code"] for m in missing] == ["shot_list_incomplete"]
+    assert "ฉลาก" in missing[0]["message_th"] and "label photo" in missing[0]["message_en"]
+    links = {"producer_id": producer_id, "product_id": product_id, "visit_id": visit_id}
+    for shade, subject in enumerate(("product", "label", "packaging", "production_site")):
+        sv.add_photo(services, jpeg(1200 + shade, 900), links, subject=subject)
     assert sv.missing_for_finalize(services, visit_id) == []
     assert sv.finalize_visit(services, visit_id) == []
     assert sv.get_record(services, "visit", visit_id)["status"] == "final"  # type: ignore[index]
     assert sv.record_sync_state(services, "visit", visit_id) == "waiting"
     assert sv.pending_changes(services) >= 3
+
+
+def test_finalize_needs_a_product_seen_and_the_visit_can_be_discarded(
+    services: sv.Services,
+) -> None:
+    """Regression (issue 12, finding 5): a visit with no product marked as seen said
+    "nothing missing"; a visit started by mistake could not be discarded."""
+    producer_id = sv.save_record(services, "producer", None, {"name_th": "กลุ่มแม่บ้านบางคล้า"})
+    visit_id = sv.save_record(services, "visit", None, {"producer_id": producer_id})
+    codes = {m.get("code") for m in sv.missing_for_finalize(services, visit_id)}
+    assert "no_product_seen" in codes
+    product_id = sv.save_record(
+        services, "product", None, {"producer_id": producer_id, "name_th": "น้ำพริกเผา"}
+    )
+    sv.link_product_to_visit(services, visit_id, product_id)
+    sv.link_product_to_visit(services, visit_id, product_id)  # twice: listed once
+    visit = sv.get_record(services, "visit", visit_id)
+    assert visit is not None and visit["product_ids"] == [product_id]
+    codes = {m.get("code") for m in sv.missing_for_finalize(services, visit_id)}
+    assert "no_product_seen" not in codes and "shot_list_incomplete" in codes
+    photo = sv.add_photo(
+        services, jpeg(), {"producer_id": producer_id, "product_id": product_id,
+                           "visit_id": visit_id}, subject="label"
+    )
+    assert sv.discard_draft_visit(services, visit_id)
+    assert sv.get_record(services, "visit", visit_id) is None
+    assert sv.get_record(services, "photo", str(photo["id"])) is None
+    assert sv.get_record(services, "product", product_id) is not None  # the product stays
 
 
 def test_search_by_thai_name_and_subdistrict(services: sv.Services) -> None:
@@ -258,6 +294,7 @@ def test_photos_only_on_wifi_holds_full_photos_on_mobile_data(tmp_path: Path) ->
 
         asyncio.run(one_auto_sync_round(services, on_wifi))
         report = services.last_report
+        assert report is not None
         assert asked and report is not held and report.completed, report.error_en
         assert report.photos_uploaded == 1 and report.photos_waiting_wifi == 0
         assert report.safe_to_wipe
@@ -271,3 +308,57 @@ def test_photos_only_on_wifi_holds_full_photos_on_mobile_data(tmp_path: Path) ->
     finally:
         services.close()
         server.stop()
+
+
+def test_search_finds_phones_however_written_thai_digits_and_no_tone_marks(
+    services: sv.Services,
+) -> None:
+    """Regression (issue 12, finding 7): search missed phone numbers, Thai digits (๐๘๑…),
+    "+66 …" and names typed without tone marks. Folding is schemas.textfold's."""
+    sv.save_record(services, "producer", None, {
+        "name_th": "กลุ่มแม่บ้านน้ำพริกบ้านหนองแขม", "phone": "0812345678",
+        "id_number": "0994000123456"})
+    sv.save_record(services, "producer", None, {"name_th": "ร้านขนมไทยป้าแดง"})
+
+    def names(text: str) -> list[str]:
+        return [str(p["name_th"]) for p in sv.search_producers(services, text=text)]
+
+    for query in ("081-234-5678", "+66 81 234 5678", "๐๘๑๒๓๔๕๖๗๘", "234 5678",
+                  "กลุมแมบานนำพริก", "หนองแขม", "0994000123456"):
+        assert names(query) == ["กลุ่มแม่บ้านน้ำพริกบ้านหนองแขม"], query
+    assert names("ป้าแดง") == ["ร้านขนมไทยป้าแดง"]
+    assert names("0899999999") == []
+    assert len(names("")) == 2
+
+
+def test_a_damaged_store_is_reported_to_the_officer(tmp_path: Path) -> None:
+    """The device store's damage report reaches home and settings (services.store_damage),
+    in Thai and English, and stays until the office has it (after a restart too)."""
+    settings = load_settings(tmp_path)
+    services = sv.Services(data_dir=tmp_path, settings=settings)
+    for n in range(40):
+        sv.save_record(services, "producer", None, {"name_th": f"กลุ่มจักสานบ้านที่ {n + 1}"})
+    assert sv.store_damage(services, "th") == []
+    journal = services.store_dir / "records.journal"
+    services.close()
+    data = bytearray(journal.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 24] = b"\xff" * 24  # a bad block in the middle of the file
+    journal.write_bytes(bytes(data))
+
+    reopened = sv.Services(data_dir=tmp_path, settings=load_settings(tmp_path))
+    try:
+        [thai] = sv.store_damage(reopened, "th")
+        [english] = sv.store_damage(reopened, "en")
+        assert "ข้อมูลในเครื่องเสียหายบางส่วน" in thai
+        assert "could not be read" in english
+        assert 30 <= len(sv.list_records(reopened, "producer")) < 40
+    finally:
+        reopened.close()
+    again = sv.Services(data_dir=tmp_path, settings=load_settings(tmp_path))
+    try:
+        assert len(sv.store_damage(again, "th")) == 1  # kept until the office has it
+        [(when, text, sent)] = sv.store_damage_history(again, "en")
+        assert when and "could not be read" in text and not sent
+    finally:
+        again.close()

@@ -6,8 +6,9 @@ BUNDLE is a copy of the app as `flet build` packs it ([tool.flet.app] exclude ap
 only the phone's own code and its declared dependencies are importable. With
 FLET_APP_STORAGE_DATA set (as on Android, where it is the app-private folder), it goes
 through the app's services layer like the screens do: open the store, enrol with the one-time
-code, save a producer and a visit (finalized: drafts stay on the phone), process the photo
-file (a 12 MP JPEG), sync records and photos. Prints one JSON line for the test to check
+code, save a producer, a product and a visit that saw it, process the photo file (a 12 MP
+JPEG) and three small ones (the shot list the finalize check asks for), finalize the visit
+(drafts stay on the phone), sync records and photos. Prints one JSON line for the test to check
 against the server.
 
 Standard library and the app only: no pytest, no tests.* imports (they are not in the venv).
@@ -28,6 +29,17 @@ from typing import Any
 FORBIDDEN = ("jsonschema", "referencing", "rpds")
 
 
+def small_jpeg(shade: int) -> bytes:
+    """A plain picture for the rest of the shot list (Pillow is on the phone)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), (40 + 60 * shade, 90, 120)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def journey(bundle: Path, server: str, code: str, photo: Path) -> dict[str, Any]:
     sys.path.insert(0, str(bundle))
     importable = [name for name in FORBIDDEN if importlib.util.find_spec(name) is not None]
@@ -45,15 +57,21 @@ def journey(bundle: Path, server: str, code: str, photo: Path) -> dict[str, Any]
         "phone": "0812345678",
         "address": {"moo": 3, "subdistrict_code": "240302", "district_code": "2403",
                     "province_code": "24", "postal_code": "24150"}})
+    product_id = sv.save_record(services, "product", None, {
+        "producer_id": producer_id, "name_th": "น้ำพริกเผาปลาสลิด", "category": "food",
+        "price_thb": 45})
     visit_id = sv.save_record(services, "visit", None, {
         "producer_id": producer_id, "purpose": "follow_up",
         "started_at": "2026-12-05T03:00:00Z",
         "gps": {"lat": 13.8412, "lon": 101.0623, "accuracy_m": 12},
-        "problems": "บรรจุภัณฑ์ยังไม่มีฉลากโภชนาการ"})
-    missing = sv.finalize_visit(services, visit_id)  # a draft visit stays on the phone
+        "problems": "บรรจุภัณฑ์ยังไม่มีฉลากโภชนาการ", "product_ids": [product_id]})
     draft_issues = sv.validate_draft("producer", {"name_th": " ", "phone": "12"})
-    stored = sv.add_photo(services, photo.read_bytes(),
-                          {"producer_id": producer_id, "visit_id": visit_id}, "product")
+    # the finalize check wants the product's shot list, photographed on this visit
+    links = {"producer_id": producer_id, "product_id": product_id, "visit_id": visit_id}
+    stored = sv.add_photo(services, photo.read_bytes(), links, "product")
+    for shade, subject in enumerate(("label", "packaging", "production_site")):
+        sv.add_photo(services, small_jpeg(shade), links, subject)
+    missing = sv.finalize_visit(services, visit_id)  # a draft visit stays on the phone
     stages: list[str] = []
     report = asyncio.run(sv.run_sync(services, lambda p: stages.append(p.stage)))
     states = {kind: sv.record_sync_state(services, kind, rid) for kind, rid in (

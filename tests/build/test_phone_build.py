@@ -195,10 +195,11 @@ def test_phone_journey_on_the_phone_closure(phone_venv: PhoneVenv, tmp_path: Pat
         report = out["report"]
         assert report["completed"], report["error_en"]
         assert out["finalize_missing"] == []
-        assert report["statuses"] == {"applied": 3}  # producer, visit, photo
+        # producer, product, visit, and the four photos of the product's shot list
+        assert report["statuses"] == {"applied": 7}
         assert out["sync_states"] == dict.fromkeys(("producer", "visit", "photo"), "sent")
         assert out["pending_after_sync"] == 0
-        assert report["thumbnails_uploaded"] == 1 and report["photos_uploaded"] == 1
+        assert report["thumbnails_uploaded"] == 4 and report["photos_uploaded"] == 4
         assert report["safe_to_wipe"]
         photo_id = out["photo"]["id"]
         assert max(out["photo"]["width"], out["photo"]["height"]) == 1600  # resized

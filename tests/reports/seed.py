@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sync_server.accounts import create_district
 from sync_server.db.records import upsert_record
 from sync_server.web.session import start_session
+from tests.support.blobs import store_blob
 
 from .thai_data import Dataset
 
@@ -29,17 +29,13 @@ def _jpeg(index: int) -> bytes:
 def seed(engine: Engine, ds: Dataset, photo_dir: Path | None = None) -> None:
     """Write every record through `upsert_record` (as the sync merge does). Photos get real
     JPEG bytes whose SHA-256 becomes their id; one producer is deleted (a tombstone)."""
-    if photo_dir is not None:
-        for i, photo in enumerate(ds.photos):
-            data = _jpeg(i)
-            sha = hashlib.sha256(data).hexdigest()
-            photo["id"] = sha
-            target = photo_dir / sha[:2] / f"{sha}.jpg"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-    now = datetime.now(UTC)
     with engine.begin() as conn:
         create_district(conn, DISTRICT)
+    if photo_dir is not None:  # as if the district's phones had uploaded them
+        for i, photo in enumerate(ds.photos):
+            photo["id"] = store_blob(engine, photo_dir, DISTRICT, _jpeg(i))
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
         for record_type, items in ds.by_type().items():
             for record in items:
                 fields = {k: v for k, v in record.items() if k != "id"}

@@ -3,9 +3,9 @@
 - `AppServer` starts `python main.py --web` as a subprocess on a free 127.0.0.1 port with its
   own data folder, and stops it by its pid.
 - `launch_chromium` starts Debian's Chromium through Playwright (never a downloaded browser).
-- `open_app` opens a phone-sized page, fails on any request leaving 127.0.0.1 (except the
-  prebuilt client's known rive_native.js lookup), waits for Flutter and turns on its
-  accessibility tree so controls are found by their labels.
+- `open_app` opens a phone-sized page, fails on any request leaving 127.0.0.1 (no
+  exceptions: the client's rive_native.js lookup is answered locally, assets/index.html),
+  waits for Flutter and turns on its accessibility tree so controls are found by their labels.
 - `shot` saves a screenshot to test-artifacts/screens/ for people to look at.
 """
 
@@ -38,8 +38,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# The prebuilt Flet web client asks a CDN for this even with no_cdn; it fails harmlessly.
-KNOWN_OUTSIDE = ("rive_native.js",)
 
 
 def free_port() -> int:
@@ -136,8 +134,7 @@ class OutsideGuard:
         if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
             route.continue_()
             return
-        if not any(name in url for name in KNOWN_OUTSIDE):
-            self.outside.append(url)
+        self.outside.append(url)
         route.abort()
 
     def assert_clean(self) -> None:
@@ -171,12 +168,24 @@ def enable_semantics(page: Any, timeout_ms: int = 30_000) -> None:
     placeholder.dispatch_event("click")
 
 
-def shot(page: Any, name: str, settle_s: float = 0.6) -> Path:
-    """Save a screenshot once the page transition (about 300 ms in Flutter) has finished."""
+# A 390×844 PNG this small is Flet's plain "Working..." overlay (drawn while the first
+# screen is still being built), not a screen: real screens are 15 KB and more.
+_OVERLAY_BYTES = 8_000
+
+
+def shot(page: Any, name: str, settle_s: float = 0.6, timeout_s: float = 15.0) -> Path:
+    """Save a screenshot once the page transition (about 300 ms in Flutter) has finished
+    and Flet's "Working..." overlay has gone."""
     time.sleep(settle_s)
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"{name}.png"
-    page.screenshot(path=str(path))
+    deadline = time.monotonic() + timeout_s
+    while True:
+        data = page.screenshot()
+        if len(data) >= _OVERLAY_BYTES or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    path.write_bytes(data)
     return path
 
 

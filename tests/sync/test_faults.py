@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 from collections.abc import Callable
 
 import pytest
 
 from fieldapp.sync import RetryPolicy
+from tests.photos.hostile import app_jpeg
 from tests.support.faultproxy import FaultProxy, Faults
 from tests.sync.harness import District, running_server
 from tests.sync.phones import Phone, producer_fields
@@ -22,7 +22,7 @@ def test_photo_upload_cut_at_100_random_offsets(
 ) -> None:
     phone = phone_factory("phone", district.devices[0])
     producer = phone.store.create("producer", producer_fields(1))
-    data = b"\xff\xd8\xff\xe0" + os.urandom(3 * 1024 * 1024 - 4)
+    data = app_jpeg(3 * 1024 * 1024)  # the server stores only JPEGs as the app writes them
     sha = phone.photos.put_blob(data)
     phone.store.create("photo", {"id": sha, "producer_id": producer["id"],
                                  "subject": "product", "bytes": len(data),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import os
 from pathlib import Path
 
 import httpx
@@ -14,14 +13,16 @@ import pytest
 from tusclient.client import TusClient
 from tusclient.exceptions import TusCommunicationError
 
+from tests.photos.hostile import app_jpeg
 from tests.sync.harness import District, running_server
 
 TUS = {"Tus-Resumable": "1.0.0"}
+DEDUPE = {"Tambon-Dedupe": "1"}  # what the project's client sends (fieldapp/sync/tus.py)
 
 
 def photo_bytes(size: int, seed: int = 1) -> bytes:
-    # Incompressible, like a JPEG; the leading bytes are a JPEG SOI marker for realism.
-    return b"\xff\xd8\xff\xe0" + os.urandom(size - 4) if seed else b""
+    """A JPEG as the app writes it (the server refuses anything else), at least `size` bytes."""
+    return app_jpeg(size, seed)
 
 
 def meta(sha: str) -> str:
@@ -64,6 +65,8 @@ def test_tuspy_uploads_a_photo_with_a_device_token(district: District) -> None:
 
         got = httpx.get(f"{server.base_url}/api/v1/photos/{sha}", headers=phone.headers)
         assert got.status_code == 200 and got.content == data
+        assert got.headers["Content-Type"] == "image/jpeg"
+        assert got.headers["X-Content-Type-Options"] == "nosniff"
         assert got.headers["ETag"] == f'"{sha}"' and "immutable" in got.headers["Cache-Control"]
         again = httpx.get(f"{server.base_url}/api/v1/photos/{sha}",
                           headers={**phone.headers, "If-None-Match": f'"{sha}"'})
@@ -75,21 +78,23 @@ def test_tuspy_uploads_a_photo_with_a_device_token(district: District) -> None:
         assert httpx.get(f"{server.base_url}/api/v1/photos/{sha}").status_code == 401
 
 
-def test_same_photo_from_two_devices_is_stored_and_sent_once(district: District) -> None:
+def test_same_photo_from_two_devices_is_stored_once(district: District) -> None:
     first, second = district.devices[0], district.devices[1]
     data = photo_bytes(400_000)
     with running_server(district) as server:
         assert tus_upload(server.base_url, first.token, data) == len(data)
-        # The second phone's standard tus client sees the upload complete and sends nothing.
-        assert tus_upload(server.base_url, second.token, data) == 0
-        # A naive tuspy flow (no HEAD after creation) is refused at its first PATCH with 409
-        # and the server's offset, not stored twice.
+        # A standard tus client gets a fresh upload at offset 0 (tus 1.0) and sends the
+        # bytes again; they are verified, not stored twice.
+        assert tus_upload(server.base_url, second.token, data) == len(data)
+        # The project's client (Tambon-Dedupe) is told its district holds the photo.
         sha = hashlib.sha256(data).hexdigest()
         created = httpx.post(server.base_url + "/api/v1/uploads",
-                             headers={**second.headers, **TUS, "Upload-Length": str(len(data)),
+                             headers={**second.headers, **TUS, **DEDUPE,
+                                      "Upload-Length": str(len(data)),
                                       "Upload-Metadata": meta(sha)})
         assert created.status_code == 201
         assert created.headers["Upload-Offset"] == str(len(data))
+        assert created.headers["Location"] == f"/api/v1/uploads/{sha}"
     assert len(stored_photos(district)) == 1
 
 
@@ -97,8 +102,8 @@ def test_resume_after_a_drop_and_reject_a_damaged_photo(district: District) -> N
     phone = district.devices[0]
     data = photo_bytes(300_000)
     sha = hashlib.sha256(data).hexdigest()
-    with running_server(district) as server, httpx.Client(base_url=server.base_url,
-                                                          headers={**phone.headers, **TUS}) as h:
+    with running_server(district) as server, httpx.Client(
+            base_url=server.base_url, headers={**phone.headers, **TUS, **DEDUPE}) as h:
         created = h.post("/api/v1/uploads", headers={"Upload-Length": str(len(data)),
                                                      "Upload-Metadata": meta(sha)})
         url = created.headers["Location"]
@@ -116,9 +121,9 @@ def test_resume_after_a_drop_and_reject_a_damaged_photo(district: District) -> N
         rest = h.patch(url, content=data[100_000:], headers={**patch, "Upload-Offset": "100000"})
         assert rest.status_code == 204 and rest.headers["Upload-Offset"] == str(len(data))
 
-        damaged = photo_bytes(2000)
+        damaged = photo_bytes(2000, seed=5)
         fake_sha = hashlib.sha256(b"not these bytes").hexdigest()
-        url2 = h.post("/api/v1/uploads", headers={"Upload-Length": "2000",
+        url2 = h.post("/api/v1/uploads", headers={"Upload-Length": str(len(damaged)),
                                                   "Upload-Metadata": meta(fake_sha)}
                       ).headers["Location"]
         refused = h.patch(url2, content=damaged, headers={**patch, "Upload-Offset": "0"})

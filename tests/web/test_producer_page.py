@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from PIL import Image
@@ -12,7 +11,8 @@ from PIL import Image
 from recordsync.hlc import Timestamp
 from schemas import validate_record
 from sync_server.db.records import get_record
-from sync_server.db.tables import audit_log, photos, records
+from sync_server.db.tables import audit_log, records
+from tests.support.blobs import store_blob
 from tests.web.conftest import (
     OTHER_DISTRICT,
     Office,
@@ -31,16 +31,8 @@ def jpeg(colour: tuple[int, int, int], size: int) -> bytes:
 
 
 def store_photo(office: Office, data: bytes) -> str:
-    """Put a photo where a finished upload leaves it: the file and its `photos` row."""
-    sha = hashlib.sha256(data).hexdigest()
-    path = office.server.data_dir / "photos" / sha[:2] / f"{sha}.jpg"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    with office.engine.begin() as conn:
-        conn.execute(photos.insert().values(sha256=sha, size=len(data), mime="image/jpeg",
-                                            district_code="2403",
-                                            created_at=datetime.now(UTC)))
-    return sha
+    """Put a photo where a finished upload by a device of district 2403 leaves it."""
+    return store_blob(office.engine, office.server.data_dir / "photos", "2403", data)
 
 
 def test_producer_page_shows_everything_the_office_needs(office: Office) -> None:

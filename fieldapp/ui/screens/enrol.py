@@ -9,6 +9,7 @@ from fieldapp.services import enrol_device
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.screen import Screen, UiEvent
+from fieldapp.ui.theme import configure_page
 
 __all__ = ["EnrolScreen"]
 
@@ -97,14 +98,12 @@ class EnrolScreen(Screen):
         self._go_home()
 
     def on_language(self, e: UiEvent) -> None:
-        from fieldapp.ui.app import configure_page
-
         settings = self.ctx.services.settings
         settings.language = "en" if settings.language == "th" else "th"
         self.ctx.services.save_settings()
         self.ctx.tr.lang = settings.language
         configure_page(self.ctx.page, self.ctx.tr)
-        self.ctx.replace_all(EnrolScreen(self.ctx, first_run=self.first_run))
+        self.ctx.go_root("/enrol?first=1" if self.first_run else "/enrol")
 
     def on_skip(self, e: UiEvent) -> None:
         self.ctx.services.settings.enrol_skipped = True
@@ -112,6 +111,4 @@ class EnrolScreen(Screen):
         self._go_home()
 
     def _go_home(self) -> None:
-        from fieldapp.ui.app import top_level_screen
-
-        self.ctx.replace_all(top_level_screen(self.ctx, 0))
+        self.ctx.go_root("/home")

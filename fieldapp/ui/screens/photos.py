@@ -3,7 +3,7 @@ take or choose, preview, retake, delete. Never ID cards or people — the screen
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import flet as ft
@@ -23,7 +23,7 @@ class PhotosScreen(Screen):
         super().__init__(ctx)
         self.producer_id = producer_id
         self.product_id = product_id
-        self.route = f"/product/{product_id}/photos"
+        self.route = f"/producer/{producer_id}/product/{product_id}/photos"
 
     def build(self) -> ft.View:
         self.body = ft.Column(spacing=12, scroll=ft.ScrollMode.AUTO, expand=True)
@@ -70,7 +70,25 @@ class PhotosScreen(Screen):
             alignment=ft.Alignment.CENTER,
         )
         buttons: list[ft.Control]
-        if shot.photo is not None:
+        here = shot.photo is not None and sv.photo_is_here(self.ctx.services, dict(shot.photo))
+        if shot.photo is not None and not here:
+            # another phone's photo: its file is on the server, not here; this phone
+            # cannot delete or retake it
+            picture = thumbnail(self.ctx.services, dict(shot.photo), 96, name) or ft.Container(
+                ft.Column(
+                    [ft.Icon(ft.Icons.CLOUD_DONE_OUTLINED, size=28),
+                     ft.Text(self.t("photos.on_server"), size=11, text_align=ft.TextAlign.CENTER)],
+                    horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                    alignment=ft.MainAxisAlignment.CENTER,
+                    spacing=2,
+                ),
+                width=96,
+                height=96,
+                bgcolor=ft.Colors.SURFACE_CONTAINER_HIGHEST,
+                border_radius=8,
+            )
+            buttons = [ft.Text(self.t("photos.not_here"), size=12, italic=True)]
+        elif shot.photo is not None:
             picture = thumbnail(self.ctx.services, dict(shot.photo), 96, name) or picture
             buttons = [
                 ft.TextButton(
@@ -110,7 +128,7 @@ class PhotosScreen(Screen):
         )
 
     def take_handler(
-        self, subject: str, replace: Any = None
+        self, subject: str, replace: Mapping[str, Any] | None = None
     ) -> Callable[[UiEvent], Awaitable[None]]:
         # Flet awaits a coroutine *function*; a lambda returning a coroutine would be dropped.
         async def handler(e: UiEvent) -> None:
@@ -118,7 +136,7 @@ class PhotosScreen(Screen):
 
         return handler
 
-    async def take(self, subject: str, replace: Any = None) -> None:
+    async def take(self, subject: str, replace: Mapping[str, Any] | None = None) -> None:
         self.status.value = ""  # "saved" below then always speaks of this photo
         self.ctx.page.update()
         files = await ft.FilePicker().pick_files(
@@ -163,6 +181,7 @@ class PhotosScreen(Screen):
         self.ctx.page.update()
 
     def preview(self, photo: Any) -> None:
+        data: bytes | None
         try:
             data = self.ctx.services.photo_store.read(str(photo["id"]))
         except Exception:

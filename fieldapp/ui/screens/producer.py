@@ -9,11 +9,12 @@ import flet as ft
 
 from fieldapp import services as sv
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.screen import Screen, UiEvent
+from fieldapp.ui.screen import Screen, UiEvent, bar_title
 from fieldapp.ui.widgets import (
     be_datetime,
     error_banner,
     icon_button,
+    pending_box,
     section_title,
     state_chip,
     thumbnail,
@@ -30,7 +31,7 @@ class ProducerScreen(Screen):
 
     def build(self) -> ft.View:
         self.body = ft.Column(spacing=10, scroll=ft.ScrollMode.AUTO, expand=True)
-        self.title = ft.Text(self.t("producer.title"))
+        self.title = bar_title(self.t("producer.title"))
         return ft.View(
             route=self.route,
             appbar=ft.AppBar(
@@ -63,10 +64,11 @@ class ProducerScreen(Screen):
         except Exception as exc:
             self.body.controls = [error_banner(self.ctx, exc)]
             return
-        from schemas import describe_address, format_phone, label
+        from schemas import describe_address, field_label, format_phone, label
 
         name = str(producer.get("name_th", ""))
         self.title.value = name or self.t("producer.title")
+        self.title.size = 15 if len(self.title.value) > 22 else None
         profile: list[ft.Control] = [
             ft.Row(
                 [
@@ -83,6 +85,25 @@ class ProducerScreen(Screen):
             profile.append(
                 ft.Row([ft.Icon(ft.Icons.PHONE, size=16), ft.Text(format_phone(producer["phone"]))])
             )
+        lacking = sv.missing_final_fields("producer", producer, lang)
+        if lacking:
+            # a draft: the office sees it as one too; the officer sees what it lacks
+            profile.append(
+                ft.Text(self.t("producer.draft_missing", fields=", ".join(lacking)),
+                        color=ft.Colors.ORANGE_900)
+            )
+        mine = {self.producer_id, *(str(p["id"]) for p in products)}
+        for item in sv.conflict_view(services).items:
+            if item.open and item.record_id in mine:
+                # the same conflicts the Sync screen details
+                field = field_label(item.record_type, item.field, lang) if item.field else ""
+                profile.append(
+                    ft.Text(self.t("producer.conflict", field=field), color=ft.Colors.RED_800)
+                )
+        pending = sv.pending_input(self.ctx.services, "producer", self.producer_id)
+        if pending:
+            # what the officer typed that is not valid yet: kept on the phone, not sent
+            profile.append(pending_box(self.ctx, "producer", pending))
         if producer.get("address"):
             profile.append(ft.Text(describe_address(producer["address"], lang)))
         gps = producer.get("gps")
@@ -102,6 +123,8 @@ class ProducerScreen(Screen):
         controls.extend(self._links(links) or [self._none()])
         controls.append(section_title(self.t("producer.reviews")))
         controls.extend(self._reviews(visits) or [self._none()])
+        # room under the last line: the floating "start a visit" button must not cover it
+        controls.append(ft.Container(height=96))
         self.body.controls = controls
 
     def _none(self) -> ft.Control:
@@ -134,7 +157,9 @@ class ProducerScreen(Screen):
                     label("product", "category", product.get("category"), self.ctx.tr.lang)
                     if product.get("category")
                     else "",
-                    f"{product['price_thb']:,} บาท" if product.get("price_thb") is not None else "",
+                    self.t("money.baht", amount=f"{product['price_thb']:,}")
+                    if product.get("price_thb") is not None
+                    else "",
                     self.t("photos.count", n=len(mine)),
                 ]
                 if x
@@ -150,16 +175,13 @@ class ProducerScreen(Screen):
         return rows
 
     def _visits(self, visits: list[dict[str, Any]]) -> list[ft.Control]:
-        from schemas import label
 
         lang = self.ctx.tr.lang
         ordered = sorted(visits, key=lambda v: str(v.get("started_at") or ""), reverse=True)
         rows: list[ft.Control] = []
         for visit in ordered:
-            state = self.t("visit.final" if visit.get("status") == "final" else "visit.draft")
-            if visit.get("review_status"):
-                # the office's verdict, e.g. "has issues", next to the phone's own state
-                state += " · " + label("visit", "review_status", visit["review_status"], lang)
+            # the office's verdict (e.g. "has issues") once it has one, else the phone's state
+            state = sv.visit_status_text(self.ctx.services, str(visit["id"]), lang)
             rows.append(
                 ft.ListTile(
                     title=ft.Text(be_datetime(visit.get("started_at"), lang)),
@@ -224,7 +246,7 @@ class ProducerScreen(Screen):
                 rows.append(
                     ft.ListTile(
                         leading=ft.Icon(ft.Icons.COMMENT_OUTLINED),
-                        title=ft.Text(str(comment.get("text", ""))),
+                        title=ft.Text(str(comment.get("text", "")), no_wrap=False),
                         subtitle=ft.Text(
                             f"{comment.get('by', '')} · "
                             f"{be_datetime(comment.get('at'), self.ctx.tr.lang)}"
@@ -235,40 +257,22 @@ class ProducerScreen(Screen):
 
     # --- navigation -------------------------------------------------------------------
     def on_edit(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.producer_form import ProducerFormScreen
-
-        self.ctx.push(ProducerFormScreen(self.ctx, self.producer_id))
+        self.ctx.go(f"{self.route}/edit")
 
     def on_new_visit(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.visit import VisitScreen
-
-        self.ctx.push(VisitScreen(self.ctx, self.producer_id, None))
+        self.ctx.go(f"{self.route}/visit/new")
 
     def open_visit(self, visit_id: str) -> None:
-        from fieldapp.ui.screens.visit import VisitScreen
-
-        self.ctx.push(VisitScreen(self.ctx, self.producer_id, visit_id))
+        self.ctx.go(f"{self.route}/visit/{visit_id}")
 
     def on_add_product(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.product import ProductScreen
-
-        self.ctx.push(ProductScreen(self.ctx, self.producer_id, None))
+        self.ctx.go(f"{self.route}/product/new")
 
     def open_product(self, product_id: str) -> None:
-        from fieldapp.ui.screens.product import ProductScreen
-
-        self.ctx.push(ProductScreen(self.ctx, self.producer_id, product_id))
+        self.ctx.go(f"{self.route}/product/{product_id}")
 
     def on_add_plan(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.record_form import RecordFormScreen
-
-        self.ctx.push(
-            RecordFormScreen(
-                self.ctx, "plan_item", None, {"producer_id": self.producer_id, "status": "planned"}
-            )
-        )
+        self.ctx.go(f"{self.route}/plan/new")
 
     def open_plan(self, item_id: str) -> None:
-        from fieldapp.ui.screens.record_form import RecordFormScreen
-
-        self.ctx.push(RecordFormScreen(self.ctx, "plan_item", item_id))
+        self.ctx.go(f"{self.route}/plan/{item_id}")

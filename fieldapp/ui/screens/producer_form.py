@@ -5,10 +5,9 @@ from __future__ import annotations
 import flet as ft
 
 from fieldapp import services as sv
-from fieldapp.logic.duplicates import possible_duplicates
+from fieldapp.logic.duplicates import find_duplicates
 from fieldapp.ui.context import AppContext
-from fieldapp.ui.screen import UiEvent
-from fieldapp.ui.screens.record_form import RecordFormScreen
+from fieldapp.ui.record_screen import RecordFormScreen
 
 __all__ = ["ProducerFormScreen"]
 
@@ -19,29 +18,24 @@ class ProducerFormScreen(RecordFormScreen):
 
     def build(self) -> ft.View:
         view = super().build()
-        self.warning = ft.Text("", color=ft.Colors.ORANGE_900)
-        column = view.controls[0]
-        assert isinstance(column, ft.Column)
-        column.controls.insert(0, self.warning)
+        self.warning = ft.Text("", color=ft.Colors.ORANGE_900, weight=ft.FontWeight.BOLD)
+        self.banner.controls.append(self.warning)
         return view
 
     def after_save(self) -> None:
         candidate = {**self.draft, "id": self.record_id}
-        names = possible_duplicates(candidate, sv.list_records(self.ctx.services, "producer"))
-        self.warning.value = (
-            self.t("producer.duplicate_warning", names=", ".join(names)) if names else ""
+        found = find_duplicates(candidate, sv.list_records(self.ctx.services, "producer"))
+        names = ", ".join(
+            f"{d.name} ({', '.join(self.t(f'producer.dup.{r}') for r in d.reasons)})"
+            for d in found
         )
+        self.warning.value = self.t("producer.duplicate_warning", names=names) if found else ""
 
-    def on_done(self, e: UiEvent) -> None:
-        if self.record_id is None:
-            super().on_done(e)
-            return
-        from fieldapp.ui.screens.producer import ProducerScreen
-
+    def leave(self) -> None:
         self.ctx.toast(self.t("form.saved"))
         # A new producer opens its page; an edited one goes back to it.
-        if len(self.ctx.stack) >= 2 and isinstance(self.ctx.stack[-2], ProducerScreen):
+        page = f"/producer/{self.record_id}"
+        if self.ctx.previous_route() == page:
             self.ctx.back()
         else:
-            self.ctx.stack.pop()
-            self.ctx.push(ProducerScreen(self.ctx, self.record_id))
+            self.ctx.go_instead(page)

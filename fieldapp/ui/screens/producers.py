@@ -28,7 +28,8 @@ from fieldapp.ui.widgets import error_banner, state_chip
 
 __all__ = ["ProducerListScreen"]
 
-ROW_HEIGHT = 72
+# two lines of a long Thai name and one of its place fit a 390 px phone
+ROW_HEIGHT = 88
 # Rows built before the first frame: a phone screen shows about ten. The rest are added right
 # after, so 500 producers appear as fast as 30 (the ListView lays out only what is on screen).
 FIRST_ROWS = 30
@@ -36,7 +37,6 @@ FIRST_ROWS = 30
 
 class ProducerListScreen(Screen):
     route = "/producers"
-    nav_index = 1
 
     def build(self) -> ft.View:
         self.filters = Filters()
@@ -74,7 +74,10 @@ class ProducerListScreen(Screen):
             none_text=all_text,
         )
         self.count = ft.Text("")
-        self.list = ft.ListView(item_extent=ROW_HEIGHT, expand=True)
+        # room below the last row: the "add producer" button must not cover it
+        self.list = ft.ListView(
+            item_extent=ROW_HEIGHT, expand=True, padding=ft.Padding.only(bottom=88)
+        )
         self.message = ft.Column()
         return ft.View(
             route=self.route,
@@ -162,7 +165,7 @@ class ProducerListScreen(Screen):
 
     def _row(self, row: ProducerRow) -> ft.Control:
         return ft.ListTile(
-            title=ft.Text(row.name, max_lines=1, overflow=ft.TextOverflow.ELLIPSIS),
+            title=ft.Text(row.name, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS, size=15),
             subtitle=ft.Text(row.place or "—", max_lines=1),
             trailing=state_chip(self.ctx, row.sync_state),
             on_click=lambda e, pid=row.producer_id: self.open(pid),
@@ -178,11 +181,7 @@ class ProducerListScreen(Screen):
         self._apply(text=(self.search.value or "").strip())
 
     def open(self, producer_id: str) -> None:
-        from fieldapp.ui.screens.producer import ProducerScreen
-
-        self.ctx.push(ProducerScreen(self.ctx, producer_id))
+        self.ctx.go(f"/producer/{producer_id}")
 
     def on_add(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.producer_form import ProducerFormScreen
-
-        self.ctx.push(ProducerFormScreen(self.ctx, None))
+        self.ctx.go("/producer/new")

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import flet as ft
 
+from fieldapp import services as sv
 from fieldapp.ui.context import AppContext
+from fieldapp.ui.record_screen import RecordFormScreen
 from fieldapp.ui.screen import UiEvent
-from fieldapp.ui.screens.record_form import RecordFormScreen
 
 __all__ = ["ProductScreen"]
 
 
 class ProductScreen(RecordFormScreen):
-    def __init__(self, ctx: AppContext, producer_id: str, product_id: str | None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        producer_id: str,
+        product_id: str | None,
+        visit_id: str | None = None,
+    ) -> None:
         super().__init__(ctx, "product", product_id, {"producer_id": producer_id})
         self.producer_id = producer_id
+        # a product added during a visit is one the officer saw: linked to that visit
+        self.visit_id = visit_id
 
     def build(self) -> ft.View:
         view = super().build()
@@ -24,17 +33,15 @@ class ProductScreen(RecordFormScreen):
             on_click=self.on_photos,
             disabled=self.record_id is None,
         )
-        column = view.controls[0]
-        assert isinstance(column, ft.Column)
-        column.controls.insert(1, self.photos_button)
+        self.fields.controls.insert(1, self.photos_button)
         return view
 
     def after_save(self) -> None:
         self.photos_button.disabled = self.record_id is None
+        if self.record_id is not None and self.visit_id:
+            sv.link_product_to_visit(self.ctx.services, self.visit_id, self.record_id)
 
     def on_photos(self, e: UiEvent) -> None:
         if self.record_id is None:
             return
-        from fieldapp.ui.screens.photos import PhotosScreen
-
-        self.ctx.push(PhotosScreen(self.ctx, self.producer_id, self.record_id))
+        self.ctx.go(f"/producer/{self.producer_id}/product/{self.record_id}/photos")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import flet as ft
 
+from fieldapp.services import store_damage, store_damage_history
 from fieldapp.settings import PHOTO_SIZES, SettingsError
 from fieldapp.ui.screen import Screen, UiEvent
+from fieldapp.ui.theme import configure_page
+from fieldapp.ui.widgets import be_datetime, damage_notice, section_title, wipe_lines
 
 __all__ = ["SettingsScreen"]
 
 
 class SettingsScreen(Screen):
     route = "/settings"
-    nav_index = 3
 
     def build(self) -> ft.View:
         s = self.ctx.services.settings
@@ -39,6 +41,15 @@ class SettingsScreen(Screen):
             if s.enrolled
             else self.t("home.not_enrolled")
         )
+        lang = self.ctx.tr.lang
+        damage = store_damage(self.ctx.services, lang)
+        # reports the office already has: kept here as the phone's history
+        history: list[ft.Control] = [
+            ft.Text(self.t("settings.damage_sent", when=be_datetime(when, lang), text=text),
+                    size=12)
+            for when, text, sent in store_damage_history(self.ctx.services, lang)
+            if sent
+        ]
         return ft.View(
             route=self.route,
             appbar=self.app_bar(self.t("settings.title")),
@@ -54,6 +65,11 @@ class SettingsScreen(Screen):
                         self.language,
                         ft.FilledButton(self.t("form.save"), on_click=self.on_save),
                         self.error,
+                        ft.Divider(),
+                        section_title(self.t("wipe.title")),
+                        *wipe_lines(self.ctx),
+                        *[damage_notice(text) for text in damage],
+                        *history,
                         ft.Divider(),
                         ft.Text(enrolled),
                         ft.Text(self.t("settings.device", id=s.device_id[:8])),
@@ -86,14 +102,10 @@ class SettingsScreen(Screen):
         self.ctx.tr.lang = s.language
         self.ctx.toast(self.t("settings.saved"))
         if language_changed:
-            from fieldapp.ui.app import configure_page
-
             configure_page(self.ctx.page, self.ctx.tr)
-            self.ctx.replace_all(SettingsScreen(self.ctx))
+            self.ctx.go_root("/settings")
         else:
             self.ctx.page.update()
 
     def on_enrol(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.enrol import EnrolScreen
-
-        self.ctx.push(EnrolScreen(self.ctx))
+        self.ctx.go("/enrol")

@@ -8,18 +8,17 @@ from typing import Any
 import flet as ft
 
 from fieldapp import services as sv
-from fieldapp.logic.conflicts import ConflictRow, conflict_rows
+from fieldapp.logic.conflicts import ConflictItem
 from fieldapp.logic.sync_summary import eta_minutes, megabytes, summarize
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.screen import Screen, UiEvent
-from fieldapp.ui.widgets import be_datetime, error_banner, section_title
+from fieldapp.ui.widgets import be_datetime, error_banner, section_title, wipe_lines
 
 __all__ = ["SyncScreen"]
 
 
 class SyncScreen(Screen):
     route = "/sync"
-    nav_index = 2
 
     def build(self) -> ft.View:
         self.summary = ft.Column(spacing=4)
@@ -31,6 +30,7 @@ class SyncScreen(Screen):
             self.t("sync.start"), icon=ft.Icons.SYNC, on_click=self.on_start
         )
         self.conflicts = ft.Column(spacing=8)
+        self.wipe = ft.Column(spacing=2)
         self.running = False
         return ft.View(
             route=self.route,
@@ -46,6 +46,9 @@ class SyncScreen(Screen):
                         self.bar,
                         self.detail,
                         self.message,
+                        ft.Divider(),
+                        section_title(self.t("wipe.title")),
+                        self.wipe,
                         ft.Divider(),
                         section_title(self.t("sync.conflicts")),
                         self.conflicts,
@@ -66,7 +69,7 @@ class SyncScreen(Screen):
                 photos,
                 lambda p: sv.record_sync_state(services, "photo", str(p["id"])),
             )
-            found = sv.conflicts(services)
+            found = sv.conflict_view(services).items
         except Exception as exc:
             self.summary.controls = [error_banner(self.ctx, exc)]
             return
@@ -99,8 +102,8 @@ class SyncScreen(Screen):
             self.start.disabled = self.running
             if not self.running and not self.message.value:
                 self.message.value = self._last_sync()
-        rows = [row for entry in found for row in conflict_rows(entry, settings.device_id)]
-        self.conflicts.controls = [self._conflict(r) for r in rows] or [
+        self.wipe.controls = wipe_lines(self.ctx)
+        self.conflicts.controls = [self._conflict(item) for item in found] or [
             ft.Text(self.t("sync.no_conflicts"), italic=True)
         ]
 
@@ -115,27 +118,34 @@ class SyncScreen(Screen):
             return f"{when}: {error or self.t('sync.offline')}"
         return when
 
-    def _conflict(self, row: ConflictRow) -> ft.Control:
+    def _conflict(self, item: ConflictItem) -> ft.Control:
+        """One conflicting field: its Thai label, both values, who and when, its state."""
         from schemas import field_label
 
         lang = self.ctx.tr.lang
-        who = row.their_device or "?"
-        when = be_datetime(row.their_time, lang) if row.their_time else ""
-        return ft.Card(
-            ft.Container(
-                ft.Column(
-                    [
-                        ft.Text(
-                            field_label(row.record_type, row.field, lang), weight=ft.FontWeight.BOLD
-                        ),
-                        ft.Text(f"{self.t('sync.mine')}: {_show(row.mine)}"),
-                        ft.Text(f"{self.t('sync.theirs')}: {_show(row.theirs)} ({who} {when})"),
-                    ],
-                    spacing=2,
-                ),
-                padding=10,
+        name = field_label(item.record_type, item.field, lang) if item.field else ""
+        head = " · ".join(x for x in (name, item.title) if x)
+        lines: list[ft.Control] = [ft.Text(head, weight=ft.FontWeight.BOLD)]
+        if item.state == "flagged":
+            message = item.message_en if lang == "en" else item.message_th
+            lines.append(ft.Text(str(message or self.t("sync.state.conflict"))))
+        else:
+            when = be_datetime(item.their_time, lang) if item.their_time else ""
+            lines.append(ft.Text(f"{self.t('sync.mine')}: {_show(item.mine)}"))
+            lines.append(
+                ft.Text(f"{self.t('sync.theirs')}: {_show(item.theirs)} "
+                        f"({item.their_who or '?'} {when})".rstrip())
             )
-        )
+        if item.state == "resolved":
+            by = self.t("sync.conflict_by", who=item.resolved_by or "",
+                        when=be_datetime(item.resolved_at, lang) if item.resolved_at else "")
+            lines.append(ft.Text(self.t("sync.conflict_resolved", value=_show(item.outcome)),
+                                 color=ft.Colors.GREEN_800, weight=ft.FontWeight.BOLD))
+            lines.append(ft.Text(by, size=12))
+        else:
+            lines.append(ft.Text(self.t("sync.conflict_waiting"), color=ft.Colors.RED_800,
+                                 weight=ft.FontWeight.BOLD))
+        return ft.Card(ft.Container(ft.Column(lines, spacing=2), padding=10))
 
     def on_progress(self, progress: Any) -> None:
         lang = self.ctx.tr.lang

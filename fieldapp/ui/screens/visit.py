@@ -42,7 +42,7 @@ class VisitScreen(Screen):
                 fields["officer_name"] = settings.officer_name
             visit_id = sv.save_record(ctx.services, "visit", None, fields)
         self.visit_id = visit_id
-        self.route = f"/visit/{visit_id}"
+        self.route = f"/producer/{producer_id}/visit/{visit_id}"
         self.record: dict[str, Any] = dict(sv.get_record(ctx.services, "visit", visit_id) or {})
         self.record.pop("id", None)
         self.step_index = 0
@@ -67,6 +67,8 @@ class VisitScreen(Screen):
             self.t("form.next"), icon=ft.Icons.CHEVRON_RIGHT, on_click=self.on_next
         )
         producer = sv.get_record(self.ctx.services, "producer", self.producer_id) or {}
+        # the office's review of this visit, on the visit itself (every step shows it)
+        self.review = ft.Column(spacing=4)
         return ft.View(
             route=self.route,
             appbar=self.app_bar(f"{self.t('visit.title')}: {producer.get('name_th', '')}"),
@@ -78,7 +80,12 @@ class VisitScreen(Screen):
                         ft.ProgressBar(value=0),
                         self.step_title,
                         self.notice,
-                        ft.Column([self.content], scroll=ft.ScrollMode.AUTO, expand=True),
+                        ft.Column(
+                            [self.review, self.content],
+                            scroll=ft.ScrollMode.AUTO,
+                            expand=True,
+                            horizontal_alignment=ft.CrossAxisAlignment.STRETCH,
+                        ),
                         ft.Row(
                             [self.prev_button, self.next_button],
                             alignment=ft.MainAxisAlignment.SPACE_BETWEEN,
@@ -102,7 +109,42 @@ class VisitScreen(Screen):
         fresh = sv.get_record(self.ctx.services, "visit", self.visit_id) or {}
         self.record.clear()
         self.record.update({k: v for k, v in fresh.items() if k != "id"})
+        self.review.controls = self.review_box()
         self.show_step()
+
+    def review_box(self) -> list[ft.Control]:
+        from fieldapp.ui.widgets import be_datetime
+
+        lang = self.ctx.tr.lang
+        status = sv.visit_status_text(self.ctx.services, self.visit_id, lang)
+        controls: list[ft.Control] = [
+            ft.Text(self.t("visit.status_line", status=status), weight=ft.FontWeight.BOLD)
+        ]
+        comments = self.record.get("review_comments") or []
+        if comments:
+            controls.append(ft.Text(self.t("visit.review"), weight=ft.FontWeight.BOLD))
+        for comment in comments:
+            controls.append(
+                ft.Container(
+                    ft.Column(
+                        [
+                            ft.Text(str(comment.get("text", ""))),
+                            ft.Text(
+                                f"{comment.get('by', '')} · "
+                                f"{be_datetime(comment.get('at'), lang)}",
+                                size=12,
+                            ),
+                        ],
+                        spacing=2,
+                    ),
+                    bgcolor=ft.Colors.ERROR_CONTAINER
+                    if self.record.get("review_status") in ("has_issues", "rejected")
+                    else ft.Colors.SURFACE_CONTAINER_HIGHEST,
+                    padding=10,
+                    border_radius=8,
+                )
+            )
+        return controls
 
     def show_step(self) -> None:
         step = self.steps[self.step_index]
@@ -119,8 +161,7 @@ class VisitScreen(Screen):
             self.content.controls = self.final_step()
         else:
             self.content.controls = self.form.controls(step.fields)
-            if self.record.get("status") == "final":
-                self.content.controls.insert(0, ft.Text(self.t("visit.finalized")))
+
 
     def on_save(self, changes: dict[str, Any]) -> None:
         decision = decide_draft_save(
@@ -169,14 +210,13 @@ class VisitScreen(Screen):
         ]
 
     def on_add_product(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.product import ProductScreen
-
-        self.ctx.push(ProductScreen(self.ctx, self.producer_id, None))
+        # added during this visit: the product form links it to the visit once created
+        self.ctx.go(f"/producer/{self.producer_id}/product/new?visit={self.visit_id}")
 
     # --- the finalize step ------------------------------------------------------------
     def final_step(self) -> list[ft.Control]:
         if self.record.get("status") == "final":
-            return [ft.Text(self.t("visit.finalized"), size=16)]
+            return []  # the status line above says it (and the office's review, if any)
         try:
             missing = sv.missing_for_finalize(self.ctx.services, self.visit_id)
         except Exception as exc:
@@ -205,7 +245,34 @@ class VisitScreen(Screen):
                 disabled=bool(missing),
             )
         )
+        controls.append(
+            ft.OutlinedButton(
+                self.t("visit.discard"), icon=ft.Icons.DELETE_OUTLINE, on_click=self.on_discard
+            )
+        )
         return controls
+
+    def on_discard(self, e: UiEvent) -> None:
+        """A visit started by mistake: discarded after a confirmation (drafts only)."""
+
+        def yes(e: UiEvent) -> None:
+            self.ctx.page.pop_dialog()
+            if sv.discard_draft_visit(self.ctx.services, self.visit_id):
+                self.ctx.toast(self.t("visit.discarded"))
+                self.ctx.back()
+
+        self.ctx.page.show_dialog(
+            ft.AlertDialog(
+                title=ft.Text(self.t("visit.discard_title")),
+                content=ft.Text(self.t("visit.discard_body")),
+                actions=[
+                    ft.TextButton(
+                        self.t("visit.discard_no"), on_click=lambda e: self.ctx.page.pop_dialog()
+                    ),
+                    ft.FilledButton(self.t("visit.discard_yes"), on_click=yes),
+                ],
+            )
+        )
 
     def fix_button(self, issue: dict[str, Any]) -> ft.Control | None:
         kind, record_id = issue.get("record_type"), issue.get("record_id")
@@ -231,14 +298,10 @@ class VisitScreen(Screen):
         return 1 if top in ("needs", "problems") else None
 
     def on_edit_producer(self, e: UiEvent) -> None:
-        from fieldapp.ui.screens.producer_form import ProducerFormScreen
-
-        self.ctx.push(ProducerFormScreen(self.ctx, self.producer_id))
+        self.ctx.go(f"/producer/{self.producer_id}/edit")
 
     def open_product(self, product_id: str) -> None:
-        from fieldapp.ui.screens.product import ProductScreen
-
-        self.ctx.push(ProductScreen(self.ctx, self.producer_id, product_id))
+        self.ctx.go(f"/producer/{self.producer_id}/product/{product_id}")
 
     def on_finalize(self, e: UiEvent) -> None:
         missing = sv.finalize_visit(self.ctx.services, self.visit_id)
