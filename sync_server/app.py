@@ -17,6 +17,7 @@ from sync_server.api import core, device_health, enrol
 from sync_server.api import records as records_api
 from sync_server.db.engine import make_engine
 from sync_server.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from sync_server.openapi import install_openapi
 from sync_server.problems import install_problem_handlers
 from sync_server.reports import routes as reports_routes
 from sync_server.settings import Settings
@@ -64,4 +65,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(uploads_routes.router)
     app.include_router(reports_routes.router)
     app.include_router(web_routes.router)  # last: office pages live at "/"
+    install_openapi(app)  # every error status of every route, as problem+json
     return app

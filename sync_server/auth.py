@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,10 +38,13 @@ from sync_server.deps import DbConn
 from sync_server.problems import Problem
 
 __all__ = [
+    "BEARER",
     "ROLES",
+    "TOKEN_CACHE",
     "WRITER_ROLES",
     "EnrolledDevice",
     "Principal",
+    "TokenCache",
     "create_device",
     "current_principal",
     "enrol_device",
@@ -158,8 +162,13 @@ def create_device(conn: Connection, *, user_id: str, name: str, kind: str = "pho
     return device_id, token
 
 
-_BAD_CODE = Problem(
+_MALFORMED_CODE = Problem(
     400, "enrolment_code_invalid", "Enrolment code not valid", "รหัสลงทะเบียนไม่ถูกต้อง",
+    "The code is wrong, already used or expired. Ask the district office for a new one.",
+    "รหัสไม่ถูกต้อง ถูกใช้ไปแล้ว หรือหมดอายุ กรุณาขอรหัสใหม่จากสำนักงานพัฒนาชุมชนอำเภอ")
+# A well-formed code that names no pending enrolment: 404, like any unknown resource.
+_BAD_CODE = Problem(
+    404, "enrolment_code_invalid", "Enrolment code not valid", "รหัสลงทะเบียนไม่ถูกต้อง",
     "The code is wrong, already used or expired. Ask the district office for a new one.",
     "รหัสไม่ถูกต้อง ถูกใช้ไปแล้ว หรือหมดอายุ กรุณาขอรหัสใหม่จากสำนักงานพัฒนาชุมชนอำเภอ")
 
@@ -171,7 +180,7 @@ def enrol_device(conn: Connection, code_text: str, device_name: str, *,
     now = _now(now)
     code = normalize_enrolment_code(code_text)
     if code is None:
-        raise _BAD_CODE
+        raise _MALFORMED_CODE
     code_hash = hash_token(code)
     claimed = conn.execute(
         enrolment_codes.update()
@@ -191,10 +200,12 @@ def enrol_device(conn: Connection, code_text: str, device_name: str, *,
 
 
 def revoke_device(conn: Connection, device_id: str, *, now: datetime | None = None) -> bool:
-    """Revoke a device or API token; True if it was active."""
+    """Revoke a device or API token; True if it was active. This process forgets its cached
+    token lookups at once (other server processes within `TOKEN_CACHE_TTL_S`)."""
     result = conn.execute(
         devices.update().where(devices.c.id == device_id, devices.c.revoked_at.is_(None))
         .values(revoked_at=_now(now)))
+    TOKEN_CACHE.clear()
     return result.rowcount == 1
 
 
@@ -220,6 +231,95 @@ def principal_for_token(conn: Connection, token: str, *, now: datetime | None = 
         conn.execute(devices.update().where(devices.c.id == row.id).values(last_seen_at=now))
     return Principal(user_id=row.user_id, device_id=row.id, district_code=row.district_code,
                      role=row.role, display_name=row.display_name, agency_name=row.agency_name)
+
+
+# --- cached token lookups (the sync routes) ----------------------------------------------
+
+# How long a token lookup is reused. A revoked phone keeps pushing for at most this long on
+# another server process (this process forgets at once, see `revoke_device`).
+TOKEN_CACHE_TTL_S = 5.0
+
+
+@dataclass(slots=True)
+class _CachedToken:
+    principal: Principal | None
+    checked: float  # time.monotonic() of the lookup
+    touch_due: float  # time.monotonic() from which `last_seen_at` is due for a refresh
+
+
+class TokenCache:
+    """Token lookups of the sync routes, reused for `ttl_s`: a phone pushing ten batches
+    costs one lookup, and none is made while the district's writer is busy.
+
+    Keyed by (database URL, token hash): several apps in one process (tests) never share
+    an answer. Unknown tokens are cached too (a flood of bad tokens costs one query each per
+    TTL). Thread-safe by the GIL (single dict operations).
+    """
+
+    def __init__(self, ttl_s: float = TOKEN_CACHE_TTL_S, max_entries: int = 20_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._entries: dict[tuple[str, str], _CachedToken] = {}
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def lookup(self, conn_factory: Callable[[], Any], database: str, token: str,
+               *, now: datetime | None = None,
+               last_seen_resolution: timedelta = timedelta(minutes=1)
+               ) -> tuple[Principal | None, bool]:
+        """(principal or None, whether `devices.last_seen_at` is due for a refresh).
+
+        `conn_factory()` opens a read-only connection context, used only on a miss. The
+        caller refreshes `last_seen_at` (the sync writer does it in its next transaction)
+        and calls `seen` so it is not asked again within the resolution.
+        """
+        key = (database, hash_token(token))
+        entry = self._entries.get(key)
+        clock = time.monotonic()
+        if entry is None or clock - entry.checked > self.ttl_s:
+            with conn_factory() as conn:
+                principal, last_seen = _lookup_token(conn, key[1])
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            due = clock if last_seen is None else clock + (
+                last_seen_resolution - (_now(now) - last_seen)).total_seconds()
+            entry = _CachedToken(principal, clock, due)
+            self._entries[key] = entry
+        if entry.principal is None:
+            return None, False
+        return entry.principal, clock >= entry.touch_due
+
+    def fresh(self, database: str, token: str) -> bool:
+        """Whether `lookup` would answer from memory (no database read)."""
+        entry = self._entries.get((database, hash_token(token)))
+        return entry is not None and time.monotonic() - entry.checked <= self.ttl_s
+
+    def seen(self, database: str, token: str,
+             last_seen_resolution: timedelta = timedelta(minutes=1)) -> None:
+        """`last_seen_at` is being refreshed now: not due again within the resolution."""
+        entry = self._entries.get((database, hash_token(token)))
+        if entry is not None:
+            entry.touch_due = time.monotonic() + last_seen_resolution.total_seconds()
+
+
+TOKEN_CACHE = TokenCache()
+
+
+def _lookup_token(conn: Connection, token_hash: str) -> tuple[Principal | None, datetime | None]:
+    row = conn.execute(
+        sa.select(devices.c.id, devices.c.last_seen_at, users.c.id.label("user_id"),
+                  users.c.district_code, users.c.role, users.c.display_name,
+                  users.c.agency_name)
+        .join(users, users.c.id == devices.c.user_id)
+        .where(devices.c.token_hash == token_hash, devices.c.revoked_at.is_(None),
+               users.c.active.is_(True))
+    ).first()
+    if row is None:
+        return None, None
+    return Principal(user_id=row.user_id, device_id=row.id, district_code=row.district_code,
+                     role=row.role, display_name=row.display_name,
+                     agency_name=row.agency_name), row.last_seen_at
 
 
 def principal_for_session_token(conn: Connection, token: str, *, now: datetime | None = None
@@ -250,6 +350,7 @@ def register_principal_source(source: PrincipalSource) -> None:
 
 
 _bearer = HTTPBearer(auto_error=False, description="Device or API token from enrolment")
+BEARER = _bearer  # the OpenAPI security scheme, for routes that authenticate by themselves
 
 
 def principal_from_request(request: Request, conn: Connection,
@@ -267,7 +368,7 @@ def principal_from_request(request: Request, conn: Connection,
     return None
 
 
-_UNAUTHENTICATED = (
+UNAUTHENTICATED = (
     401, "unauthenticated", "Sign-in needed", "ต้องลงชื่อเข้าใช้",
     "Send a valid device token as 'Authorization: Bearer <token>'. A revoked phone must be "
     "enrolled again with a new code.",
@@ -281,7 +382,7 @@ def current_principal(
 ) -> Principal:
     principal = principal_from_request(request, conn, credentials)
     if principal is None:
-        raise Problem(*_UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(*UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
     request.state.principal = principal  # for the access log
     return principal
 

@@ -1,7 +1,7 @@
 """The admin command line: `python -m sync_server <command> [options]`.
 
 Commands: migrate, create-district, add-user, new-code, issue-token, revoke-device,
-list-users, serve, demo.
+unlock-user, list-users, serve, demo.
 Settings come from the environment (DATABASE_URL, TAMBON_DATA_DIR, TAMBON_PUBLIC_URL).
 Errors print in English and Thai and exit with status 2; nothing is half-stored.
 """
@@ -26,7 +26,9 @@ from sync_server.accounts import (
 from sync_server.audit import audit
 from sync_server.auth import create_device, enrolment_url, issue_enrolment_code, revoke_device
 from sync_server.db.engine import make_engine, migrate
+from sync_server.ratelimit import reset
 from sync_server.settings import Settings
+from sync_server.web.signin_throttle import clear
 
 __all__ = ["build_parser", "main"]
 
@@ -63,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("revoke-device", help="revoke a phone's or API client's token")
     p.add_argument("device_id")
+
+    p = sub.add_parser("unlock-user",
+                       help="lift the sign-in delays of a username (after wrong passwords)")
+    p.add_argument("username", help="the web sign-in name, as typed at the sign-in page")
+    p.add_argument("--address", help="only from this client IP; also lifts the limit on "
+                                     "failed sign-ins from that address")
 
     p = sub.add_parser("list-users", help="list users and their active devices")
     p.add_argument("--district", help="only this district")
@@ -145,6 +153,8 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
                                f"ไม่พบเครื่องที่ใช้งานอยู่ {args.device_id!r}")
         print(f"device {args.device_id} revoked")
         return 0
+    if args.command == "unlock-user":
+        return _unlock_user(engine, args.username, args.address)
     if args.command == "list-users":
         with engine.begin() as conn:
             for user in list_users(conn, args.district):
@@ -157,6 +167,24 @@ def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
         migrate(engine)
         return run_demo(engine, settings)
     raise AssertionError(args.command)
+
+
+def _unlock_user(engine: Engine, username: str, address: str | None) -> int:
+    """Lift the sign-in throttle of `username` (every address, or one) and, with an address,
+    that address's limit. Works for usernames that do not exist too: they are throttled
+    alike (so that answers do not reveal which exist)."""
+    pairs = clear(engine, username, address)
+    lifted = reset(engine, f"signin:{address}") if address else 0
+    with engine.begin() as conn:
+        user = find_user(conn, username=username.strip())
+        audit(conn, None, "user.unlock", "user", user.id if user else None,
+              {"username": username.strip()[:64], "address": address, "pairs": pairs,
+               "address_events": lifted}, district_code=user.district_code if user else None)
+    where = f" from {address}" if address else ""
+    print(f"sign-in delays lifted for {username.strip()!r}{where}: {pairs} address(es)"
+          + (f", {lifted} failed attempt(s) of the address forgotten" if address else ""))
+    print(f"ปลดการรอเข้าสู่ระบบของ {username.strip()!r} แล้ว")
+    return 0
 
 
 def _find_user(conn: Connection, text: str) -> UserInfo:

@@ -5,6 +5,7 @@ Pure ASGI (not BaseHTTPMiddleware) so streamed bodies such as tus chunks are nev
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -12,7 +13,6 @@ import sys
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +22,10 @@ from sync_server.problems import Problem, problem_for_status
 __all__ = ["AccessLogMiddleware", "BodyLimitMiddleware", "JsonLogFormatter", "configure_logging"]
 
 access_log = logging.getLogger("sync_server.access")
+# Request ids: a random per-process prefix and a counter (uuid4 per request cost a getrandom
+# system call on every request; unique is all a request id needs to be).
+_ID_PREFIX = uuid.uuid4().hex[:12]
+_ids = itertools.count(1)
 
 
 def _problem_bytes(problem: Problem) -> bytes:
@@ -115,7 +119,7 @@ class AccessLogMiddleware:
         for name, value in scope.get("headers", ()):
             if name == b"x-request-id":
                 request_id = value.decode("latin-1")[:64]
-        request_id = request_id or uuid.uuid4().hex
+        request_id = request_id or f"{_ID_PREFIX}{next(_ids):x}"
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         start = time.perf_counter()
@@ -132,22 +136,38 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, logging_send)
         finally:
-            principal = scope.get("state", {}).get("principal")
-            access_log.info("request", extra={"fields": {
-                "request_id": request_id,
-                "method": scope.get("method"),
-                "path": scope.get("path"),
-                "status": status,
-                "duration_ms": round((time.perf_counter() - start) * 1000, 2),
-                "device": getattr(principal, "device_id", None),
-                "user": getattr(principal, "user_id", None),
-            }})
+            if access_log.isEnabledFor(logging.INFO):  # nothing built when it is quiet
+                self._log(scope, request_id, status, start)
+
+    @staticmethod
+    def _log(scope: Scope, request_id: str, status: int, start: float) -> None:
+        principal = scope.get("state", {}).get("principal")
+        access_log.info("request", extra={"fields": {
+            "request_id": request_id,
+            "method": scope.get("method"),
+            "path": scope.get("path"),
+            "status": status,
+            "duration_ms": round((time.perf_counter() - start) * 1000, 2),
+            "device": getattr(principal, "device_id", None),
+            "user": getattr(principal, "user_id", None),
+        }})
+
+
+def _utc_iso_ms(created: float) -> str:
+    """`datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")`, without
+    building a datetime for every log line."""
+    seconds = int(created)
+    micros = round((created - seconds) * 1e6)  # as datetime rounds, then truncates to ms
+    if micros >= 1_000_000:
+        seconds, micros = seconds + 1, micros - 1_000_000
+    return (time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds))
+            + f".{micros // 1000:03d}+00:00")
 
 
 class JsonLogFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "time": _utc_iso_ms(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),

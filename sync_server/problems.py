@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 __all__ = [
+    "MEDIA_TYPE",
     "PROBLEM_TYPE_BASE",
     "Problem",
     "ProblemError",

@@ -13,6 +13,8 @@ Environment variables:
 - `TAMBON_ENV`: `development` (default) or `production` (refuses a secret shorter than 32 chars).
 - `TAMBON_MAX_JSON_BODY`, `TAMBON_MAX_UPLOAD_CHUNK`: body limits in bytes.
 - `TAMBON_ENROL_RATE_LIMIT`: enrolment attempts allowed per client IP per 10 minutes (10).
+- `TAMBON_PUSH_QUEUE_CHANGES`: changes that may wait for a district's writer in one server
+  process before a push is answered 503 + Retry-After (20,000; docs/sync.md).
 """
 
 from __future__ import annotations
@@ -46,9 +48,15 @@ class Settings:
     # Enrolment attempts per client IP within the window, counted across all workers.
     enrol_rate_limit: int = 10
     enrol_rate_window: timedelta = timedelta(minutes=10)
+    # Failed office sign-ins per client IP within the window (any usernames), across all
+    # workers; per (username, IP) there are growing delays besides (web/signin_throttle.py).
+    signin_address_limit: int = 30
+    signin_address_window: timedelta = timedelta(minutes=15)
     # How stale `devices.last_seen_at` may get before a request refreshes it (saves a write
     # per request).
     last_seen_resolution: timedelta = timedelta(minutes=1)
+    # Sync pushes waiting for their district's writer (counted in changes), per process.
+    push_queue_changes: int = 20_000
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -101,7 +109,9 @@ class Settings:
             overrides["environment"] = env["TAMBON_ENV"]
         for name, key in (("max_json_body", "TAMBON_MAX_JSON_BODY"),
                           ("max_upload_chunk", "TAMBON_MAX_UPLOAD_CHUNK"),
-                          ("enrol_rate_limit", "TAMBON_ENROL_RATE_LIMIT")):
+                          ("enrol_rate_limit", "TAMBON_ENROL_RATE_LIMIT"),
+                          ("signin_address_limit", "TAMBON_SIGNIN_ADDRESS_LIMIT"),
+                          ("push_queue_changes", "TAMBON_PUSH_QUEUE_CHANGES")):
             if env.get(key):
                 overrides[name] = int(env[key])
         settings = cls.for_data_dir(data_dir, **overrides)

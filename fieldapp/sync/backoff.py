@@ -24,14 +24,17 @@ def retry_delay(attempt: int, policy: RetryPolicy, rand: random.Random,
     """Seconds to wait before try number `attempt + 1` (attempt counts from 0).
 
     The ceiling doubles each time up to `cap_s`; the delay is uniform below it. A server's
-    Retry-After is a floor (capped too, so a broken header cannot park the phone for hours).
+    Retry-After is a floor (capped too, so a broken header cannot park the phone for hours),
+    with jitter above it: the many phones a busy server told "1 s" at once come back spread
+    over 1-2 s, not all in the same millisecond to be refused again together.
     """
     if attempt < 0:
         raise ValueError("attempt counts from 0")
     ceiling = min(policy.cap_s, policy.base_s * (2 ** min(attempt, 30)))
     delay = rand.uniform(0, ceiling)
     if retry_after_s is not None:
-        delay = max(delay, min(retry_after_s, policy.cap_s))
+        floor = min(max(retry_after_s, 0.0), policy.cap_s)
+        delay = max(delay, floor + rand.uniform(0, min(floor, policy.cap_s - floor)))
     return delay
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.engine import Connection
 
 from sync_server.audit import audit
@@ -29,6 +29,15 @@ router = APIRouter(prefix="/api/v1", tags=["devices"])
 _PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 
 
+def _integral(value: object) -> object:
+    """13446.0 is an integer to JSON Schema (and so to the OpenAPI description): take it as
+    13446. Strings, booleans and 1.5 are still refused by the strict int."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+_Integral = BeforeValidator(_integral)
+
+
 class HealthReport(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -37,11 +46,12 @@ class HealthReport(BaseModel):
                                                 "keeps its id")]
     kind: Literal["store_damage"]
     entries_lost: Annotated[int, Field(strict=True, ge=0, le=1_000_000_000,
-                                       description="Saved entries the phone could not read")]
+                                       description="Saved entries the phone could not read"),
+                            _Integral]
     count_exact: Annotated[bool, Field(
         strict=True,
         description="False: entries_lost is a minimum (the damage ran to the end of the file)")]
-    damaged_bytes: Annotated[int, Field(strict=True, ge=0, le=1 << 40)]
+    damaged_bytes: Annotated[int, Field(strict=True, ge=0, le=1 << 40), _Integral]
     detected_at: Annotated[AwareDatetime, Field(description="When the phone found it "
                                                             "(its own clock)")]
     app_version: Annotated[str, Field(pattern=r"^[0-9A-Za-z.+_-]{1,32}$")]

@@ -47,6 +47,11 @@ def _json_dumps(value: Any) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for `url` with this project's connection settings."""
     if url.startswith("sqlite"):
+        if ":memory:" not in url and url.rstrip("/") != "sqlite:":
+            # Connections to a file are cheap: enough for every thread of the worker's pool
+            # (40) plus the district writers, so a read (a pull) never waits for one.
+            kwargs.setdefault("pool_size", 20)
+            kwargs.setdefault("max_overflow", 40)
         engine = sa.create_engine(
             url,
             json_serializer=_json_dumps,

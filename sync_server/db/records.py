@@ -1,14 +1,16 @@
 """Writing and reading merged records, and the district change feed.
 
-The sync merge (sync_server/sync), the office pages and the demo data all write through
-`upsert_record`, so the denormalised columns (subdistrict, producer, title, search text) and
-the feed position are always computed the same way. Every function takes an open connection
-inside the caller's transaction: the caller decides what commits together.
+`RecordWriter` is the one record writer: the sync merge (sync_server/sync/push.py) uses it
+for whole push groups, and the office pages, the office merge, the demo and the test seeds
+through `upsert_record` (one record). So the denormalised columns (subdistrict, producer,
+title, search text) and the feed positions are always computed the same way. Every
+function takes an open connection inside the caller's transaction: the caller decides what
+commits together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -16,18 +18,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from recordsync.merge import RecordState
 from sync_server.db.record_text import record_search_text, title_sort_key
 from sync_server.db.tables import districts, feed_counters, records
 
 __all__ = [
     "PARTNER_HIDDEN_FIELDS",
+    "Loaded",
+    "RecordWriter",
     "StoredRecord",
     "ensure_feed_counter",
     "get_record",
+    "lock_district",
     "next_seq",
     "record_from_row",
     "record_meta",
     "redact_for_partner",
+    "take_seqs",
     "upsert_record",
 ]
 
@@ -76,17 +83,17 @@ def ensure_feed_counter(conn: Connection, district_code: str) -> None:
         conn.execute(feed_counters.insert().values(district_code=district_code, last_seq=0))
 
 
-def next_seq(conn: Connection, district_code: str) -> int:
-    """Take the district's next feed position.
+def take_seqs(conn: Connection, district_code: str, count: int) -> int:
+    """Take `count` consecutive feed positions of the district; returns the first.
 
     The UPDATE locks the counter row until the caller's transaction ends, so writers of one
-    district take positions one at a time and commit in position order: a reader that saw
-    position N can never later find a smaller position appear.
+    district take positions one block at a time and commit in position order: a reader that
+    saw position N can never later find a smaller position appear.
     """
     row = conn.execute(
         feed_counters.update()
         .where(feed_counters.c.district_code == district_code)
-        .values(last_seq=feed_counters.c.last_seq + 1)
+        .values(last_seq=feed_counters.c.last_seq + count)
         .returning(feed_counters.c.last_seq)
     ).first()
     if row is None:
@@ -95,8 +102,25 @@ def next_seq(conn: Connection, district_code: str) -> int:
         if known is None:
             raise ValueError(f"unknown district {district_code!r}")
         ensure_feed_counter(conn, district_code)
-        return next_seq(conn, district_code)
-    return int(row[0])
+        return take_seqs(conn, district_code, count)
+    return int(row[0]) - count + 1
+
+
+def next_seq(conn: Connection, district_code: str) -> int:
+    """Take the district's next feed position (see `take_seqs`)."""
+    return take_seqs(conn, district_code, 1)
+
+
+def lock_district(conn: Connection, district_code: str) -> None:
+    """Take the district's feed counter row lock until the transaction ends (PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already serialises writers).
+
+    A read-merge-write (a push) holds it from its first read: without it two writers
+    creating the same record at once would both find no row and both insert it.
+    """
+    conn.execute(sa.select(feed_counters.c.last_seq)
+                 .where(feed_counters.c.district_code == district_code)
+                 .with_for_update())
 
 
 def record_from_row(row: sa.Row[Any]) -> StoredRecord:
@@ -150,22 +174,196 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _subdistrict_of(conn: Connection, record_type: str, data: Mapping[str, Any],
-                    producer_id: str | None, district_code: str) -> str | None:
-    if record_type == "producer":
-        address = data.get("address")
-        if isinstance(address, Mapping):
-            return _str_or_none(address.get("subdistrict_code"))
-        return None
-    if producer_id is None:
-        return None
-    # Records belonging to a producer follow the producer's subdistrict, so a pull limited
-    # to chosen subdistricts brings a producer's products, visits and photos with it.
-    row = conn.execute(
-        sa.select(records.c.subdistrict_code)
-        .where(records.c.id == producer_id, records.c.district_code == district_code)
-    ).first()
-    return None if row is None else row[0]
+def _producer_subdistrict(data: Mapping[str, Any]) -> str | None:
+    address = data.get("address")
+    return _str_or_none(address.get("subdistrict_code")) if isinstance(address, Mapping) else None
+
+
+@dataclass(slots=True)
+class Loaded:
+    """A record as the writer holds it: stored (`exists`) or about to be (`dirty`)."""
+
+    record_type: str
+    district_code: str
+    state: RecordState
+    subdistrict_code: str | None
+    exists: bool
+    schema_version: int = 1
+    dirty: bool = False
+
+
+class RecordWriter:
+    """The one way records are written, one record (`upsert_record`) or a push group at once.
+
+    Used by the sync merge (many pushes per transaction, `sync_server/sync/push.py`), the
+    office's edits and merges (`sync_server/web/office_writes.py` through `upsert_record`),
+    the demo and the test seeds. It reads the records it will change in one SELECT
+    (`load`), keeps their merged state in memory (`put`; a record changed twice is written
+    once), and `flush` takes a block of feed positions with one UPDATE of the district's
+    counter and writes with one executemany per kind (Core, no per-row ORM work; each JSON
+    column encoded once by the engine's serializer).
+
+    Derived columns, the same for every source: `producer_id`, `title` and `search_text`
+    from `record_meta`; `sort_key` (the title's Thai order, `record_text.title_sort_key`);
+    `subdistrict_code` from the producer's address for a producer and
+    from the record's producer for everything else (in this batch or stored). A producer
+    that is new or moved hands its subdistrict to the records already stored under it (a
+    phone may push a product before its producer; the office may move a producer), so
+    subdistrict-filtered pulls and exports find them. That is a filter column only: their
+    data and feed positions do not change.
+
+    The caller owns the transaction. Taking the feed counter's row (the UPDATE in `flush`,
+    or `lock_district` first for read-merge-write) serialises writers of one district and
+    keeps feed positions in commit order.
+    """
+
+    __slots__ = ("conn", "district_code", "rows")
+
+    def __init__(self, conn: Connection, district_code: str) -> None:
+        self.conn = conn
+        self.district_code = district_code
+        self.rows: dict[str, Loaded] = {}
+
+    def load(self, record_ids: Iterable[str]) -> None:
+        """Read the stored state of `record_ids` (any district: the caller checks)."""
+        wanted = sorted(set(record_ids) - self.rows.keys())
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for r in self.conn.execute(
+                sa.select(records.c.id, records.c.record_type, records.c.district_code,
+                          records.c.data, records.c.clocks, records.c.deleted,
+                          records.c.subdistrict_code, records.c.schema_version)
+                .where(records.c.id.in_(chunk))
+            ):
+                self.rows[r.id] = Loaded(r.record_type, r.district_code,
+                                         RecordState(dict(r.data or {}), dict(r.clocks or {}),
+                                                     bool(r.deleted)),
+                                         r.subdistrict_code, True, int(r.schema_version))
+
+    def get(self, record_id: str) -> Loaded | None:
+        return self.rows.get(record_id)
+
+    def put(self, record_id: str, record_type: str, state: RecordState,
+            schema_version: int) -> None:
+        """Set the merged state of a record (loaded first, or new)."""
+        row = self.rows.get(record_id)
+        if row is None:
+            self.rows[record_id] = Loaded(record_type, self.district_code, state, None, False,
+                                          schema_version, dirty=True)
+        else:
+            row.state, row.schema_version, row.dirty = state, schema_version, True
+
+    def flush(self, now: datetime) -> dict[str, int]:
+        """Write every record `put` since the last flush; record id -> its new feed seq."""
+        dirty = [(rid, row) for rid, row in self.rows.items() if row.dirty]
+        if not dirty:
+            return {}
+        first_seq = take_seqs(self.conn, self.district_code, len(dirty))
+        producer_subdistricts = self._producer_subdistricts(dirty)
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        handed: dict[str, str | None] = {}  # new or moved producer -> its subdistrict
+        seqs: dict[str, int] = {}
+        for offset, (record_id, row) in enumerate(dirty):
+            data = row.state.data
+            producer_id, title, search_text = record_meta(row.record_type, record_id, data)
+            if row.record_type == "producer":
+                subdistrict = _producer_subdistrict(data)
+                if not row.exists or subdistrict != row.subdistrict_code:
+                    handed[record_id] = subdistrict
+            else:
+                subdistrict = producer_subdistricts.get(producer_id) if producer_id else None
+            seq = first_seq + offset
+            seqs[record_id] = seq
+            values = {
+                "record_type": row.record_type, "district_code": self.district_code,
+                "subdistrict_code": subdistrict, "producer_id": producer_id,
+                "data": data, "clocks": row.state.clocks,
+                "deleted": row.state.deleted, "schema_version": row.schema_version,
+                "seq": seq, "title": title, "search_text": search_text,
+                "sort_key": title_sort_key(title),
+                "updated_at": now,
+            }
+            if row.exists:
+                values["b_id"] = record_id
+                updates.append(values)
+            else:
+                values["id"] = record_id
+                values["created_at"] = now
+                inserts.append(values)
+            row.dirty, row.exists, row.subdistrict_code = False, True, subdistrict
+        if inserts:
+            self.conn.execute(records.insert(), inserts)
+        if updates:
+            self.conn.execute(_UPDATE_RECORD, updates)
+        if handed:
+            self._hand_down(handed, {rid for rid, _row in dirty})
+        return seqs
+
+    def _hand_down(self, producers: Mapping[str, str | None], written: set[str]) -> None:
+        """Stored records of new or moved producers take the producer's subdistrict.
+
+        One SELECT finds which of them have such records (usually none: a producer comes
+        first), then one UPDATE per producer that has.
+        """
+        ids = sorted(producers)
+        having: set[str] = set()
+        for start in range(0, len(ids), 500):
+            # Only `producer_id IN (...)` in SQL, so SQLite uses ix_records_producer; with a
+            # district filter too it picked the district's index and scanned the district.
+            for r in self.conn.execute(
+                sa.select(records.c.producer_id, records.c.district_code,
+                          records.c.record_type)
+                .where(records.c.producer_id.in_(ids[start:start + 500]))
+            ):
+                if r.record_type != "producer" and r.district_code == self.district_code:
+                    having.add(r.producer_id)
+        for producer_id in sorted(having):
+            subdistrict = producers[producer_id]
+            self.conn.execute(
+                records.update()
+                .where(records.c.producer_id == producer_id, records.c.id != producer_id,
+                       records.c.district_code == self.district_code,
+                       records.c.subdistrict_code.is_distinct_from(subdistrict))
+                .values(subdistrict_code=subdistrict))
+            for row in self.rows.values():
+                if row.exists and row.record_type != "producer" and \
+                        record_meta(row.record_type, "", row.state.data)[0] == producer_id:
+                    row.subdistrict_code = subdistrict
+
+    def _producer_subdistricts(self, dirty: list[tuple[str, Loaded]]) -> dict[str, str | None]:
+        found: dict[str, str | None] = {}
+        needed: set[str] = set()
+        for record_id, row in dirty:
+            if row.record_type == "producer":
+                continue
+            producer_id = record_meta(row.record_type, record_id, row.state.data)[0]
+            if producer_id is None or producer_id in found:
+                continue
+            producer = self.rows.get(producer_id)
+            if producer is not None and producer.record_type == "producer" \
+                    and producer.district_code == self.district_code:
+                found[producer_id] = _producer_subdistrict(producer.state.data)
+            else:
+                needed.add(producer_id)
+        ordered = sorted(needed)
+        for start in range(0, len(ordered), 500):
+            for r in self.conn.execute(
+                sa.select(records.c.id, records.c.subdistrict_code)
+                .where(records.c.id.in_(ordered[start:start + 500]),
+                       records.c.district_code == self.district_code)
+            ):
+                found[r.id] = r.subdistrict_code
+        return found
+
+
+_UPDATE_RECORD = (
+    records.update().where(records.c.id == sa.bindparam("b_id"))
+    .values({c: sa.bindparam(c) for c in (
+        "record_type", "district_code", "subdistrict_code", "producer_id", "data", "clocks",
+        "deleted", "schema_version", "seq", "title", "search_text", "sort_key",
+        "updated_at")})
+)
 
 
 def upsert_record(
@@ -180,53 +378,22 @@ def upsert_record(
     schema_version: int = 1,
     now: datetime | None = None,
 ) -> int:
-    """Store the merged state of one record and give it the district's next feed position.
+    """Store the merged state of one record through `RecordWriter`; returns its new seq.
 
-    `data` and `clocks` are the complete merged record (not a delta). Returns the new seq.
-    Raises ValueError if the id already belongs to another district or record type.
+    `data` and `clocks` are the complete merged record (not a delta). Raises ValueError if
+    the id already belongs to another district or record type.
     """
-    now = now or datetime.now(UTC)
-    producer_id, title, search_text = record_meta(record_type, record_id, data)
-    subdistrict = _subdistrict_of(conn, record_type, data, producer_id, district_code)
-    existing = conn.execute(
-        sa.select(records.c.district_code, records.c.record_type, records.c.subdistrict_code)
-        .where(records.c.id == record_id)
-    ).first()
-    if existing is not None and (existing[0] != district_code or existing[1] != record_type):
+    lock_district(conn, district_code)  # the counter row first, as a push takes it
+    writer = RecordWriter(conn, district_code)
+    writer.load([record_id])
+    existing = writer.get(record_id)
+    if existing is not None and (existing.district_code != district_code
+                                 or existing.record_type != record_type):
         raise ValueError(
             f"record id {record_id!r} already belongs to another district or record type")
-    seq = next_seq(conn, district_code)
-    values = {
-        "record_type": record_type,
-        "district_code": district_code,
-        "subdistrict_code": subdistrict,
-        "producer_id": producer_id,
-        "data": dict(data),
-        "clocks": dict(clocks),
-        "deleted": deleted,
-        "schema_version": schema_version,
-        "seq": seq,
-        "title": title,
-        "search_text": search_text,
-        "sort_key": title_sort_key(title),
-        "updated_at": now,
-    }
-    if existing is None:
-        conn.execute(records.insert().values(id=record_id, created_at=now, **values))
-    else:
-        conn.execute(records.update().where(records.c.id == record_id).values(**values))
-    if record_type == "producer" and (existing is None or existing[2] != subdistrict):
-        # The producer arrived after its records (a phone may push a product first) or
-        # moved: their subdistrict column follows. It is a denormalised filter column only;
-        # their data did not change, so their seq does not either.
-        conn.execute(
-            records.update()
-            .where(records.c.producer_id == record_id, records.c.id != record_id,
-                   records.c.district_code == district_code,
-                   records.c.subdistrict_code.is_distinct_from(subdistrict))
-            .values(subdistrict_code=subdistrict)
-        )
-    return seq
+    writer.put(record_id, record_type, RecordState(dict(data), dict(clocks), deleted),
+               schema_version)
+    return writer.flush(now or datetime.now(UTC))[record_id]
 
 
 def redact_for_partner(record_type: str, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -133,6 +133,19 @@ rate_events = sa.Table(
     sa.Index("ix_rate_events_bucket_at", "bucket", "at"),
 )
 
+# Office sign-in throttling per (username as typed, client address): failures in a row and
+# when the next attempt may come (growing delays). Usernames that do not exist get rows too,
+# so the answers cannot tell them apart. Shared by every worker; see web/signin_throttle.py.
+signin_throttle = sa.Table(
+    "signin_throttle",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("address", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", UtcDateTime(), nullable=False),
+    sa.Column("next_allowed_at", UtcDateTime(), nullable=False),
+)
+
 feed_counters = sa.Table(
     "feed_counters",
     metadata,

@@ -6,13 +6,15 @@ someone decides partners need it. On top of it:
   inside nested objects), so the two lists must both fail for anything to leak;
 - free text (notes, problems, stories) has long digit runs masked, because officers type
   phone numbers into notes ("โทร 081-234-5678") whatever the form says; in fact every
-  string is, except ids and certificate numbers, and personal keys are dropped at any depth;
+  string is (through `textmask.mask_digits`, the one masking function), except record ids and
+  FDA numbers of the FDA standard, and personal keys are dropped at any depth;
 - GPS points are rounded to 0.01° (about 1 km): enough for a map of a district, not enough
   to find a single owner's house, which the hidden house number would otherwise give away.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,9 +39,20 @@ def _pick(record: Record, keys: tuple[str, ...]) -> dict[str, Any]:
 
 # Keys removed at any depth, whatever object they sit in.
 PERSONAL_KEYS = frozenset({"id_number", "phone", "house_no", "contact_person"})
-# String values kept as they are: record ids and certificate numbers (an FDA serial has 13
-# digits and is printed on every label; partners need it).
+# String values kept as they are: record ids. Certificate numbers go through
+# `_certificate` (an FDA serial has 13 digits like an ID, but is printed on every label
+# and partners need it; any other "number" is free text an officer typed).
 UNMASKED_KEYS = frozenset({"id", "producer_id", "product_id", "visit_id", "number"})
+_FDA_NUMBER = re.compile(r"^[0-9]{2}-?[0-9]-?[0-9]{5}-?[0-9]-?[0-9]{4}$")
+
+
+def _certificate(cert: Mapping[str, Any]) -> dict[str, Any]:
+    out = _pick(cert, ("standard", "number", "issued_on", "expires_on"))
+    number = out.get("number")
+    if isinstance(number, str) and not (out.get("standard") == "fda"
+                                        and _FDA_NUMBER.match(number)):
+        out["number"] = mask_digits(number)
+    return out
 
 
 def _scrub(value: Any, key: str = "") -> Any:
@@ -91,8 +104,7 @@ def partner_product(product: Record) -> dict[str, Any]:
     out["category_th"] = code_label("category", product.get("category"))
     out["story"] = mask_digits(product.get("story"))
     out["certifications"] = [
-        _pick(c, ("standard", "number", "issued_on", "expires_on"))
-        for c in product.get("certifications") or () if isinstance(c, Mapping)
+        _certificate(c) for c in product.get("certifications") or () if isinstance(c, Mapping)
     ]
     packaging = product.get("packaging") or {}
     out["packaging"] = _pick(packaging, ("material", "has_label", "fda_number_shown",
@@ -108,7 +120,7 @@ def partner_standards(product: Record) -> list[dict[str, Any]]:
             continue
         row = {"product_id": product.get("id"), "producer_id": product.get("producer_id"),
                "product_name_th": product.get("name_th"), "category": product.get("category"),
-               **_pick(cert, ("standard", "number", "issued_on", "expires_on"))}
+               **_certificate(cert)}
         row["standard_th"] = code_label("standard", cert.get("standard"))
         rows.append(_final("product", row))
     return rows

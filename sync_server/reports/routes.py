@@ -223,7 +223,9 @@ def map_page(request: Request, conn: ReadConn, principal: Viewer) -> Response:
             row[1] += 1
             if rounded:
                 lat, lon = round(lat, GPS_DECIMALS), round(lon, GPS_DECIMALS)
-            points.append(MapPoint(float(lat), float(lon), str(p.get("name_th") or ""), code,
+            name = str(p.get("name_th") or "")
+            points.append(MapPoint(float(lat), float(lon),
+                                   (mask_digits(name) or "") if rounded else name, code,
                                    subdistrict_name(code or None, lang)))
         else:
             row[2] += 1
@@ -241,7 +243,9 @@ def network_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
     lang = request_lang(request)
     district = principal.district_code
     producers, ids = _chosen(conn, district, flt)
-    names = {p["id"]: str(p.get("name_th") or p["id"][:8]) for p in producers}
+    office = principal.role in OFFICE_ROLES
+    names = {p["id"]: str(p.get("name_th") or p["id"][:8]) if office
+             else mask_digits(str(p.get("name_th") or p["id"][:8])) or "" for p in producers}
     links: list[Link] = []
     rows: list[tuple[str, str, str, Any]] = []
     linked: list[str] = []
@@ -253,7 +257,7 @@ def network_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
         links.append(Link(a, b, kind))
         notes = record.get("notes")
         rows.append((names[a], code_label("link_kind", kind, lang), names[b],
-                     notes if principal.role in OFFICE_ROLES else mask_digits(notes)))
+                     notes if office else mask_digits(notes)))
         linked.extend(x for x in (a, b) if x not in linked)
     rows.sort(key=lambda row: (sort_key(row[0]), sort_key(row[2]), sort_key(row[1])))
     nodes = [Node(pid, names[pid])

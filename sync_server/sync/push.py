@@ -27,6 +27,7 @@ clock, so the phone's own copy takes the survivor's id on its next pull
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,10 +41,11 @@ from recordsync.changes import RECORD_TYPES, SERVER_OWNED_FIELDS, Change
 from recordsync.hlc import ClockDriftError, HybridLogicalClock, Timestamp
 from recordsync.merge import MergeResult, RecordState, is_deleted, merge_change
 from sync_server.db.forwards import resolve_forwards
-from sync_server.db.tables import change_log, conflicts, feed_counters
-from sync_server.sync.batch_store import BatchRecords, Loaded
+from sync_server.db.records import Loaded, RecordWriter, lock_district
+from sync_server.db.tables import change_log, conflicts
 
-__all__ = ["ChangeResult", "PushContext", "Validator", "apply_push_batch"]
+__all__ = ["ChangeResult", "ParsedPush", "PushContext", "Validator", "apply_push_batch",
+           "apply_push_group", "parse_changes"]
 
 # (record_type, record with "id") -> list of {"path", "message_th", "message_en"}
 Validator = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
@@ -100,21 +102,75 @@ def _reject(change_id: str, code: str, th: str, en: str, paths: Sequence[str] = 
     return ChangeResult(change_id, "rejected", code, th, en, list(paths))
 
 
-def _parse(raw: Any, ctx: PushContext) -> Change | ChangeResult:
-    cid = raw.get("change_id") if isinstance(raw, Mapping) else None
-    cid = cid if isinstance(cid, str) else "?"
+_MALFORMED_TH = "รูปแบบการเปลี่ยนแปลงไม่ถูกต้อง"
+# Deepest nesting accepted inside `fields` (a record is a few levels deep; JSON nested
+# hundreds deep would exhaust the recursion of the validator and the JSON encoder).
+MAX_FIELD_DEPTH = 32
+_MAX_INT = 2**31 - 1
+
+
+def _text_problem(value: Any, check_text: bool = True) -> str | None:
+    """Why `value` (a JSON value) cannot be stored, or None: too deeply nested, or (with
+    `check_text`) a string that is not valid Unicode (a lone surrogate from a `\\ud800`
+    escape). Without `check_text` only containers are visited."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return "a text contains a lone surrogate (not valid Unicode)"
+        elif isinstance(item, dict | list):
+            if depth >= MAX_FIELD_DEPTH:
+                return f"nested deeper than {MAX_FIELD_DEPTH} levels"
+            children = item.values() if isinstance(item, dict) else item
+            if check_text:
+                if isinstance(item, dict):
+                    stack.extend((k, depth + 1) for k in item)
+                stack.extend((v, depth + 1) for v in children)
+            else:
+                stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
+    return None
+
+
+def _non_finite(value: Any) -> str | None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return "NaN and Infinity are not JSON numbers"
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
+
+
+def _malformed(cid: str, en: str, paths: Sequence[str] = ("/",)) -> ChangeResult:
+    return _reject(cid, "malformed_change", _MALFORMED_TH,
+                   f"The change does not have the expected shape: {en}", paths)
+
+
+def _parse(raw: Any, ctx: PushContext, check_text: bool = True) -> Change | ChangeResult:
+    """A well-formed `Change` of the token's device, or its rejection (no I/O, no lock)."""
+    cid = raw.get("change_id") if isinstance(raw, dict) else None
+    cid = cid if isinstance(cid, str) and cid.isprintable() and len(cid) <= 64 else "?"
+    if not isinstance(raw, dict):
+        return _malformed(cid, "a change is a JSON object.")
     try:
-        change = Change.from_json(dict(raw))
+        change = Change.from_json(raw)
     except (TypeError, ValueError):
-        return _reject(cid, "malformed_change", "รูปแบบการเปลี่ยนแปลงไม่ถูกต้อง",
-                       "The change does not have the expected shape.", ["/"])
-    bad_types = not (isinstance(change.fields, dict) and isinstance(change.clocks, dict)
-                     and isinstance(change.base_clocks, dict))
-    if bad_types or not isinstance(change.change_id, str) or not 8 <= len(change.change_id) <= 64:
-        return _reject(cid, "malformed_change", "รูปแบบการเปลี่ยนแปลงไม่ถูกต้อง",
-                       "The change does not have the expected shape (change_id 8-64 chars,"
-                       " fields/clocks/base_clocks objects).", ["/"])
-    if change.record_type not in RECORD_TYPES:
+        return _malformed(cid, "unknown or missing keys.")
+    if not (isinstance(change.fields, dict) and isinstance(change.clocks, dict)
+            and isinstance(change.base_clocks, dict)):
+        return _malformed(cid, "fields, clocks and base_clocks must be objects.")
+    if not isinstance(change.change_id, str) or not 8 <= len(change.change_id) <= 64 \
+            or cid == "?":
+        return _malformed(cid, "change_id must be 8-64 printable characters.",
+                          ["/change_id"])
+    if not isinstance(change.record_type, str) or change.record_type not in RECORD_TYPES:
         return _reject(cid, "unknown_record_type", "ไม่รู้จักชนิดข้อมูลนี้",
                        f"Unknown record type {change.record_type!r}.", ["/record_type"])
     if (not isinstance(change.record_id, str) or not 1 <= len(change.record_id) <= 64
@@ -124,21 +180,65 @@ def _parse(raw: Any, ctx: PushContext) -> Change | ChangeResult:
     if change.device_id != ctx.device_id:
         return _reject(cid, "wrong_device", "การเปลี่ยนแปลงนี้มาจากเครื่องอื่น",
                        "device_id does not match the token's device.", ["/device_id"])
+    if not isinstance(change.deleted, bool):
+        return _malformed(cid, "deleted must be true or false.", ["/deleted"])
+    version = change.schema_version
+    if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= _MAX_INT:
+        return _malformed(cid, "schema_version must be a positive integer.",
+                          ["/schema_version"])
+    for name, value in change.clocks.items():
+        if not isinstance(value, str) or len(value) > 128:
+            return _reject(cid, "bad_clock", "เวลาของการแก้ไขไม่ถูกต้อง",
+                           "Each clock must be an encoded timestamp (a string).",
+                           [f"/clocks/{name}"])
+    for name, base in change.base_clocks.items():
+        if base is not None and (not isinstance(base, str) or len(base) > 128):
+            return _reject(cid, "bad_clock", "เวลาของการแก้ไขไม่ถูกต้อง",
+                           "Each base clock must be an encoded timestamp or null.",
+                           [f"/base_clocks/{name}"])
+    problem = _text_problem(change.fields, check_text)
+    if problem is None and change.deleted:
+        # NaN / Infinity (Python's json reads them) are refused by the schemas, but a
+        # delete is not validated; PostgreSQL's jsonb would refuse the whole group.
+        problem = _non_finite(change.fields)
+    if problem is None and check_text:
+        problem = _text_problem(list(change.clocks)) or _text_problem(list(change.base_clocks))
+    if problem is not None:
+        return _reject(cid, "unstorable_value", "ข้อมูลบางช่องเก็บไม่ได้ (ข้อความเสียหายหรือซ้อนกันลึกเกินไป)",
+                       f"A field cannot be stored: {problem}.", ["/fields"])
     return change
+
+
+ParsedPush = list["Change | ChangeResult"]
+
+
+def parse_changes(ctx: PushContext, raw_changes: Sequence[Any], *,
+                  check_text: bool = True) -> ParsedPush:
+    """Shape checks of a push, done before the push waits for the district's writer.
+
+    `check_text=False` when the JSON text had no surrogate escape (see
+    `sync_server.sync.routes.push_body`): no string can then hold a lone surrogate."""
+    return [_parse(raw, ctx, check_text) for raw in raw_changes]
 
 
 def _check_clocks(change: Change, clock: HybridLogicalClock) -> ChangeResult | None:
     try:
+        # A change's fields usually share one stamp: each distinct text decoded once.
+        checked: set[str] = set()
         for name, text in change.clocks.items():
+            if text in checked:
+                continue
             stamp = Timestamp.decode(text)
             if stamp.node != change.device_id:
                 return _reject(change.change_id, "bad_clock", "เวลาของการแก้ไขไม่ถูกต้อง",
                                "Each clock must carry the sending device's id.",
                                [f"/clocks/{name}"])
             clock.observe(stamp, check_drift=True)
+            checked.add(text)
         for base in change.base_clocks.values():
-            if base is not None:
+            if base is not None and base not in checked:
                 Timestamp.decode(base)
+                checked.add(base)
     except ClockDriftError as exc:
         return _reject(change.change_id, "clock_ahead",
                        "นาฬิกาของโทรศัพท์เดินเร็วกว่าเซิร์ฟเวอร์ กรุณาตั้งวันเวลาให้ถูกต้อง",
@@ -164,68 +264,92 @@ def apply_push_batch(
     now: datetime | None = None,
 ) -> list[ChangeResult]:
     """Merge `raw_changes` (JSON dicts) inside the caller's transaction; one result each."""
+    return apply_push_group(conn, [(ctx, parse_changes(ctx, raw_changes))], clock=clock,
+                            validate=validate, now=now)[0]
+
+
+def apply_push_group(
+    conn: Connection,
+    pushes: Sequence[tuple[PushContext, ParsedPush]],
+    *,
+    clock: HybridLogicalClock,
+    validate: Validator | None = None,
+    now: datetime | None = None,
+) -> list[list[ChangeResult]]:
+    """Merge several parsed pushes of ONE district inside the caller's transaction, in
+    order, as if one after another; one result list per push.
+
+    They share one read of the records, one block of feed positions and one executemany
+    per table, and commit together (the group commit of `sync_server/sync/writer.py`).
+    """
     now = now or datetime.now(UTC)
-    parsed = [_parse(raw, ctx) for raw in raw_changes]
-    if any(isinstance(p, Change) for p in parsed):
-        _lock_district(conn, ctx.district_code)
-    ids = [p.change_id for p in parsed if isinstance(p, Change)]
-    seen = _already_logged(conn, ids)
-    forwards = _forwards_for(conn, ctx.district_code,
-                             [p for p in parsed if isinstance(p, Change)])
-    batch = BatchRecords(conn, ctx.district_code)
-    batch.load([*(p.record_id for p in parsed if isinstance(p, Change)), *forwards.values()])
-    results: list[ChangeResult] = []
+    if not pushes:
+        return []
+    district_code = pushes[0][0].district_code
+    if any(ctx.district_code != district_code for ctx, _p in pushes):
+        raise ValueError("a push group holds one district's pushes")
+    changes = [p for _ctx, parsed in pushes for p in parsed if isinstance(p, Change)]
+    if changes:
+        lock_district(conn, district_code)
+    seen = _already_logged(conn, [c.change_id for c in changes])
+    forwards = _forwards_for(conn, district_code, changes)
+    batch = RecordWriter(conn, district_code)
+    batch.load([*(c.record_id for c in changes), *forwards.values()])
+    answers: list[list[ChangeResult]] = []
     log_rows: list[dict[str, Any]] = []
     conflict_rows: list[dict[str, Any]] = []
     in_batch: set[str] = set()
-    for item in parsed:
-        if isinstance(item, ChangeResult):
-            results.append(item)
-            continue
-        change = item
-        if change.change_id in seen or change.change_id in in_batch:
-            results.append(ChangeResult(change.change_id, "already_had"))
-            continue
-        result = _merge_one(batch, ctx, change, clock, validate, now, conflict_rows, forwards)
-        results.append(result)
-        if result.status == "rejected":
-            # Not logged: a rejection is re-evaluated when the phone sends the change again
-            # (an edit that arrived before its record was created applies once it has).
-            continue
-        in_batch.add(change.change_id)
-        log_rows.append({
-            "change_id": change.change_id, "district_code": ctx.district_code,
-            "device_id": ctx.device_id, "user_id": ctx.user_id,
-            "record_type": change.record_type,
-            # A forwarded edit is logged under the producer it changed (its history).
-            "record_id": result.forwarded_to or change.record_id,
-            "payload": change.to_json(),
-            "outcome": result.status,
-            "detail": _detail(result), "received_at": now,
-        })
+    for ctx, parsed in pushes:
+        results: list[ChangeResult] = []
+        answers.append(results)
+        for item in parsed:
+            if isinstance(item, ChangeResult):
+                results.append(item)
+                continue
+            change = item
+            if change.change_id in seen or change.change_id in in_batch:
+                results.append(ChangeResult(change.change_id, "already_had"))
+                continue
+            result = _merge_one(batch, ctx, change, clock, validate, now, conflict_rows,
+                                forwards)
+            results.append(result)
+            if result.status == "rejected":
+                # Not logged: a rejection is re-evaluated when the phone sends the change
+                # again (an edit that arrived before its record was created applies then).
+                continue
+            in_batch.add(change.change_id)
+            log_rows.append({
+                "change_id": change.change_id, "district_code": district_code,
+                "device_id": ctx.device_id, "user_id": ctx.user_id,
+                "record_type": change.record_type,
+                # A forwarded edit is logged under the producer it changed (its history).
+                "record_id": result.forwarded_to or change.record_id,
+                "payload": _payload(change),
+                "outcome": result.status,
+                "detail": _detail(result), "received_at": now,
+            })
     batch.flush(now)
     if log_rows:
         conn.execute(change_log.insert(), log_rows)
     if conflict_rows:
         conn.execute(conflicts.insert(), conflict_rows)
-    return results
+    return answers
 
 
-def _lock_district(conn: Connection, district_code: str) -> None:
-    """Take the district's feed counter row lock for the whole batch (PostgreSQL; SQLite's
-    BEGIN IMMEDIATE already serialises writers).
-
-    Without it, two phones creating the same record at once would both find no row to lock
-    and both insert it. Holding the lock from the first read to the commit makes every
-    district batch a critical section, which also keeps feed positions in commit order.
-    """
-    conn.execute(sa.select(feed_counters.c.last_seq)
-                 .where(feed_counters.c.district_code == district_code)
-                 .with_for_update())
+def _payload(change: Change) -> dict[str, Any]:
+    # The change as the phone sent it; its dicts are shared, not copied (encoded once on
+    # insert). `Change.to_json` (dataclasses.asdict) would deep-copy every field.
+    return {"change_id": change.change_id, "record_type": change.record_type,
+            "record_id": change.record_id, "device_id": change.device_id,
+            "fields": change.fields, "clocks": change.clocks,
+            "base_clocks": change.base_clocks, "deleted": change.deleted,
+            "schema_version": change.schema_version}
 
 
 def _detail(result: ChangeResult) -> dict[str, Any] | None:
     # The answer minus what the log row holds already: the rejection, conflicts, forwards.
+    if not (result.conflicts or result.forwarded_to or result.forwarded_refs):
+        return None
     detail = {k: v for k, v in result.to_json().items() if k not in ("change_id", "status")}
     return detail or None
 
@@ -301,7 +425,7 @@ def _already_logged(conn: Connection, ids: Sequence[str]) -> set[str]:
 
 
 def _merge_one(
-    batch: BatchRecords,
+    batch: RecordWriter,
     ctx: PushContext,
     change: Change,
     clock: HybridLogicalClock,
@@ -326,7 +450,7 @@ def _merge_one(
 
 
 def _merge_forwarded(
-    batch: BatchRecords,
+    batch: RecordWriter,
     ctx: PushContext,
     change: Change,
     target: str,
@@ -389,7 +513,7 @@ def _base_on_survivor(base: Mapping[str, str | None], dropped: Loaded | None,
 
 
 def _merge_into(
-    batch: BatchRecords,
+    batch: RecordWriter,
     ctx: PushContext,
     change: Change,
     validate: Validator | None,

@@ -1,27 +1,42 @@
 """HTTP routes of the sync protocol: push and pull (see docs/sync.md).
 
-Thin: parse and authorise here, merge in `push.py`, read the feed in `pull.py`.
+Thin: authenticate (cached token lookups, `sync_server.auth.TOKEN_CACHE`), read and
+shape-check here, on the event loop; merge in the district's writer
+(`sync_server/sync/writer.py`, group commit), read the feed in `pull.py` on a read-only
+connection that never waits for the write lock. Answers are encoded once, by hand.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
-import signal
+import re
 import zlib
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
+from starlette.responses import Response
 
-from recordsync.hlc import HybridLogicalClock, wall_clock_ms
+from recordsync.changes import Change
+from recordsync.hlc import wall_clock_ms
 from schemas import validate_record
-from sync_server.auth import CurrentPrincipal, WriterPrincipal
-from sync_server.deps import DbConn
+from sync_server.auth import (
+    BEARER,
+    TOKEN_CACHE,
+    UNAUTHENTICATED,
+    Principal,
+    principal_from_request,
+)
+from sync_server.db.engine import read_only
 from sync_server.problems import Problem
-from sync_server.sync.pull import MAX_PAGE, pull_page
-from sync_server.sync.push import PushContext, apply_push_batch
+from sync_server.sync.pull import MAX_PAGE, pull_page_json
+from sync_server.sync.push import ChangeResult, PushContext, parse_changes
+from sync_server.sync.writer import Saturated, WriterPool
 
 __all__ = ["router"]
 
@@ -30,10 +45,10 @@ router = APIRouter(prefix="/api/v1/sync", tags=["sync"])
 MAX_BATCH = 500
 # A gzip body may expand this much at most (a decompression bomb gets a 413, not our RAM).
 MAX_INFLATED_BODY = 32 * 1024 * 1024
-# Test hook: with TAMBON_TEST_CRASH_POINT set, the server process SIGKILLs itself at that
-# point of a push (`before_commit` or `after_commit`, optionally `:N`). Never set in
-# production.
-CRASH_ENV = "TAMBON_TEST_CRASH_POINT"
+# Bodies larger than this are decoded on a worker thread, not on the event loop.
+_DECODE_INLINE = 256 * 1024
+# Feed positions are 64-bit integers in the database.
+MAX_CURSOR = 2**63 - 1
 
 
 class ChangeModel(BaseModel):
@@ -52,11 +67,18 @@ class ChangeModel(BaseModel):
     schema_version: int = 1
 
 
+# Query formats of pull, described in the OpenAPI and checked by the route alike.
+SINCE_PATTERN = "^(0|[1-9][0-9]{0,17})$"  # a feed position (below 2**63)
+SUBDISTRICTS_PATTERN = "^ *([0-9]{6})? *(, *([0-9]{6})? *)*$"
+
 # The push body is read by hand (gzip); this documents it in the OpenAPI schema.
 PUSH_BODY_SCHEMA = {
     "type": "object", "required": ["changes"],
-    "properties": {"changes": {"type": "array", "maxItems": MAX_BATCH,
-                               "items": ChangeModel.model_json_schema()}},
+    "properties": {"changes": {"type": "array", "maxItems": MAX_BATCH, "items": {
+        # Each change is judged on its own: one that is not a valid change is answered
+        # `rejected` while the rest of the batch applies, so any item is accepted.
+        "description": "A change (first form); anything else is rejected on its own",
+        "anyOf": [ChangeModel.model_json_schema(), {}]}}},
 }
 
 
@@ -104,9 +126,25 @@ def _bad_body(detail_en: str, detail_th: str) -> Problem:
 
 
 async def push_body(request: Request) -> list[Any]:
-    """The change list of a push, from JSON or gzip JSON (`Content-Encoding: gzip`)."""
+    """The change list of a push, from JSON or gzip JSON (`Content-Encoding: gzip`).
+
+    Sets `request.state.lone_surrogates_possible`: only a `\\uD800`-`\\uDFFF` escape in the
+    JSON text can give a string a lone surrogate, so without one the per-string check
+    (`push.parse_changes`) is skipped."""
     raw = await request.body()
     encoding = request.headers.get("content-encoding", "identity").lower().strip()
+    if len(raw) > _DECODE_INLINE or (encoding == "gzip" and len(raw) > _DECODE_INLINE // 8):
+        changes, escaped = await run_in_threadpool(_decode_push, raw, encoding)
+    else:
+        changes, escaped = _decode_push(raw, encoding)
+    request.state.lone_surrogates_possible = escaped
+    return changes
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
     if encoding == "gzip":
         try:
             inflater = zlib.decompressobj(wbits=31)
@@ -126,23 +164,19 @@ async def push_body(request: Request) -> list[Any]:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise _bad_body(f"The body is not JSON: {exc}", "ข้อมูลที่ส่งไม่ใช่ JSON") from exc
+    except RecursionError as exc:
+        raise _bad_body("The body is nested too deeply.",
+                        "ข้อมูลที่ส่งซ้อนกันลึกเกินไป") from exc
     changes = body.get("changes") if isinstance(body, dict) else None
     if not isinstance(changes, list):
         raise _bad_body('Send {"changes": [...]}.', 'กรุณาส่ง {"changes": [...]}')
     if len(changes) > MAX_BATCH:
-        raise Problem(413, "batch_too_large", "Too many changes in one push",
+        # 422, not 413: the bytes were acceptable; the list breaks the described maxItems.
+        raise Problem(422, "batch_too_large", "Too many changes in one push",
                       "ส่งการเปลี่ยนแปลงมากเกินไปในครั้งเดียว",
                       f"Send at most {MAX_BATCH} changes per push.",
                       f"ส่งได้ไม่เกิน {MAX_BATCH} รายการต่อครั้ง")
-    return changes
-
-
-def _server_clock(request: Request) -> HybridLogicalClock:
-    clock = getattr(request.app.state, "sync_clock", None)
-    if clock is None:
-        clock = HybridLogicalClock("server")
-        request.app.state.sync_clock = clock
-    return clock
+    return changes, _SURROGATE_ESCAPE.search(raw) is not None
 
 
 def _validate(record_type: str, record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -152,24 +186,81 @@ def _validate(record_type: str, record: dict[str, Any]) -> list[dict[str, Any]]:
             for i in validate_record(record_type, record, "draft")]
 
 
-_crash_counts: dict[str, int] = {}
+def _writers(request: Request) -> WriterPool:
+    pool: WriterPool | None = getattr(request.app.state, "sync_writers", None)
+    if pool is None:
+        pool = WriterPool(request.app.state.engine, _validate,
+                          max_queued_changes=request.app.state.settings.push_queue_changes)
+        request.app.state.sync_writers = pool
+    return pool
 
 
-def _crash(point: str) -> None:
-    """SIGKILL this process at `point` when TAMBON_TEST_CRASH_POINT says so.
+def _database_key(request: Request) -> str:
+    key: str | None = getattr(request.app.state, "sync_database_key", None)
+    if key is None:
+        key = request.app.state.engine.url.render_as_string(hide_password=True)
+        request.app.state.sync_database_key = key
+    return key
 
-    The value is `point` or `point:N` (the N-th time this process reaches the point), so a
-    test can let a few pushes through and then kill the server at an exact place.
-    """
-    spec = os.environ.get(CRASH_ENV)
-    if not spec:
-        return
-    name, _, nth = spec.partition(":")
-    if name != point:
-        return
-    _crash_counts[point] = _crash_counts.get(point, 0) + 1
-    if _crash_counts[point] >= int(nth or 1):
-        os.kill(os.getpid(), signal.SIGKILL)
+
+async def sync_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+) -> Principal:
+    """The caller of a sync route, without a write transaction: a device token is looked
+    up in `TOKEN_CACHE` (a read-only query on a miss, on a worker thread); `last_seen_at`
+    is refreshed by the district's writer. Other sources (the office session) as usual."""
+    engine = request.app.state.engine
+    principal: Principal | None
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        token = credentials.credentials
+        database = _database_key(request)
+        settings = request.app.state.settings
+
+        def lookup() -> tuple[Principal | None, bool]:
+            return TOKEN_CACHE.lookup(lambda: read_only(engine).connect(), database, token,
+                                      last_seen_resolution=settings.last_seen_resolution)
+
+        if TOKEN_CACHE.fresh(database, token):
+            principal, stale = lookup()
+        else:
+            principal, stale = await run_in_threadpool(lookup)
+        if principal is not None and stale and principal.device_id is not None:
+            now = datetime.now(UTC)
+            _writers(request).writer(principal.district_code).touch(principal.device_id, now)
+            TOKEN_CACHE.seen(database, token, settings.last_seen_resolution)
+    else:
+        def from_sources() -> Principal | None:
+            with engine.begin() as conn:
+                return principal_from_request(request, conn, None)
+        principal = await run_in_threadpool(from_sources)
+    if principal is None:
+        raise Problem(*UNAUTHENTICATED, headers={"WWW-Authenticate": "Bearer"})
+    request.state.principal = principal  # for the access log
+    return principal
+
+
+SyncPrincipal = Annotated[Principal, Depends(sync_principal)]
+
+
+async def sync_writer(principal: SyncPrincipal) -> Principal:
+    """Refuses partner-agency principals (read-only), before the body is read."""
+    if not principal.can_write:
+        raise Problem(
+            403, "read_only_token", "Read-only access", "สิทธิ์อ่านอย่างเดียว",
+            "Partner-agency tokens can read the register but not change it.",
+            "โทเค็นของหน่วยงานภาคีอ่านข้อมูลได้อย่างเดียว แก้ไขไม่ได้")
+    return principal
+
+
+def _json_response(body: dict[str, Any]) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+                    media_type="application/json")
+
+
+def _busy(retry_after_s: int, detail_en: str, detail_th: str) -> Problem:
+    return Problem(503, "server_busy", "The server is busy", "เซิร์ฟเวอร์มีงานมากเกินไป",
+                   detail_en, detail_th, headers={"Retry-After": str(retry_after_s)})
 
 
 @router.post(
@@ -181,43 +272,59 @@ def _crash(point: str) -> None:
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/json": {"schema": PUSH_BODY_SCHEMA}}}},
 )
-def push(
+async def push(
     request: Request,
-    principal: WriterPrincipal,
-    conn: DbConn,
+    principal: Annotated[Principal, Depends(sync_writer)],
     changes: Annotated[list[Any], Depends(push_body)],
-) -> PushAnswer:
+) -> Response:
     if principal.device_id is None:
         raise Problem(403, "device_token_needed", "A device token is needed",
                       "ต้องใช้โทเค็นของเครื่อง", "Push with the phone's device token.",
                       "กรุณาส่งข้อมูลด้วยโทเค็นของโทรศัพท์")
     ctx = PushContext(principal.district_code, principal.device_id, principal.user_id)
-    results = apply_push_batch(conn, ctx, changes, clock=_server_clock(request),
-                               validate=_validate)
-    _crash("before_commit")
-    # Commit here, not after the reply: the answer promises the changes are durable.
-    conn.commit()
-    _crash("after_commit")
-    return PushAnswer(server_time_ms=wall_clock_ms(),
-                      results=[PushResultModel(**r.to_json()) for r in results])
+    parsed = parse_changes(ctx, changes, check_text=getattr(
+        request.state, "lone_surrogates_possible", True))
+    results: list[ChangeResult]
+    if any(isinstance(p, Change) for p in parsed):
+        try:
+            results = await _writers(request).push(ctx, parsed)
+        except Saturated as exc:
+            raise _busy(exc.retry_after_s,
+                        "Many phones are sending at once. The phone tries again by itself.",
+                        "มีโทรศัพท์ส่งข้อมูลพร้อมกันจำนวนมาก โทรศัพท์จะลองส่งใหม่เอง") from exc
+        except sa.exc.OperationalError as exc:
+            raise _busy(2, "The database was busy; nothing of this push was stored. The "
+                           "phone tries again by itself.",
+                        "ฐานข้อมูลไม่ว่าง ยังไม่ได้บันทึกข้อมูลชุดนี้ โทรศัพท์จะลองส่งใหม่เอง") from exc
+    else:  # every change refused by its shape: nothing to write
+        results = [p for p in parsed if isinstance(p, ChangeResult)]
+    # The writer answered after its COMMIT returned: these changes are durable.
+    return _json_response({"server_time_ms": wall_clock_ms(),
+                           "results": [r.to_json() for r in results]})
 
 
 @router.get("/pull", response_model=PullAnswer, summary="Page through the district's feed")
-def pull(
-    principal: CurrentPrincipal,
-    conn: DbConn,
-    since: Annotated[str, Query(description="Cursor from the previous page; 0 at first")] = "0",
+async def pull(
+    request: Request,
+    principal: SyncPrincipal,
+    since: Annotated[str, Query(description="Cursor from the previous page; 0 at first",
+                                json_schema_extra={"pattern": SINCE_PATTERN})] = "0",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 200,
-    subdistricts: Annotated[str | None, Query(description="e.g. 240301,240302")] = None,
-) -> PullAnswer:
+    subdistricts: Annotated[str | None, Query(
+        description="e.g. 240301,240302 (of the caller's district; others: 404)",
+        json_schema_extra={"pattern": SUBDISTRICTS_PATTERN})] = None,
+) -> Response:
     if not principal.can_write:
         raise Problem(403, "read_only_token", "Partners use the partner API",
                       "หน่วยงานภาคีใช้ API สำหรับหน่วยงานภาคี",
                       "The sync feed is for the district's phones.",
                       "ช่องทางนี้สำหรับโทรศัพท์ของอำเภอเท่านั้น")
     try:
+        # What the description says, exactly (so also below 2**63, MAX_CURSOR).
+        if not re.fullmatch(SINCE_PATTERN, since):
+            raise ValueError(since)
         cursor = int(since)
-        if cursor < 0:
+        if cursor > MAX_CURSOR:
             raise ValueError(since)
     except ValueError as exc:
         raise Problem(400, "bad_cursor", "Cursor not valid", "ตำแหน่งข้อมูลไม่ถูกต้อง",
@@ -226,15 +333,27 @@ def pull(
     chosen: list[str] = []
     if subdistricts:
         chosen = [s.strip() for s in subdistricts.split(",") if s.strip()]
-        wrong = [s for s in chosen
-                 if not (len(s) == 6 and s.isascii() and s.isdigit()
-                         and s.startswith(principal.district_code))]
+        malformed = [s for s in chosen if not (len(s) == 6 and s.isascii() and s.isdigit())]
+        if not re.fullmatch(SUBDISTRICTS_PATTERN, subdistricts):
+            malformed = malformed or [subdistricts]
+        wrong = malformed or [s for s in chosen if not s.startswith(principal.district_code)]
         if wrong:
-            raise Problem(400, "bad_subdistricts", "Subdistrict codes not valid",
+            # Another district's subdistricts are not found here, like its records.
+            raise Problem(400 if malformed else 404, "bad_subdistricts",
+                          "Subdistrict codes not valid",
                           "รหัสตำบลไม่ถูกต้อง",
                           f"Not subdistricts of district {principal.district_code}: {wrong}",
                           f"ไม่ใช่ตำบลในอำเภอ {principal.district_code}: {wrong}")
-    page = pull_page(conn, principal.district_code, cursor, limit, chosen)
-    return PullAnswer(records=[PulledRecord(**r) for r in page.records],
-                      next=str(page.next_cursor), more=page.more,
-                      server_time_ms=wall_clock_ms())
+    engine = read_only(request.app.state.engine)
+
+    def read() -> bytes:
+        # A read-only transaction: on SQLite a deferred BEGIN, so it never waits for the
+        # district's writer; WAL gives it a consistent snapshot.
+        with engine.connect() as conn:
+            records_json, next_cursor, more = pull_page_json(
+                conn, principal.district_code, cursor, limit, chosen)
+        return (f'{{"records":{records_json},"next":"{next_cursor}",'
+                f'"more":{"true" if more else "false"},"server_time_ms":{wall_clock_ms()}}}'
+                ).encode()
+
+    return Response(await run_in_threadpool(read), media_type="application/json")

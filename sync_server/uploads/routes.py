@@ -130,7 +130,7 @@ def _offset_headers(state: UploadState) -> dict[str, str]:
                            "Upload-Length": str(state.length)})
 
 
-@router.options(PREFIX, summary="tus capabilities")
+@router.options(PREFIX, status_code=204, summary="tus capabilities")
 def tus_options() -> Response:
     return Response(status_code=204, headers={
         "Tus-Resumable": TUS_VERSION, "Tus-Version": TUS_VERSION,

@@ -54,15 +54,33 @@ STRINGS: dict[str, tuple[str, str]] = {
         "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง",
         "The username or password is wrong.",
     ),
-    "login_locked": (
-        "บัญชีนี้ถูกล็อกชั่วคราวเพราะใส่รหัสผ่านผิดหลายครั้ง กรุณาลองใหม่หลังเวลา {until} น.",
-        "This account is locked for a while after repeated wrong passwords. "
-        "Try again after {until}.",
+    "login_throttled": (
+        "ลองเข้าสู่ระบบผิดหลายครั้งเกินไป กรุณารอ {s} วินาทีแล้วลองใหม่ "
+        "(ผู้ดูแลระบบปลดได้ด้วยคำสั่ง unlock-user)",
+        "Too many wrong attempts. Wait {s} seconds and try again "
+        "(an administrator can lift this with unlock-user).",
     ),
     "login_attempts_left": (
-        "เหลือโอกาสอีก {n} ครั้งก่อนบัญชีจะถูกล็อก",
-        "{n} attempts left before the account locks.",
+        "ลองได้อีก {n} ครั้งก่อนต้องรอระหว่างการลองแต่ละครั้ง",
+        "{n} more attempts before you must wait between attempts.",
     ),
+    "login_wait_next": (
+        "กรุณารอ {s} วินาทีก่อนลองอีกครั้ง",
+        "Wait {s} seconds before the next attempt.",
+    ),
+    "sign_ins_title": ("ประวัติการเข้าสู่ระบบ", "Sign-in history"),
+    "sign_ins_intro": (
+        "การเข้าสู่ระบบสำนักงาน 200 ครั้งล่าสุดของอำเภอนี้ ทั้งสำเร็จ ผิด และถูกให้รอ",
+        "The district's last 200 office sign-in attempts: successful, wrong and held back.",
+    ),
+    "sign_ins_when": ("เวลา", "When"),
+    "sign_ins_outcome": ("ผล", "Outcome"),
+    "sign_ins_address": ("ที่อยู่เครือข่าย", "Address"),
+    "sign_ins_sign_in": ("สำเร็จ", "Signed in"),
+    "sign_ins_sign_in_failed": ("รหัสผ่านผิด", "Wrong password"),
+    "sign_ins_sign_in_throttled": ("ถูกให้รอ", "Held back (too many attempts)"),
+    "sign_ins_user_unlock": ("ผู้ดูแลปลดการรอ", "Unlocked by an administrator"),
+    "sign_ins_none": ("ยังไม่มีการเข้าสู่ระบบ", "No sign-ins yet."),
     "login_not_office": (
         "บัญชีนี้ใช้เว็บสำนักงานไม่ได้",
         "This account cannot use the office web.",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta, timezone
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from sync_server.auth import Principal
+from sync_server.db.engine import read_only
+from sync_server.db.tables import audit_log, users
 from sync_server.deps import get_engine
 from sync_server.problems import Problem
 from sync_server.web.errors import OfficeRoute
@@ -17,10 +19,11 @@ from sync_server.web.i18n import translate
 from sync_server.web.session import (
     SESSION_COOKIE,
     SESSION_TTL,
-    check_password,
+    SignIn,
     end_session,
+    require_web_supervisor,
     require_web_viewer,
-    start_session,
+    sign_in,
 )
 from sync_server.web.templating import LANG_COOKIE, STATIC_DIR, render, request_lang
 
@@ -31,7 +34,6 @@ router = APIRouter(include_in_schema=False, route_class=OfficeRoute)
 # Sign-in happens before there is a session, so its CSRF token is a double-submit cookie:
 # the form's hidden field must equal this cookie, which another site cannot read or set.
 _LOGIN_CSRF_COOKIE = "login_csrf"
-_THAI_TIME = timezone(timedelta(hours=7))
 
 
 def safe_next(value: str | None) -> str:
@@ -82,28 +84,37 @@ def login(
     expected = request.cookies.get(_LOGIN_CSRF_COOKIE)
     if not expected or not secrets.compare_digest(expected, csrf_token):
         return _login_page(request, target, translate("csrf_failed", lang), 403)
-    now = datetime.now(UTC)
-    ip = request.client.host if request.client else None
-    with get_engine(request).begin() as conn:
-        result = check_password(conn, username, password, now, ip)
-        token = start_session(conn, result.user_id, now) if result.outcome == "ok" \
-            and result.user_id else None
+    settings = request.app.state.settings
+    ip = request.client.host if request.client else "unknown"
+    result = sign_in(get_engine(request), username, password, ip,
+                     address_limit=settings.signin_address_limit,
+                     address_window=settings.signin_address_window)
+    token = result.token
     if token is None:
-        if result.outcome == "locked" and result.locked_until is not None:
-            until = result.locked_until.astimezone(_THAI_TIME).strftime("%H:%M")
-            message = translate("login_locked", lang, until=until)
-        elif result.outcome == "not_office":
-            message = translate("login_not_office", lang)
-        else:
-            message = translate("login_failed", lang)
-            if result.attempts_left is not None and result.attempts_left <= 2:
-                message += " " + translate("login_attempts_left", lang, n=result.attempts_left)
-        return _login_page(request, target, message, 401 if result.outcome == "bad" else 403)
+        return _refusal(request, target, result, lang)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=int(SESSION_TTL.total_seconds()),
                         httponly=True, samesite="lax", secure=_secure(request), path="/")
     response.delete_cookie(_LOGIN_CSRF_COOKIE, path="/login")
     return response
+
+
+def _refusal(request: Request, target: str, result: SignIn, lang: str) -> Response:
+    """The answer to a refused sign-in. It depends only on the outcome and the throttle,
+    never on whether the username exists (same status, words and headers)."""
+    if result.outcome == "throttled":
+        wait = result.wait or 1
+        response = _login_page(request, target, translate("login_throttled", lang, s=wait), 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    if result.outcome == "not_office":
+        return _login_page(request, target, translate("login_not_office", lang), 403)
+    message = translate("login_failed", lang)
+    if result.next_wait > 0:
+        message += " " + translate("login_wait_next", lang, s=result.next_wait)
+    elif result.attempts_left is not None and result.attempts_left <= 2:
+        message += " " + translate("login_attempts_left", lang, n=result.attempts_left)
+    return _login_page(request, target, message, 401)
 
 
 @router.post("/logout")
@@ -117,6 +128,31 @@ def logout(
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+SIGN_IN_ACTIONS = ("web.sign_in", "web.sign_in_failed", "web.sign_in_throttled",
+                   "user.unlock")
+
+
+@router.get("/sign-ins")
+def sign_ins_page(request: Request,
+                  principal: Annotated[Principal, Depends(require_web_supervisor)]) -> Response:
+    """The audit trail of office sign-ins of the supervisor's district; an administrator
+    also sees attempts with usernames that do not exist (they belong to no district, and
+    may be a password typed into the wrong box, so supervisors do not see them)."""
+    where = audit_log.c.district_code == principal.district_code
+    if principal.role == "admin":
+        where = sa.or_(where, audit_log.c.district_code.is_(None))
+    with read_only(get_engine(request)).begin() as conn:
+        rows = conn.execute(
+            sa.select(audit_log.c.at, audit_log.c.action, audit_log.c.detail, audit_log.c.ip,
+                      users.c.display_name, users.c.username)
+            .outerjoin(users, users.c.id == audit_log.c.user_id)
+            .where(where, audit_log.c.action.in_(SIGN_IN_ACTIONS))
+            .order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(200)).all()
+    events = [{"at": r.at, "action": r.action, "ip": r.ip, "display_name": r.display_name,
+               "username": r.username or (r.detail or {}).get("username", "")} for r in rows]
+    return render(request, "sign_ins.html", {"events": events}, principal)
 
 
 @router.get("/lang")

@@ -1,4 +1,5 @@
-"""Web sessions for the district office: sign-in, lock-out, CSRF, and the page guards.
+"""Web sessions for the district office: sign-in (throttled, see `signin_throttle`), CSRF,
+and the page guards.
 
 A session is a random token in an HttpOnly, SameSite=Lax cookie; the database keeps only its
 SHA-256 (`web_sessions.token_hash`), so a leaked database cannot sign anyone in. Each session
@@ -23,7 +24,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi import Request
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 
 from sync_server.accounts import hash_password, verify_password
@@ -33,30 +34,28 @@ from sync_server.db.engine import read_only
 from sync_server.db.tables import users, web_sessions
 from sync_server.deps import get_engine
 from sync_server.problems import Problem
+from sync_server.ratelimit import attempt, refund
+from sync_server.web.signin_throttle import forget, reserve
 
 __all__ = [
     "CSRF_FIELD",
-    "LOCK_AFTER_FAILURES",
-    "LOCK_DURATION",
     "OFFICE_ROLES",
     "SESSION_COOKIE",
     "SESSION_TTL",
     "SUPERVISOR_ROLES",
     "SignIn",
-    "check_password",
     "end_session",
     "lookup_session",
     "require_web_supervisor",
     "require_web_user",
     "require_web_viewer",
+    "sign_in",
     "start_session",
 ]
 
 SESSION_COOKIE = "tambon_session"
 CSRF_FIELD = "csrf_token"
 SESSION_TTL = timedelta(hours=12)
-LOCK_AFTER_FAILURES = 5
-LOCK_DURATION = timedelta(minutes=15)
 OFFICE_ROLES = frozenset({"officer", "supervisor", "admin"})
 SUPERVISOR_ROLES = frozenset({"supervisor", "admin"})
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -72,54 +71,71 @@ def _as_utc(value: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class SignIn:
-    """What a sign-in attempt came to. `outcome`: ok | bad | locked | not_office."""
+    """What a sign-in attempt came to. `outcome`: ok | bad | throttled | not_office.
+
+    Everything but `user_id` and `token` depends only on the throttle, never on whether
+    the username exists: unknown and known usernames get the same answers."""
 
     outcome: str
     user_id: str | None = None
-    locked_until: datetime | None = None
-    attempts_left: int | None = None
+    token: str | None = None  # the new session's cookie value, when ok
+    wait: int | None = None  # throttled: seconds until the next attempt is admitted
+    attempts_left: int | None = None  # bad: attempts left before delays start
+    next_wait: int = 0  # bad: seconds to wait before the next attempt
 
 
-def check_password(
-    conn: Connection, username: str, password: str, now: datetime, ip: str | None = None
-) -> SignIn:
-    """Check a username and password, counting failures and locking the account after
-    `LOCK_AFTER_FAILURES` in a row. Runs inside the caller's transaction."""
-    row = conn.execute(
-        sa.select(users).where(users.c.username == username.strip(), users.c.active)
-    ).mappings().first()
-    if row is None or not row["password_hash"]:
-        verify_password(_DUMMY_HASH, password)
-        audit(conn, None, "web.sign_in_failed", "user", None, {"username": username[:64]}, ip,
-              now=now)
-        return SignIn("bad")
-    who = _principal_of(row)
-    if row["locked_until"] is not None and _as_utc(row["locked_until"]) > now:
-        audit(conn, who, "web.sign_in_locked", "user", row["id"], None, ip, now=now)
-        return SignIn("locked", row["id"], _as_utc(row["locked_until"]))
-    if not verify_password(row["password_hash"], password):
-        # Counted in the database (not read-modify-write here), so parallel guesses cannot
-        # slip past the limit on PostgreSQL's READ COMMITTED.
-        failures = int(conn.execute(
-            users.update().where(users.c.id == row["id"])
-            .values(failed_logins=users.c.failed_logins + 1)
-            .returning(users.c.failed_logins)
-        ).scalar_one())
-        if failures >= LOCK_AFTER_FAILURES:
-            until = now + LOCK_DURATION
-            conn.execute(users.update().where(users.c.id == row["id"])
-                         .values(failed_logins=0, locked_until=until))
-            audit(conn, who, "web.account_locked", "user", row["id"],
-                  {"until": until.isoformat()}, ip, now=now)
-            return SignIn("locked", row["id"], until)
-        audit(conn, who, "web.sign_in_failed", "user", row["id"], None, ip, now=now)
-        return SignIn("bad", row["id"], attempts_left=LOCK_AFTER_FAILURES - failures)
+def sign_in(engine: Engine, username: str, password: str, address: str, *,
+            address_limit: int, address_window: timedelta,
+            now: datetime | None = None) -> SignIn:
+    """One office sign-in attempt from client `address`, throttled per (username, address)
+    with growing delays (`signin_throttle`) and per address (`address_limit` failures within
+    `address_window`); audited (web.sign_in, web.sign_in_failed, web.sign_in_throttled).
+    A throttled attempt checks no password: it costs the same for every username."""
+    now = now or datetime.now(UTC)
+    username = username.strip()
+    with read_only(engine).begin() as conn:
+        row = conn.execute(
+            sa.select(users).where(users.c.username == username, users.c.active)
+        ).mappings().first()
+    who = _principal_of(row) if row is not None else None
+    per_address = attempt(engine, f"signin:{address}", limit=address_limit,
+                          window=address_window, now=now)
+    if per_address.wait is not None:
+        _record(engine, who, "web.sign_in_throttled", username, address, now,
+                {"by": "address", "wait": per_address.wait})
+        return SignIn("throttled", wait=per_address.wait)
+    gate = reserve(engine, username, address, now)
+    if gate.wait is not None:
+        refund(engine, per_address)  # refused: not a guess
+        _record(engine, who, "web.sign_in_throttled", username, address, now,
+                {"by": "account_and_address", "wait": gate.wait})
+        return SignIn("throttled", wait=gate.wait)
+    stored = row["password_hash"] if row is not None else None
+    # An unknown username is checked against a dummy hash: it takes as long as a wrong
+    # password, so timing does not tell which usernames exist.
+    matches = verify_password(stored or _DUMMY_HASH, password) and bool(stored)
+    if not matches or row is None:
+        _record(engine, who, "web.sign_in_failed", username, address, now,
+                {"failures": gate.failures})
+        return SignIn("bad", attempts_left=gate.attempts_left, next_wait=gate.next_wait)
+    forget(engine, username, address)
+    refund(engine, per_address)
     if row["role"] not in OFFICE_ROLES | {"partner"}:
         return SignIn("not_office", row["id"])
-    conn.execute(users.update().where(users.c.id == row["id"])
-                 .values(failed_logins=0, locked_until=None))
-    audit(conn, who, "web.sign_in", "user", row["id"], None, ip, now=now)
-    return SignIn("ok", row["id"])
+    with engine.begin() as conn:
+        token = start_session(conn, row["id"], now)
+        audit(conn, who, "web.sign_in", "user", row["id"], {"username": username}, address,
+              now=now)
+    return SignIn("ok", row["id"], token)
+
+
+def _record(engine: Engine, who: Principal | None, action: str, username: str, address: str,
+            now: datetime, detail: dict[str, Any]) -> None:
+    """Audit an attempt in its own transaction. An unknown username has no district: such
+    rows are shown to administrators only (the name typed may be a mistyped password)."""
+    with engine.begin() as conn:
+        audit(conn, who, action, "user", who.user_id if who else None,
+              {"username": username[:64], **detail}, address, now=now)
 
 
 def _principal_of(row: Any) -> Principal:

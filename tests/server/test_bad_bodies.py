@@ -77,7 +77,7 @@ def test_wrong_code_is_a_clear_problem_and_stores_nothing(world: World,
     with world.server.engine.connect() as conn:
         before = conn.execute(sa.select(sa.func.count()).select_from(devices)).scalar()
     body = assert_problem(client.post("/api/v1/devices/enrol", json={
-        "code": "ABCD-EFGH-JKMN-PQRS", "device_name": "มือถือ"}), 400,
+        "code": "ABCD-EFGH-JKMN-PQRS", "device_name": "มือถือ"}), 404,
         "enrolment_code_invalid")
     assert "รหัส" in body["detail_th"]
     with world.server.engine.connect() as conn:
@@ -162,7 +162,7 @@ def test_enrolment_codes_are_single_use(world: World, client: httpx.Client) -> N
     first = client.post("/api/v1/devices/enrol", json={"code": new.code, "device_name": "A"})
     assert first.status_code == 200
     second = client.post("/api/v1/devices/enrol", json={"code": new.code, "device_name": "B"})
-    assert_problem(second, 400, "enrolment_code_invalid")
+    assert_problem(second, 404, "enrolment_code_invalid")
     with world.server.engine.connect() as conn:
         used = conn.execute(sa.select(enrolment_codes.c.used_at)
                             .where(enrolment_codes.c.user_id == new.user_id)).scalar()

@@ -143,3 +143,16 @@ def test_demo_is_idempotent_and_prints_a_fresh_code(tmp_path: Path) -> None:
     assert counts == {"producer": 12, "product": 16, "visit": 5, "plan_item": 16,
                       "network_link": 7}
     assert seq == 56 and users == 3
+
+
+def test_docs_describe_every_command() -> None:
+    """docs/server.md's command table has a row for every command of the CLI."""
+    from sync_server.cli import build_parser
+
+    docs = (ROOT / "docs" / "server.md").read_text("utf-8")
+    rows = {line.split("`")[1].split()[0] for line in docs.splitlines()
+            if line.startswith("| `")}
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    commands = set(sub.choices or ())
+    assert "unlock-user" in commands
+    assert commands - rows == set()

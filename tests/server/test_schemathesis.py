@@ -1,75 +1,104 @@
-"""Schemathesis against the live server's /openapi.json: generated requests (valid and
-invalid) for every documented operation, with a real officer token; zero 5xx answers, and
-every error answer is a problem document."""
+"""Schemathesis against the live server's /openapi.json, with EVERY check it has: generated
+requests (valid and invalid) for every documented operation, sent with a real officer token
+to a real server process. Zero failures: no 5xx, and every status, media type, header and
+body the server answers is the one its OpenAPI description declares (issue 11, item 9).
+
+The operations are read from the running server, so routes added later are covered without
+touching this file; their error answers are declared by `sync_server.openapi`."""
 
 from __future__ import annotations
 
-import json
+from base64 import b64encode
 
-import httpx
 import pytest
+import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.core.failures import FailureGroup
 
+from sync_server.openapi import TUS_METADATA_FORMAT
 from tests.server.world import World
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 12  # per operation and mode: the whole run fits in about a minute
+
+# The tus Upload-Metadata header (its format is named in the description): the photo's
+# SHA-256 as tus wants it, base64 of the hex digest, sometimes with more pairs after it.
+_hex64 = st.text("0123456789abcdef", min_size=64, max_size=64)
+schemathesis.openapi.format(TUS_METADATA_FORMAT, st.builds(
+    lambda sha, name: f"sha256 {b64encode(sha.encode()).decode()}"
+    + (f",filename {b64encode(name.encode()).decode()}" if name else ""),
+    _hex64, st.text(max_size=20)))
+# tus PATCH bodies are raw bytes, sent as they are.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
 
 
 @pytest.fixture(scope="module")
 def schema(world: World) -> schemathesis.BaseSchema:
-    return schemathesis.openapi.from_url(f"{world.base_url}/openapi.json")
+    loaded = schemathesis.openapi.from_url(f"{world.base_url}/openapi.json")
+    # tus 1.0 answers an unsupported Tus-Resumable version with 412 Precondition Failed (the
+    # protocol requires it), a rejection schemathesis does not list by default.
+    rejection = loaded.config.checks.negative_data_rejection
+    rejection.expected_statuses = [*rejection.expected_statuses, "412"]
+    return loaded
 
 
 def _operations(schema: schemathesis.BaseSchema) -> list[schemathesis.APIOperation]:
     return [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
 
 
+def all_checks() -> list:
+    load_all_checks()
+    return CHECKS.get_all()
+
+
+def test_every_check_is_run() -> None:
+    names = {check.__name__ for check in all_checks()}
+    assert {"not_a_server_error", "status_code_conformance", "content_type_conformance",
+            "response_headers_conformance", "response_schema_conformance",
+            "negative_data_rejection", "positive_data_acceptance", "ignored_auth",
+            "unsupported_method", "missing_required_header"} <= names
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_no_server_errors(world: World, schema: schemathesis.BaseSchema,
-                          mode: GenerationMode) -> None:
+def test_the_api_is_what_its_description_says(world: World, schema: schemathesis.BaseSchema,
+                                              mode: GenerationMode) -> None:
     operations = _operations(schema)
     assert any(op.path == "/api/v1/records" for op in operations)
     headers = world.own["officer"].headers
-    failures: list[str] = []
+    checks = all_checks()
+    failures: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()
-    client = httpx.Client(base_url=world.base_url, timeout=30)
+    session = requests.Session()
 
-    strategy = st.one_of([op.as_strategy(generation_mode=mode) for op in operations])
-
-    @settings(max_examples=MAX_EXAMPLES * len(operations), deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
-    @given(case=strategy)
-    def run(case: schemathesis.Case) -> None:
-        kwargs = case.as_transport_kwargs(base_url=world.base_url, headers=headers)
-        response = client.request(
-            kwargs["method"], kwargs["url"], headers=kwargs.get("headers"),
-            params=kwargs.get("params"), content=_content(kwargs))
+    def call(case: schemathesis.Case) -> None:
         seen.add((case.method, case.path))
-        if response.status_code >= 500:
-            failures.append(f"{case.method} {case.formatted_path}: {response.status_code} "
-                            f"{response.text[:200]}")
-        elif (response.status_code >= 400 and case.method != "HEAD" and response.content
-              and not response.headers.get("content-type", "").startswith(
-                  "application/problem+json")):
-            failures.append(f"{case.method} {case.formatted_path}: "
-                            f"{response.status_code} is not a problem document")
+        sent = dict(headers)
+        generated = {name.lower() for name in (case.headers or {})}
+        if mode == GenerationMode.NEGATIVE and "authorization" not in generated:
+            sent = {}  # the case leaves the token out on purpose: send it without
+        try:
+            case.call_and_validate(base_url=world.base_url, session=session, headers=sent,
+                                   checks=checks, timeout=30)
+        except FailureGroup as group:
+            for failure in group.exceptions:
+                key = f"{case.method} {case.path}: {failure.title}"
+                failures.setdefault(key, f"{failure.message}"[:600])
 
     try:
-        run()
+        for operation in operations:  # each one, so none is left out by chance
+            run = settings(max_examples=MAX_EXAMPLES, deadline=None, database=None,
+                           suppress_health_check=list(HealthCheck))(
+                given(case=operation.as_strategy(generation_mode=mode))(call))
+            try:
+                run()
+            except Unsatisfiable:  # no input can be made invalid (e.g. no parameters)
+                assert mode == GenerationMode.NEGATIVE, operation.label
     finally:
-        client.close()
-    assert failures == []
+        session.close()
+    assert failures == {}, "\n\n".join(f"{k}\n{v}" for k, v in failures.items())
     if mode == GenerationMode.POSITIVE:  # (operations without inputs have no negative cases)
         assert seen == {(op.method.upper(), op.path) for op in operations}
-
-
-def _content(kwargs: dict) -> bytes | None:
-    if kwargs.get("json") is not None:
-        return json.dumps(kwargs["json"]).encode()
-    data = kwargs.get("data") or kwargs.get("content")
-    if isinstance(data, str):
-        return data.encode()
-    return data

@@ -68,12 +68,12 @@ def test_enrol_on_one_use_on_the_other(pair: Pair) -> None:
         # the used code is used for the other server too
         again = client.post(f"{pair.second.base_url}/api/v1/devices/enrol",
                             json={"code": new.code, "device_name": "copy"})
-        assert again.status_code == 400
+        assert again.status_code == 404
 
 
 def test_concurrent_enrolments_across_servers(pair: Pair) -> None:
     """20 phones enrol at once, each code tried twice on different servers: every code is
-    used exactly once (one 200, one 400), no 'database is locked', no 5xx."""
+    used exactly once (one 200, one 404), no 'database is locked', no 5xx."""
     codes = [pair.first.add_user("2403", "officer", f"เจ้าหน้าที่ {i}").code for i in range(20)]
 
     def enrol(i: int) -> int:
@@ -88,7 +88,7 @@ def test_concurrent_enrolments_across_servers(pair: Pair) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(enrol, range(40)))
     for i in range(20):
-        assert sorted((statuses[i], statuses[i + 20])) == [200, 400], statuses
+        assert sorted((statuses[i], statuses[i + 20])) == [200, 404], statuses
 
 
 def test_enrolment_rate_limit_is_shared_by_servers(pair: Pair) -> None:
@@ -97,7 +97,7 @@ def test_enrolment_rate_limit_is_shared_by_servers(pair: Pair) -> None:
         for i in range(RATE_LIMIT + 2):
             server = (pair.first, pair.second)[i % 2]
             response = client.post(f"{server.base_url}/api/v1/devices/enrol",
-                                   json={"code": "WRNG-CODE-XXXX-0000", "device_name": "x"})
+                                   json={"code": "ABCD-EFGH-JKMN-PQRS", "device_name": "x"})
             statuses.append(response.status_code)
             if response.status_code == 429:
                 assert int(response.headers["retry-after"]) > 0
@@ -107,9 +107,9 @@ def test_enrolment_rate_limit_is_shared_by_servers(pair: Pair) -> None:
         other = pair.client("127.0.0.34")
         with other:
             assert other.post(f"{pair.first.base_url}/api/v1/devices/enrol",
-                              json={"code": "WRNG-CODE-XXXX-0000", "device_name": "x"}
-                              ).status_code == 400
-    assert statuses == [400] * RATE_LIMIT + [429, 429]
+                              json={"code": "ABCD-EFGH-JKMN-PQRS", "device_name": "x"}
+                              ).status_code == 404
+    assert statuses == [404] * RATE_LIMIT + [429, 429]
 
 
 def test_one_server_with_two_workers(server_factory) -> None:

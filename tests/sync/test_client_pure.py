@@ -40,6 +40,16 @@ def test_retry_after_is_a_floor_but_capped() -> None:
         retry_delay(-1, policy, random.Random(1))
 
 
+def test_phones_told_the_same_retry_after_come_back_spread() -> None:
+    # A busy server answers many phones "Retry-After: 1" at once: if they all waited
+    # exactly 1 s they would be refused together again (a full queue, every second).
+    policy = RetryPolicy(base_s=0.01, cap_s=30)
+    delays = [retry_delay(0, policy, random.Random(seed), retry_after_s=1)
+              for seed in range(100)]
+    assert all(1 <= d <= 2 for d in delays)
+    assert max(delays) - min(delays) > 0.5
+
+
 def test_errors_by_status() -> None:
     busy = error_for_response(503, None, "4")
     assert isinstance(busy, ServerBusyError) and busy.retryable and busy.retry_after_s == 4

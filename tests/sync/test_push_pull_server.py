@@ -51,7 +51,7 @@ def test_push_is_idempotent_and_pull_pages_the_feed(district: District) -> None:
         assert [r["id"] for r in only["records"]] == [c["record_id"] for c in changes[1::2]]
 
         bad = http.get("/api/v1/sync/pull", params={"since": 0, "subdistricts": "100101"})
-        assert bad.status_code == 400 and bad.json()["code"] == "bad_subdistricts"
+        assert bad.status_code == 404 and bad.json()["code"] == "bad_subdistricts"
         # '²' passes str.isdigit() but is no subdistrict code: refused, not silently empty
         odd = http.get("/api/v1/sync/pull", params={"since": 0, "subdistricts": "2403²²"})
         assert odd.status_code == 400 and odd.json()["code"] == "bad_subdistricts"

@@ -1,17 +1,17 @@
-"""Sign-in, sessions, CSRF, lock-out and sign-out over HTTP against the real app."""
+"""Sign-in, sessions, CSRF and sign-out over HTTP against the real app (throttling of wrong
+passwords: test_sign_in_throttle.py)."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import httpx
 import sqlalchemy as sa
 
 from sync_server.auth import hash_token
-from sync_server.db.tables import audit_log, users, web_sessions
-from sync_server.web.session import LOCK_AFTER_FAILURES, SESSION_COOKIE
-from tests.web.conftest import DISTRICT, PASSWORD, Office, add_person, csrf_of, sign_in
+from sync_server.db.tables import web_sessions
+from sync_server.web.session import SESSION_COOKIE
+from tests.web.conftest import PASSWORD, Office, csrf_of, sign_in
 
 
 def test_root_starts_at_sign_in(office: Office) -> None:
@@ -73,39 +73,6 @@ def test_open_redirects_are_not_followed(office: Office) -> None:
     assert response.headers["location"] == "/producers"
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(office: Office) -> None:
-    add_person(office, "malee", "supervisor", DISTRICT, "มาลี ศรีสุข")
-    client = office.client()
-    for _ in range(LOCK_AFTER_FAILURES - 1):
-        assert sign_in(client, office.users["malee"], "nope-nope").status_code == 401
-    locked = sign_in(client, office.users["malee"], "nope-nope")
-    assert locked.status_code == 403
-    assert "ถูกล็อกชั่วคราว" in locked.text
-    right = sign_in(client, office.users["malee"])
-    assert right.status_code == 403 and "ถูกล็อกชั่วคราว" in right.text
-    client.cookies.set("lang", "en")
-    assert "This account is locked" in sign_in(client, office.users["malee"]).text
-    with office.engine.connect() as conn:
-        until = conn.execute(sa.select(users.c.locked_until)
-                             .where(users.c.username == office.users["malee"])).scalar()
-        actions = conn.execute(sa.select(audit_log.c.action)).scalars().all()
-    assert until is not None
-    assert "web.account_locked" in actions and "web.sign_in_locked" in actions
-    # The other accounts are not affected.
-    assert sign_in(office.client(), office.users["somchai"]).status_code == 303
-
-
-def test_success_resets_the_failure_count(office: Office) -> None:
-    add_person(office, "somchai", "officer", DISTRICT, "สมชาย ใจดี")
-    client = office.client()
-    for _ in range(LOCK_AFTER_FAILURES - 1):
-        sign_in(client, office.users["somchai"], "nope-nope")
-    assert sign_in(client, office.users["somchai"]).status_code == 303
-    with office.engine.connect() as conn:
-        assert conn.execute(sa.select(users.c.failed_logins)
-                            .where(users.c.username == office.users["somchai"])).scalar() == 0
-
-
 def test_sign_out_needs_the_csrf_token_and_ends_the_session(office: Office) -> None:
     client = office.client()
     sign_in(client, office.users["somchai"])
@@ -150,13 +117,3 @@ def test_static_files_are_served_locally(office: Office) -> None:
     font = client.get("/static/fonts/NotoSansThai-Bold.ttf")
     assert font.status_code == 200 and len(font.content) > 10_000
     assert client.get("/static/../web/session.py").status_code == 404
-
-
-def test_parallel_guesses_still_lock_the_account(office: Office) -> None:
-    username = add_person(office, "malee", "supervisor", DISTRICT, "มาลี ศรีสุข")
-    clients = [office.client() for _ in range(LOCK_AFTER_FAILURES + 3)]
-    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
-        statuses = list(pool.map(lambda c: sign_in(c, username, "เดาสุ่ม-1234").status_code,
-                                 clients))
-    assert statuses.count(403) >= 1  # at least the fifth guess locked it
-    assert sign_in(office.client(), username).status_code == 403

@@ -6,7 +6,7 @@ order on both databases), computes it for existing rows, rebuilds every stored
 marks optional), and makes the register index order by `sort_key` instead of `title`.
 
 Revision ID: 0004_thai_sort_search
-Revises: 0006_blob_possession
+Revises: 0007_signin_throttle
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_thai_sort_search"
-down_revision = "0006_blob_possession"  # chained after main's latest (was 0001_initial)
+down_revision = "0007_signin_throttle"  # chained after main's latest (was 0001_initial)
 branch_labels = None
 depends_on = None
 
