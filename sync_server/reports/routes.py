@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
+from schemas.textfold import sort_key
 from sync_server.audit import audit
 from sync_server.auth import Principal, principal_from_request
 from sync_server.deps import ReadConn, get_engine
@@ -261,7 +262,9 @@ def network_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
         rows.append((names[a], code_label("link_kind", kind, lang), names[b],
                      notes if office else mask_digits(notes)))
         linked.extend(x for x in (a, b) if x not in linked)
-    nodes = [Node(pid, names[pid]) for pid in sorted(linked, key=lambda i: (names[i], i))]
+    rows.sort(key=lambda row: (sort_key(row[0]), sort_key(row[2]), sort_key(row[1])))
+    nodes = [Node(pid, names[pid])
+             for pid in sorted(linked, key=lambda i: (sort_key(names[i]), i))]
     kind_labels = {k: code_label("link_kind", k, lang) for k in codes("link_kind")}
     title = STRINGS["network_title"][0 if lang == "th" else 1]
     return render(request, "reports/network.html", {
