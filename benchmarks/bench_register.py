@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sync_server.accounts import create_district, create_user  # noqa: E402
+from sync_server.db.record_text import title_sort_key  # noqa: E402
 from sync_server.db.records import record_meta  # noqa: E402
 from sync_server.db.tables import feed_counters, records  # noqa: E402
 from sync_server.web.register import RegisterFilters, search_producers  # noqa: E402
@@ -82,6 +83,7 @@ def generate_one_district(engine: sa.Engine, producers: int, seed: int = 2569) -
                 "subdistrict_code": sub, "producer_id": producer_id, "data": data,
                 "clocks": dict.fromkeys(data, stamp), "deleted": False, "schema_version": 1,
                 "seq": seq, "title": title, "search_text": search_text,
+                "sort_key": title_sort_key(title),
                 "created_at": now, "updated_at": now}
 
     with engine.begin() as conn:
@@ -191,6 +193,14 @@ def run(kind: str, data: str, producers: int, repeat: int) -> dict[str, list[flo
                 results["http first page"] = timed(page({}), repeat)
                 results["http search 'ทอผ้า'"] = timed(page({"q": "ทอผ้า"}), repeat)
                 results["http search phone"] = timed(page({"q": phone}), repeat)
+                # Issue 14: the same phone in Thai digits with +66, its last 4 digits, and
+                # a name typed without tone marks (what the shared folding rule finds).
+                thai = phone.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+                results["http search +66 Thai digits"] = timed(
+                    page({"q": "+๖๖ " + thai[1:]}), repeat)
+                results["http search last 4 digits"] = timed(page({"q": digits[-4:]}), repeat)
+                results["http search 'ทอผา' (no tone mark)"] = timed(page({"q": "ทอผา"}),
+                                                                    repeat)
                 results["http filter subdistrict"] = timed(page({"subdistrict": "240301"}),
                                                            repeat)
                 results["http filter category (info)"] = timed(page({"category": "food"}),

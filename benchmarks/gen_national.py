@@ -31,6 +31,7 @@ from sqlalchemy.engine import Engine
 
 from schemas import check_digit
 from sync_server.db.engine import make_engine, migrate
+from sync_server.db.record_text import title_sort_key
 from sync_server.db.records import record_meta
 from sync_server.db.tables import districts, feed_counters, records
 
@@ -137,6 +138,7 @@ def _row(record_type: str, record_id: str, district_code: str, sub: str | None,
         "subdistrict_code": sub, "producer_id": producer_id, "data": data,
         "clocks": {field: clock for field in data}, "deleted": False, "schema_version": 1,
         "seq": seq, "title": title, "search_text": search_text,
+        "sort_key": title_sort_key(title),
         "created_at": now, "updated_at": now,
     }
 

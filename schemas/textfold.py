@@ -69,7 +69,7 @@ __all__ = [
     "sort_key",
 ]
 
-SORT_KEY_CHARS = 200
+SORT_KEY_CHARS = 80  # a key of 80 characters is at most ~700 bytes: fits any index row
 
 # ---------------------------------------------------------------------------------------
 # Search folding
@@ -140,7 +140,8 @@ def search_terms(query: str) -> list[str]:
 
     Words are folded; a run of numeric words is one number in canonical digits when it
     looks like a phone or ID number (6 or more digits, or a leading "+"), otherwise each
-    numeric word is its own term. Empty query: no terms (everything matches).
+    numeric word is its own term (as written when it has a slash, like the house number
+    "12/3"). Empty query: no terms (everything matches).
     """
     words = unicodedata.normalize("NFC", query).split()
     terms: list[str] = []
@@ -161,7 +162,10 @@ def search_terms(query: str) -> list[str]:
         if joined and (digit_count >= 6 or run[0].startswith("+")):
             terms.append(joined)
         else:
-            terms.extend(d for d in (phone_digits(w) for w in run) if d)
+            # A short number with a slash is a house number or a fraction ("12/3"), found
+            # as written; other short numbers as their digits ("๕๖๗๘", "5-678").
+            terms.extend(fold(w) if "/" in w else d
+                         for w, d in ((w, phone_digits(w)) for w in run) if d)
         i = j
     return terms
 

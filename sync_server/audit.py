@@ -31,10 +31,10 @@ def audit(
     *,
     district_code: str | None = None,
     now: datetime | None = None,
-) -> None:
-    """Append one audit row. `principal` None means the admin CLI or the system; then pass
-    `district_code` if the action concerns one district."""
-    conn.execute(audit_log.insert().values(
+) -> int:
+    """Append one audit row; returns its id. `principal` None means the admin CLI or the
+    system; then pass `district_code` if the action concerns one district."""
+    result = conn.execute(audit_log.insert().values(
         at=now or datetime.now(UTC),
         district_code=principal.district_code if principal else district_code,
         user_id=principal.user_id if principal else None,
@@ -45,3 +45,4 @@ def audit(
         detail=dict(detail) if detail is not None else None,
         ip=ip,
     ))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]

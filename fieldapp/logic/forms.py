@@ -18,9 +18,11 @@ if TYPE_CHECKING:
     from schemas import FieldSpec, Section
 
 __all__ = [
+    "PICKABLE_RECORD_TYPES",
     "SKIPPED_WIDGETS",
     "FormStep",
     "Parsed",
+    "add_list_item",
     "display_text",
     "form_steps",
     "parse_moo",
@@ -28,8 +30,12 @@ __all__ = [
     "with_child",
 ]
 
-# Not typed by the officer: ids, server-owned review fields, links chosen elsewhere.
-SKIPPED_WIDGETS = {"hidden", "record_picker", "list"}
+# Not typed by the officer: ids and server-owned review fields.
+SKIPPED_WIDGETS = {"hidden"}
+# Record pickers the form renders (a network link's producers); the others are chosen
+# elsewhere (a visit's products on its products step, a photo's product on its screen).
+PICKABLE_RECORD_TYPES = {"producer"}
+LIST_ITEM_MAX = 200  # common.json's required_text
 TEXT_WIDGETS = {
     "text",
     "textarea",
@@ -59,6 +65,10 @@ class Parsed:
 
 
 def shown(spec: FieldSpec) -> bool:
+    if spec.widget == "record_picker" and not (
+        spec.record_type_ref in PICKABLE_RECORD_TYPES and spec.value_type == "string"
+    ):
+        return False
     return not (spec.server_owned or spec.widget in SKIPPED_WIDGETS or spec.name == "id")
 
 
@@ -151,3 +161,30 @@ def with_child(obj: Mapping[str, Any] | None, name: str, value: Any) -> dict[str
     if value not in (None, "", []):
         result[name] = value
     return result or None
+
+
+def add_list_item(
+    items: Sequence[str], text: str, max_items: int | None = None
+) -> tuple[list[str], str | None]:
+    """A list of text (a visit's agencies present) with `text` added at the end: trimmed,
+    inner whitespace collapsed; refused (with an i18n key, the list unchanged) when empty,
+    too long, not storable by the shared clean-text rule (`schemas.cleantext`: control and
+    direction characters), already there (compared folded by `schemas.textfold`, as search
+    does: "พช." typed twice with other spacing or tone marks is one entry) or the list is
+    full."""
+    from schemas.cleantext import clean_text, text_problem
+    from schemas.textfold import fold
+
+    current = list(items)
+    value = clean_text(" ".join(text.split()))
+    if not value:
+        return current, "form.err.list_empty"
+    if len(value) > LIST_ITEM_MAX:
+        return current, "form.err.list_long"
+    if text_problem(value) is not None:
+        return current, "form.err.list_text"
+    if any(fold(value) == fold(item) for item in current):
+        return current, "form.err.list_duplicate"
+    if max_items is not None and len(current) >= max_items:
+        return current, "form.err.list_full"
+    return [*current, value], None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 __all__ = [
@@ -43,12 +44,24 @@ class ProducerRow:
     sync_state: str
 
 
+@lru_cache(maxsize=20_000)
+def name_key(name: str) -> str:
+    """`schemas.textfold.sort_key`, remembered: the list re-sorts on every keystroke and a
+    key costs about 25 µs (2,000 rows: 53 ms the first time, then 3.1 ms; 2.6 ms when the
+    list sorted by code point; shared 2-core machine, 2026-12-05)."""
+    from schemas.textfold import sort_key
+
+    return sort_key(name)
+
+
 def producer_rows(
     producers: Iterable[Mapping[str, Any]],
     subdistrict_name: Callable[[str], str],
     sync_state_of: Callable[[Mapping[str, Any]], str],
 ) -> list[ProducerRow]:
-    """Rows sorted by Thai name (Python's sort by code point is fine for Thai consonants)."""
+    """Rows in Thai dictionary order of their names (`schemas.textfold.sort_key`, the
+    server's order: "ไข่เค็ม…" under ข, not after every consonant as code points put it)."""
+
     rows = []
     for record in producers:
         address = record.get("address") or {}
@@ -61,7 +74,7 @@ def producer_rows(
                 sync_state=sync_state_of(record),
             )
         )
-    rows.sort(key=lambda r: r.name)
+    rows.sort(key=lambda r: (name_key(r.name), r.producer_id))
     return rows
 
 

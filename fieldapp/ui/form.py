@@ -15,16 +15,26 @@ from typing import TYPE_CHECKING, Any
 import flet as ft
 
 from fieldapp.i18n import STRINGS
-from fieldapp.logic.forms import display_text, parse_moo, parse_text, shown, with_child
+from fieldapp.logic.forms import (
+    add_list_item,
+    display_text,
+    parse_moo,
+    parse_text,
+    shown,
+    with_child,
+)
+from fieldapp.logic.links import excluded_ids, pickable
+from fieldapp.logic.producer_list import producer_rows
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.gps import GpsField
 from fieldapp.ui.picker import ChoicePicker
 from fieldapp.ui.screen import UiEvent
+from fieldapp.ui.widgets import icon_button
 
 if TYPE_CHECKING:
     from schemas import FieldSpec
 
-__all__ = ["AddressField", "RecordForm"]
+__all__ = ["AddressField", "ListField", "ProducerPickerField", "RecordForm"]
 
 Save = Callable[[dict[str, Any]], None]
 # (field, text typed or None when it became valid, message_th, message_en)
@@ -128,6 +138,12 @@ class RecordForm:
             )
         if widget == "repeat":
             return RepeatField(self, spec).column
+        if widget == "record_picker":
+            picker = ProducerPickerField(self, spec, value, set_value)
+            self.error_targets[path] = picker
+            return picker.column
+        if widget == "list":
+            return ListField(self, spec, value, set_value).column
         if widget == "checkbox":
             return ft.Checkbox(
                 label=self.label(spec),
@@ -254,7 +270,7 @@ class RecordForm:
         for path, target in self.error_targets.items():
             found = by_path.get(path)
             text = found.message(self.lang) if found is not None else None
-            if isinstance(target, ChoicePicker):
+            if isinstance(target, ChoicePicker | ProducerPickerField):
                 target.set_error(text)
             elif target.error != text:
                 target.error = text
@@ -457,6 +473,180 @@ class RepeatField:
         self._save()
         self._render()
         self.column.update()
+
+
+class ListField:
+    """A list of short texts (a visit's agencies present): a box and "add", then one line
+    per entry with its own remove button; fits a 390 px phone (entries wrap)."""
+
+    def __init__(
+        self, form: RecordForm, spec: FieldSpec, value: Any, set_value: Callable[[Any], None]
+    ) -> None:
+        from schemas import load_schema
+
+        self.form = form
+        self.spec = spec
+        self.set_value = set_value
+        self.items: list[str] = [str(v) for v in value or []]
+        prop = load_schema(form.record_type).get("properties", {}).get(spec.name, {})
+        self.max_items = prop.get("maxItems") if isinstance(prop.get("maxItems"), int) else None
+        t = form.ctx.t
+        title = spec.title(form.lang)
+        self.box = ft.TextField(
+            label=t("form.list_new", field=title),
+            helper=spec.help_en if form.lang == "en" else spec.help_th,
+            helper_max_lines=4,
+            error_max_lines=2,
+            expand=True,
+            on_submit=self.on_add,
+        )
+        self.list = ft.Column(spacing=4)
+        self.column = ft.Column(
+            [
+                ft.Text(form.label(spec), weight=ft.FontWeight.BOLD),
+                self.list,
+                ft.Row(
+                    [self.box, ft.FilledTonalButton(t("form.list_add"), icon=ft.Icons.ADD,
+                                                    on_click=self.on_add)],
+                    vertical_alignment=ft.CrossAxisAlignment.START,
+                ),
+            ],
+            spacing=8,
+        )
+        self._render()
+
+    def _render(self) -> None:
+        t = self.form.ctx.t
+        self.list.controls = [
+            ft.Container(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.APARTMENT, size=18),
+                        ft.Text(item, expand=True),
+                        icon_button(
+                            ft.Icons.CLOSE,
+                            t("form.list_remove", item=item),
+                            lambda e, i=index: self.on_remove(i),
+                        ),
+                    ],
+                    spacing=8,
+                ),
+                bgcolor=ft.Colors.SECONDARY_CONTAINER,
+                border_radius=8,
+                padding=ft.Padding.only(left=10),
+            )
+            for index, item in enumerate(self.items)
+        ]
+
+    def on_add(self, e: UiEvent) -> None:
+        items, error = add_list_item(self.items, self.box.value or "", self.max_items)
+        if error:
+            self.box.error = self.form.ctx.t(error)
+            self.box.update()
+            return
+        self.items = items
+        self.box.value = ""
+        self.box.error = None
+        self.set_value(list(self.items))
+        self._render()
+        self.column.update()
+
+    def on_remove(self, index: int) -> None:
+        del self.items[index]
+        self.set_value(list(self.items) or None)
+        self._render()
+        self.column.update()
+
+
+class ProducerPickerField:
+    """One end of a network link: a button naming the chosen producer that opens a search
+    over the phone's producers (Thai names with their subdistrict; folded search, as the
+    producer list). The producer at the link's other end is never offered (no self-link)."""
+
+    LIMIT = 60  # rows shown at once; the search narrows the rest
+
+    def __init__(
+        self, form: RecordForm, spec: FieldSpec, value: Any, set_value: Callable[[Any], None]
+    ) -> None:
+        self.form = form
+        self.spec = spec
+        self.value = value if isinstance(value, str) else None
+        self.set_value = set_value
+        # a long Thai name wraps inside the button instead of running off a 390 px screen
+        self.caption = ft.Text(self._caption(), max_lines=3)
+        self.button = ft.OutlinedButton(
+            content=self.caption, icon=ft.Icons.STOREFRONT, on_click=self.open,
+            style=ft.ButtonStyle(padding=ft.Padding.symmetric(horizontal=12, vertical=8)),
+        )
+        self.error_text = ft.Text("", color=ft.Colors.ERROR, size=12, visible=False)
+        self.column = ft.Column([self.button, self.error_text], spacing=2, tight=True)
+
+    def _caption(self) -> str:
+        from fieldapp import services as sv
+
+        record = sv.get_record(self.form.ctx.services, "producer", self.value) if self.value \
+            else None
+        name = str(record.get("name_th") or self.value) if record else None
+        return f"{self.form.label(self.spec)}: {name or self.form.ctx.t('form.none_chosen')}"
+
+    def set_error(self, text: str | None) -> None:
+        self.error_text.value = text or ""
+        self.error_text.visible = bool(text)
+
+    def rows(self, text: str) -> list[Any]:
+        from fieldapp import services as sv
+        from schemas import geo
+
+        lang = self.form.lang
+
+        def place(code: str) -> str:
+            area = geo.subdistrict(code)
+            return area.name(lang) if area else code
+
+        found = sv.search_producers(self.form.ctx.services, text)
+        rows = producer_rows(found, place, lambda record: "")
+        return pickable(rows, excluded_ids(self.spec.name, self.form.record))
+
+    def open(self, e: UiEvent) -> None:
+        ctx = self.form.ctx
+        search = ft.TextField(label=ctx.t("form.producer_search"), dense=True, autofocus=True)
+        items = ft.ListView(spacing=0, height=380, width=320)
+
+        def fill(text: str) -> None:
+            rows = self.rows(text)
+            items.controls = [
+                ft.ListTile(
+                    title=ft.Text(r.name, max_lines=2, overflow=ft.TextOverflow.ELLIPSIS),
+                    subtitle=ft.Text(r.place or "—"),
+                    selected=r.producer_id == self.value,
+                    on_click=lambda e, pid=r.producer_id: pick(pid),
+                    dense=True,
+                )
+                for r in rows[: self.LIMIT]
+            ] or [ft.Text(ctx.t("form.picker_empty"), italic=True)]
+
+        def pick(producer_id: str) -> None:
+            ctx.page.pop_dialog()
+            self.value = producer_id
+            self.set_value(producer_id)
+            self.caption.value = self._caption()
+            self.set_error(None)
+            ctx.page.update()
+
+        def on_search(e: UiEvent) -> None:
+            fill(search.value or "")
+            items.update()
+
+        search.on_change = on_search
+        fill("")
+        ctx.page.show_dialog(
+            ft.AlertDialog(
+                title=ft.Text(self.form.label(self.spec)),
+                content=ft.Column([search, items], tight=True, spacing=8),
+                actions=[ft.TextButton(ctx.t("photos.close"),
+                                       on_click=lambda e: ctx.page.pop_dialog())],
+            )
+        )
 
 
 def utc_now_iso() -> str:

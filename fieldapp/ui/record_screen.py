@@ -11,10 +11,11 @@ import flet as ft
 from fieldapp import services as sv
 from fieldapp.logic.drafts import decide_draft_save
 from fieldapp.logic.forms import form_steps
+from fieldapp.logic.warnings import record_warning_list
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.form import RecordForm
 from fieldapp.ui.screen import Screen, UiEvent
-from fieldapp.ui.widgets import section_title
+from fieldapp.ui.widgets import section_title, warnings_box
 
 __all__ = ["RecordFormScreen"]
 
@@ -26,6 +27,7 @@ TITLES = {
     "producer": ("producer.new_title", "producer.edit"),
     "product": ("producer.add_product", "producer.products"),
     "plan_item": ("producer.add_plan", "producer.plan"),
+    "network_link": ("producer.add_link", "producer.links"),
 }
 
 
@@ -70,6 +72,10 @@ class RecordFormScreen(Screen):
         new_key, edit_key = TITLES.get(self.record_type, ("form.save", "form.save"))
         # warnings that must stay in sight while the officer types further down
         self.banner = ft.Column(spacing=4)
+        # the schemas' warnings (amber, never blocking), kept current as the officer types
+        self.warnings = ft.Column(spacing=4)
+        self.banner.controls.append(self.warnings)
+        self.show_warnings()
         self.fields = ft.Column(
             controls,
             spacing=12,
@@ -93,8 +99,10 @@ class RecordFormScreen(Screen):
         )
 
     def on_save(self, changes: dict[str, Any]) -> None:
+        # A record not created yet is judged on everything chosen so far: a network link
+        # needs both producers and its kind before it can exist, picked one at a time.
         decision = decide_draft_save(
-            self.stored,
+            self.stored if self.record_id is not None else self.draft,
             changes,
             lambda record: sv.validate_draft(self.record_type, record),
             exists=self.record_id is not None,
@@ -131,7 +139,13 @@ class RecordFormScreen(Screen):
         else:
             self.notice.value = ""
             self.after_save()
+        self.show_warnings()
         self.ctx.page.update()
+
+    def show_warnings(self) -> None:
+        found = record_warning_list(self.record_type, self.draft, record_id=self.record_id)
+        self.warnings.controls = [warnings_box(self.ctx, self.t("warn.title"), found)] \
+            if found else []
 
     def keep_bad(self, name: str, issue: Any | None) -> None:
         """Keep what was typed into `name` while the schema refuses it; forget it once valid."""

@@ -6,7 +6,9 @@ Patterns (see `fieldapp.ui.router`):
 - `/producer/{producer_id}/product/new` (`?visit=<id>`: added during that visit, and linked
   to it), `/producer/{producer_id}/product/{product_id}`, `.../photos`;
 - `/producer/{producer_id}/visit/new`, `/producer/{producer_id}/visit/{visit_id}`;
-- `/producer/{producer_id}/plan/new`, `/producer/{producer_id}/plan/{item_id}`.
+- `/producer/{producer_id}/plan/new`, `/producer/{producer_id}/plan/{item_id}`;
+- `/producer/{producer_id}/link/new` (a network link from this producer),
+  `/producer/{producer_id}/link/{link_id}`.
 """
 
 from __future__ import annotations
@@ -63,6 +65,12 @@ TABLE: dict[str, Build] = {
     ),
     "/producer/{producer_id}/plan/{item_id}": lambda ctx, m: RecordFormScreen(
         ctx, "plan_item", m.params["item_id"]
+    ),
+    "/producer/{producer_id}/link/new": lambda ctx, m: RecordFormScreen(
+        ctx, "network_link", None, {"from_producer_id": m.params["producer_id"]}
+    ),
+    "/producer/{producer_id}/link/{link_id}": lambda ctx, m: RecordFormScreen(
+        ctx, "network_link", m.params["link_id"]
     ),
 }
 

@@ -159,3 +159,28 @@ def damage_notice(text: str) -> ft.Control:
         padding=10,
         border_radius=8,
     )
+
+
+def warnings_box(ctx: AppContext, title: str, warnings: list[Any]) -> ft.Control:
+    """Amber: what deserves a second look but blocks nothing (`fieldapp.logic.warnings`).
+    Each warning in the officer's language first, the other language beneath it."""
+    if not warnings:
+        return ft.Container(visible=False)
+    english = ctx.tr.lang == "en"
+    rows: list[ft.Control] = [
+        ft.Row(
+            [ft.Icon(ft.Icons.WARNING_AMBER_ROUNDED, color=ft.Colors.AMBER_900),
+             ft.Text(title, weight=ft.FontWeight.BOLD, color=ft.Colors.BROWN_900, expand=True)],
+        )
+    ]
+    for w in warnings:
+        first, second = (w.en, w.th) if english else (w.th, w.en)
+        rows.append(ft.Text(f"• {first}", color=ft.Colors.BROWN_900))
+        rows.append(ft.Text(second, size=12, italic=True, color=ft.Colors.BROWN_700))
+    return ft.Container(
+        ft.Column(rows, spacing=2),
+        bgcolor=ft.Colors.AMBER_100,
+        border=ft.Border.all(1, ft.Colors.AMBER_700),
+        padding=10,
+        border_radius=8,
+    )

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from recordsync.merge import RecordState
+from sync_server.db.record_text import record_search_text, title_sort_key
 from sync_server.db.tables import districts, feed_counters, records
 
 __all__ = [
@@ -166,13 +167,7 @@ def record_meta(record_type: str, record_id: str, data: Mapping[str, Any]
         title = _str_or_none(data.get("subject"))
     else:
         title = _str_or_none(data.get("kind"))
-    parts = [record_id]
-    for key in ("name_th", "name_en", "contact_person", "brand", "id_number", "phone",
-                "action", "agency"):
-        value = data.get(key)
-        if isinstance(value, str) and value:
-            parts.append(value)
-    return producer_id, title, " ".join(parts).lower()
+    return producer_id, title, record_search_text(record_id, data)
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -209,7 +204,8 @@ class RecordWriter:
     column encoded once by the engine's serializer).
 
     Derived columns, the same for every source: `producer_id`, `title` and `search_text`
-    from `record_meta`; `subdistrict_code` from the producer's address for a producer and
+    from `record_meta`; `sort_key` (the title's Thai order, `record_text.title_sort_key`);
+    `subdistrict_code` from the producer's address for a producer and
     from the record's producer for everything else (in this batch or stored). A producer
     that is new or moved hands its subdistrict to the records already stored under it (a
     phone may push a product before its producer; the office may move a producer), so
@@ -285,6 +281,7 @@ class RecordWriter:
                 "data": data, "clocks": row.state.clocks,
                 "deleted": row.state.deleted, "schema_version": row.schema_version,
                 "seq": seq, "title": title, "search_text": search_text,
+                "sort_key": title_sort_key(title),
                 "updated_at": now,
             }
             if row.exists:
@@ -364,7 +361,8 @@ _UPDATE_RECORD = (
     records.update().where(records.c.id == sa.bindparam("b_id"))
     .values({c: sa.bindparam(c) for c in (
         "record_type", "district_code", "subdistrict_code", "producer_id", "data", "clocks",
-        "deleted", "schema_version", "seq", "title", "search_text", "updated_at")})
+        "deleted", "schema_version", "seq", "title", "search_text", "sort_key",
+        "updated_at")})
 )
 
 

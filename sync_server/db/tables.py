@@ -168,16 +168,18 @@ records = sa.Table(
     sa.Column("seq", sa.BigInteger, nullable=False),  # position in the district's feed
     # Denormalised for the register's search and filters (kept in step by the merge).
     sa.Column("title", sa.Text),  # producer / product name in Thai
-    sa.Column("search_text", sa.Text),  # lower-cased names, ids and phones
+    sa.Column("search_text", sa.Text),  # folded names, ids and phones (schemas.textfold)
+    sa.Column("sort_key", sa.Text),  # Thai dictionary order of title (schemas.textfold)
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
     sa.Index("ix_records_feed", "district_code", "seq"),
     sa.Index("ix_records_district_type", "district_code", "record_type", "id"),
     sa.Index("ix_records_producer", "producer_id"),
     # The office register (sync_server/web/register.py): covers its count, search and
-    # first page, so none of them reads the JSON rows. Producers only: their names are
-    # bounded by the schema (plan items' long texts would not fit a PostgreSQL index row).
-    sa.Index("ix_records_register", "district_code", "deleted", "title", "id",
+    # the order of its first page (Thai order: sort_key), so none of them reads the JSON
+    # rows. Producers only: their names are bounded by the schema (plan items' long texts
+    # would not fit a PostgreSQL index row); sort_key is bounded by schemas.textfold.
+    sa.Index("ix_records_register", "district_code", "deleted", "sort_key", "id",
              "subdistrict_code", "search_text",
              sqlite_where=sa.text("record_type = 'producer'"),
              postgresql_where=sa.text("record_type = 'producer'")),

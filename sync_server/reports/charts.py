@@ -19,8 +19,12 @@ FONT_FAMILY = "'Noto Sans Thai', 'Sarabun', 'Tahoma', sans-serif"
 
 @dataclass(frozen=True, slots=True)
 class Bar:
+    """`label` is drawn left of the bar; `full` (default: the label) is its tooltip, e.g. an
+    agency's full name beside its short name."""
+
     label: str
     value: float
+    full: str = ""
 
 
 def text_width(text: str, font_px: float) -> float:
@@ -93,12 +97,13 @@ def bar_chart(
         y = top + i * (bar_height + gap)
         length = max(bar.value, 0) / biggest * plot_w
         text_y = y + bar_height * 0.7
+        tooltip = f"{escape(bar.full or bar.label)}: {escape(value_format(bar.value))}"
         parts.append(
-            f'<g class="bar"><text x="{label_w - 6:.1f}" y="{text_y:.1f}" '
+            f'<g class="bar"><title>{tooltip}</title>'
+            f'<text x="{label_w - 6:.1f}" y="{text_y:.1f}" '
             f'text-anchor="end">{escape(shown)}</text>'
             f'<rect x="{label_w:.1f}" y="{y}" width="{length:.1f}" height="{bar_height}" '
-            f'fill="{color}"><title>{escape(bar.label)}: {escape(value_format(bar.value))}'
-            f"</title></rect>"
+            f'fill="{color}"><title>{tooltip}</title></rect>'
             f'<text x="{label_w + length + 4:.1f}" y="{text_y:.1f}">'
             f"{escape(value_format(bar.value))}</text></g>"
         )

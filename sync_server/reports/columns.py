@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import schemas
 
 from . import strength
-from .fiscal import be_date, plan_fiscal_year
+from .fiscal import be_date, parse_iso_date, plan_fiscal_year
 from .labels import code_label, subdistrict_name
 from .textmask import mask_digits
 
@@ -33,7 +34,9 @@ __all__ = [
 ]
 
 Record = Mapping[str, Any]
-Cell = str | int | float | None
+# A date is a `datetime.date`: the XLSX writes it as a real date cell shown in พ.ศ., the
+# CSV as text "05/03/2569" (sync_server/reports/export_csv.py).
+Cell = str | int | float | date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,7 @@ def _labels(field_name: str, key: str) -> Getter:
 
 def _date(name: str) -> Getter:
     def get(r: Record, _p: ProducerInfo | None) -> Cell:
-        return be_date(r.get(name)) or None
+        return parse_iso_date(r.get(name))
     return get
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import date
 
 from .columns import Cell, Table
+from .fiscal import be_date
 
 __all__ = ["BOM", "csv_chunks", "neutralise"]
 
@@ -19,8 +21,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Cell) -> Cell:
+    """A cell as CSV text sees it: formulas defused, dates as day/month/พ.ศ. year."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
+    if isinstance(value, date):
+        return be_date(value.isoformat())
     return value
 
 

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from schemas.textfold import sort_key
+
 from .charts import FONT_FAMILY
 
 __all__ = ["LINK_COLORS", "Link", "Node", "circle_layout", "network_svg", "ordered_nodes"]
@@ -64,7 +66,7 @@ def ordered_nodes(nodes: Sequence[Node], links: Sequence[Link]) -> list[Node]:
             neighbours[lk.target].add(lk.source)
 
     def key(node_id: str) -> tuple[int, str, str]:
-        return (-len(neighbours[node_id]), by_id[node_id].label, node_id)
+        return (-len(neighbours[node_id]), sort_key(by_id[node_id].label), node_id)
 
     seen: set[str] = set()
     groups: list[list[str]] = []

@@ -34,14 +34,15 @@ def _as_record(row: Any) -> Record:
 
 def iter_records(conn: Connection, district_code: str | None, record_type: str, *,
                  subdistrict: str | None = None) -> Iterator[Record]:
-    """Live (not deleted) records of one type, by subdistrict then Thai title then id.
+    """Live (not deleted) records of one type, by subdistrict, then title in Thai dictionary
+    order (`records.sort_key`), then id.
 
     `district_code` None reads every district (a national server's export; the routes
     always pass the caller's district)."""
     query = (
         sa.select(records.c.id, records.c.data)
         .where(records.c.record_type == record_type, records.c.deleted.is_(False))
-        .order_by(records.c.subdistrict_code, records.c.title, records.c.id)
+        .order_by(records.c.subdistrict_code, records.c.sort_key, records.c.id)
     )
     if district_code is not None:
         query = query.where(records.c.district_code == district_code)

@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection
 
+from schemas.textfold import sort_key
 from sync_server.audit import audit
 from sync_server.auth import Principal, principal_from_request
 from sync_server.deps import ReadConn, get_engine
@@ -188,15 +189,18 @@ def summary_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
         subdistrict_codes=[] if flt.subdistrict else [c for c, _, _ in subdistricts_of(district)],
         budget_year_be=budget_year,
         agency_of=agencies.key,
+        agency_short_names={a.id: a.short_name for a in agencies.entries if a.short_name},
     )
     sections = []
     for section in summary.sections:
         title = section.title_th if lang == "th" else section.title_en
-        rows = [(r.label_th if lang == "th" else r.label_en, r.value) for r in section.rows]
+        rows = [(r.label_th if lang == "th" else r.label_en, r.value, r.short)
+                for r in section.rows]
         sections.append({
             "key": section.key, "title": title, "unit": section.unit_th, "rows": rows,
             "total": section.total,
-            "svg": bar_chart([Bar(label, value) for label, value in rows], title=title,
+            "svg": bar_chart([Bar(short or label, value, full=label)
+                              for label, value, short in rows], title=title,
                              show_title=False),
         })
     return render(request, "reports/summary.html", {
@@ -258,7 +262,9 @@ def network_page(request: Request, conn: ReadConn, principal: Viewer) -> Respons
         rows.append((names[a], code_label("link_kind", kind, lang), names[b],
                      notes if office else mask_digits(notes)))
         linked.extend(x for x in (a, b) if x not in linked)
-    nodes = [Node(pid, names[pid]) for pid in sorted(linked, key=lambda i: (names[i], i))]
+    rows.sort(key=lambda row: (sort_key(row[0]), sort_key(row[2]), sort_key(row[1])))
+    nodes = [Node(pid, names[pid])
+             for pid in sorted(linked, key=lambda i: (sort_key(names[i]), i))]
     kind_labels = {k: code_label("link_kind", k, lang) for k in codes("link_kind")}
     title = STRINGS["network_title"][0 if lang == "th" else 1]
     return render(request, "reports/network.html", {

@@ -29,6 +29,7 @@ class Row:
     label_th: str
     label_en: str
     value: float
+    short: str = ""  # what a chart draws instead of the label (an agency's short name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ def summarise(
     subdistrict_codes: Iterable[str] = (),
     budget_year_be: int | None = None,
     agency_of: Callable[[Record], tuple[str, str]] | None = None,
+    agency_short_names: Mapping[str, str] | None = None,
 ) -> Summary:
     """Count everything the summary page shows.
 
@@ -97,7 +99,8 @@ def summarise(
     year that contains `today`. The budget counts plan items of `budget_year_be` (default:
     this fiscal year; an item's year is its `fiscal_year_be`, else its due date's), by
     agency as `agency_of(item)` -> (key, label) groups them (the district's agency list;
-    default: the typed name).
+    default: the typed name); `agency_short_names` maps such a key to the short name the
+    chart draws (none: the chart draws the full name).
     """
     fy = fiscal_year_be(today)
     budget_year = budget_year_be or fy
@@ -174,7 +177,7 @@ def summarise(
     )
     agency_rows = tuple(
         Row(a, agency_labels[a] or "ไม่ระบุหน่วยงาน", agency_labels[a] or "No agency",
-            round(v, 2))
+            round(v, 2), short=(agency_short_names or {}).get(a) or "")
         for a, v in sorted(budget.items(), key=lambda kv: (-kv[1], agency_labels[kv[0]]))
     )
     strength_rows = tuple(

@@ -28,6 +28,8 @@ from difflib import SequenceMatcher
 from itertools import combinations
 from typing import Any
 
+from schemas.textfold import fold, phone_digits
+
 __all__ = [
     "GPS_RADIUS_M",
     "NAME_THRESHOLD",
@@ -119,13 +121,12 @@ def normalise_name(name: str) -> str:
 
 
 def normalise_phone(phone: str | None) -> str | None:
-    """Digits only, +66 written as the leading 0; None if nothing is left."""
+    """The number's canonical digits by the shared rule (`schemas.textfold.phone_digits`:
+    Thai digits, +66, any separators); a number with words around it keeps its digits.
+    None if no digit is left."""
     if not phone:
         return None
-    digits = re.sub(r"\D", "", phone)
-    if digits.startswith("66") and len(digits) in (10, 11):
-        digits = "0" + digits[2:]
-    return digits or None
+    return phone_digits(phone) or re.sub(r"[^0-9]", "", fold(phone)) or None
 
 
 def name_similarity(a: str, b: str) -> float:

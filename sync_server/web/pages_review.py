@@ -57,7 +57,7 @@ def _visit_page(request: Request, conn: Connection, principal: Principal, visit_
     return render(request, "review_visit.html", {
         "visit": visit, "v": visit.data, "producer": producer,
         "products": [p for p in products if p is not None],
-        "history": review_history(conn, visit.id),
+        "history": review_history(conn, visit.id, visit.data),
         "photos": visit_photos(conn, principal.district_code, visit.id),
         "statuses": REVIEW_STATUSES,
         "can_review": principal.role in SUPERVISOR_ROLES,

@@ -13,9 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from schemas import label
+from schemas.textfold import sort_key
 from sync_server.db.forwards import find_forward
 from sync_server.db.records import StoredRecord, get_record
 from sync_server.db.tables import audit_log, change_log, records, users
+from sync_server.web.audit_words import describe_office, describe_phone
+from sync_server.web.templating import be_date
 
 __all__ = [
     "ProducerView",
@@ -81,7 +85,7 @@ def load_producer_view(conn: Connection, district_code: str, producer_id: str
         elif record.record_type == "photo":
             photo = {"id": record.id, **record.data}
             view.photos_by_product.setdefault(record.data.get("product_id"), []).append(photo)
-    view.products.sort(key=lambda r: str(r.data.get("name_th") or ""))
+    view.products.sort(key=lambda r: (sort_key(str(r.data.get("name_th") or "")), r.id))
     view.visits.sort(key=lambda r: str(r.data.get("started_at") or ""), reverse=True)
     view.plan_items.sort(key=lambda r: (str(r.data.get("due_on") or "9999"), r.id))
     view.links = _links(conn, district_code, producer_id, children)
@@ -114,9 +118,34 @@ def _links(conn: Connection, district_code: str, producer_id: str,
     return links
 
 
+def _record_titles(conn: Connection, district_code: str, ids: set[str], lang: str
+                   ) -> dict[str, str]:
+    """What the audit trail calls each record: names; a visit by its date; a photo by what
+    it shows."""
+    if not ids:
+        return {}
+    rows = conn.execute(sa.select(records.c.id, records.c.record_type, records.c.data,
+                                  records.c.title)
+                        .where(records.c.district_code == district_code,
+                               records.c.id.in_(sorted(ids)))).all()
+    titles: dict[str, str] = {}
+    for row in rows:
+        data = row.data or {}
+        if row.record_type == "visit":
+            title = be_date(data.get("started_at"), lang)
+        elif row.record_type == "photo":
+            title = label("photo", "subject", data.get("subject"), lang)
+        else:
+            title = row.title or ""
+        if title:
+            titles[row.id] = title
+    return titles
+
+
 def _history(conn: Connection, district_code: str, record_ids: list[str]
              ) -> list[dict[str, Any]]:
-    """The audit trail of the producer and its records: office actions and phone changes."""
+    """The audit trail of the producer and its records: office actions and phone changes,
+    each in words (`sync_server/web/audit_words.py`) in Thai and English."""
     office = conn.execute(
         sa.select(audit_log.c.at, audit_log.c.action, audit_log.c.target_type,
                   audit_log.c.target_id, audit_log.c.detail, users.c.display_name)
@@ -133,11 +162,18 @@ def _history(conn: Connection, district_code: str, record_ids: list[str]
                change_log.c.record_id.in_(record_ids))
         .order_by(change_log.c.received_at.desc()).limit(100)
     ).all()
-    entries = [{"at": row.at, "who": row.display_name or "-", "action": row.action,
-                "target": f"{row.target_type or ''} {row.target_id or ''}".strip(),
-                "detail": row.detail} for row in office]
+    ids = set(record_ids)
+    for row in office:  # the other producer of a merge
+        detail = row.detail or {}
+        ids.update(str(detail[k]) for k in ("dropped", "kept", "restored") if detail.get(k))
+    titles = {lang: _record_titles(conn, district_code, ids, lang) for lang in ("th", "en")}
+    entries = [{"at": row.at, "who": row.display_name or "-",
+                "text": {lang: describe_office(row.action, row.target_type, row.target_id,
+                                               row.detail, titles[lang], lang)
+                         for lang in ("th", "en")}} for row in office]
     entries += [{"at": row.received_at, "who": row.display_name or "-",
-                 "action": f"sync.{row.outcome}", "target": f"{row.record_type} {row.record_id}",
-                 "detail": sorted((row.payload or {}).get("fields", {}))} for row in phones]
+                 "text": {lang: describe_phone(row.outcome, row.record_type, row.record_id,
+                                               row.payload, titles[lang], lang)
+                          for lang in ("th", "en")}} for row in phones]
     entries.sort(key=lambda entry: entry["at"], reverse=True)
     return entries[:100]

@@ -2,15 +2,17 @@
 
 `parse_filters` (pure) turns query parameters into a `RegisterFilters` or a list of errors
 in Thai and English; `search_producers` runs it. Search uses the denormalised
-`records.search_text` (lower-cased names, ID numbers and phones, kept by `upsert_record`) and
-`records.title`; product filters (category, OPC stars, quadrant, standards) and visit filters
-(need, review status) are EXISTS subqueries over the producer's records, found through
-`ix_records_producer`. Paging is offset + limit with a total count, ordered by Thai name.
+`records.search_text` (names, ID numbers and phones folded by `schemas.textfold`, kept by
+the record writer): each term of `schemas.textfold.search_terms` must be a substring, so
+Thai digits, `+66`, part of a number and text typed without tone marks all find. Product
+filters (category, OPC stars, quadrant, standards) and visit filters (need, review status)
+are EXISTS subqueries over the producer's records, found through `ix_records_producer`.
+Paging is offset + limit with a total count, in Thai dictionary order (`records.sort_key`,
+compared in binary order on both databases; ties by id).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from schemas import codes, validate_record
+from schemas.textfold import search_terms
 from sync_server.db.tables import records
 
 __all__ = [
@@ -35,7 +38,6 @@ __all__ = [
     "RegisterRow",
     "parse_filters",
     "search_producers",
-    "search_terms",
 ]
 
 PER_PAGE = 25
@@ -143,20 +145,6 @@ def parse_filters(params: Mapping[str, str], subdistricts: list[str]) -> tuple[
     return filters, errors
 
 
-def search_terms(q: str) -> list[str]:
-    """What to look for in `search_text`: each word, lower-cased; a phone typed with dashes
-    or +66 becomes the stored digits."""
-    terms: list[str] = []
-    for word in q.lower().split():
-        digits = re.sub(r"[\s\-()]", "", word)
-        if re.fullmatch(r"\+?\d{9,13}", digits):
-            word = digits.lstrip("+")
-            if word.startswith("66") and len(word) in (10, 11):
-                word = "0" + word[2:]
-        terms.append(word)
-    return terms
-
-
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -250,7 +238,7 @@ def search_producers(conn: Connection, district_code: str, filters: RegisterFilt
         sa.select(records.c.id, records.c.title, records.c.subdistrict_code,
                   records.c.data, records.c.updated_at, product_count.label("products"))
         .where(*where)
-        .order_by(records.c.title, records.c.id)
+        .order_by(records.c.sort_key, records.c.id)
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     ).all()

@@ -3,14 +3,20 @@
 A review writes the visit's server-owned fields (`review_status`, `review_comments`) as a new
 version with a server clock and a new feed seq, so the officer's phone pulls it; the history
 goes to `review_events` and the audit log, all in the caller's transaction.
+
+The page's history is read from both: `review_events` (office reviews, with who and when, also
+those without a comment) and the visit's own `review_comments`/`review_status` (the only place
+a review written another way lives: the demo seed, an import, a record restored or merged).
+`combine_history` is the one place that joins them, so no review shows twice or not at all.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -27,6 +33,7 @@ __all__ = [
     "REVIEW_STATUSES",
     "ReviewError",
     "apply_review",
+    "combine_history",
     "list_visits",
     "review_history",
     "validate_review",
@@ -104,7 +111,9 @@ def list_visits(conn: Connection, district_code: str, status: str, limit: int = 
             for row in conn.execute(query)]
 
 
-def review_history(conn: Connection, visit_id: str) -> list[dict[str, Any]]:
+def review_history(conn: Connection, visit_id: str, visit_data: Mapping[str, Any]
+                   ) -> list[dict[str, Any]]:
+    """Every review of the visit, newest first (see `combine_history`)."""
     rows = conn.execute(
         sa.select(review_events.c.created_at, review_events.c.status, review_events.c.comment,
                   users.c.display_name)
@@ -112,8 +121,57 @@ def review_history(conn: Connection, visit_id: str) -> list[dict[str, Any]]:
         .where(review_events.c.visit_id == visit_id)
         .order_by(review_events.c.created_at.desc())
     ).all()
-    return [{"at": r.created_at, "status": r.status, "comment": r.comment,
-             "who": r.display_name} for r in rows]
+    events = [{"at": r.created_at, "status": r.status, "comment": r.comment,
+               "who": r.display_name} for r in rows]
+    return combine_history(events, visit_data)
+
+
+def _when(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def combine_history(events: Sequence[Mapping[str, Any]], visit_data: Mapping[str, Any]
+                    ) -> list[dict[str, Any]]:
+    """The review history from the office's events and the visit record's own fields.
+
+    Pure. An event and a comment of the record are one review when the comment's text and
+    time are the event's (`apply_review` writes both). A comment no event holds is a review
+    written another way and is listed with its own author, time and status. If the visit's
+    current `review_status` appears nowhere, it is listed first without author or time, so
+    the history never says "none yet" for a visit that has a review status.
+    Entries: {"at": datetime | None, "status", "comment", "who"}; newest first, undated last.
+    """
+    entries = [{"at": _when(e.get("at")), "status": e.get("status"),
+                "comment": e.get("comment") or None, "who": e.get("who")} for e in events]
+    unmatched = list(entries)
+    raw_comments = visit_data.get("review_comments")
+    for item in raw_comments if isinstance(raw_comments, list) else []:
+        if not isinstance(item, Mapping) or not str(item.get("text") or "").strip():
+            continue
+        text, at = str(item["text"]), _when(item.get("at"))
+        twin = next((e for e in unmatched if e["comment"] == text
+                     and (at is None or e["at"] == at)), None)
+        if twin is not None:
+            unmatched.remove(twin)
+            continue
+        status = item.get("status")
+        entries.append({"at": at, "status": status if status in REVIEW_STATUSES else None,
+                        "comment": text, "who": str(item.get("by") or "") or None})
+    dated = sorted((e for e in entries if e["at"] is not None),
+                   key=lambda e: cast(datetime, e["at"]), reverse=True)
+    history = dated + [e for e in entries if e["at"] is None]
+    current = visit_data.get("review_status")
+    if current in REVIEW_STATUSES and not any(e["status"] == current for e in history):
+        history.insert(0, {"at": None, "status": current, "comment": None, "who": None})
+    return history
 
 
 def visit_photos(conn: Connection, district_code: str, visit_id: str) -> list[dict[str, Any]]:

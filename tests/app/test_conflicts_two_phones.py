@@ -9,6 +9,7 @@ been replaced; after the office resolved it, the other phone kept its red badge.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,9 @@ def test_both_phones_see_the_conflict_and_its_resolution(
         assert sv.get_record(b, "producer", producer_id) is not None
         # offline, both officers correct the phone number
         sv.save_record(b, "producer", producer_id, {"phone": "0899999999"})
+        # a's edit must be stamped later than b's: two saves in the same millisecond tie,
+        # and the tie is broken by device id (b would win), which the steps below narrate.
+        time.sleep(0.01)
         sv.save_record(a, "producer", producer_id, {"phone": "0861111111"})
         sync(b)  # b's edit reaches the server first ...
         sync(a)  # ... a's later edit wins; b's is kept as a conflict
@@ -85,7 +89,9 @@ def test_both_phones_see_the_conflict_and_its_resolution(
         # the office keeps b's number
         supervisor = server.add_user("2403", "supervisor", "วิไลวรรณ รักษ์ชุมชน")
         with server.engine.begin() as conn:
-            conflict_id = conn.execute(sa.select(conflicts.c.id)).scalar_one()
+            conflict_id, losing = conn.execute(
+                sa.select(conflicts.c.id, conflicts.c.losing_value)).one()
+            assert losing == "0899999999"  # b's edit lost to a's later one
             resolve_conflict(conn, Principal(supervisor.user_id, None, "2403", "supervisor",
                                              "วิไลวรรณ รักษ์ชุมชน"), conflict_id, "losing")
         for services in (a, b):

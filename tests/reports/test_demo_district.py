@@ -21,7 +21,6 @@ from openpyxl import load_workbook
 from schemas import codes, validate_record
 from sync_server.accounts import create_district
 from sync_server.db.engine import make_engine, migrate
-from sync_server.db.records import upsert_record
 from sync_server.db.tables import feed_counters, records
 from sync_server.demo import DEMO_USERS, seed_demo
 from sync_server.demo_data import DEMO_DISTRICT, demo_agencies, demo_id, demo_records
@@ -180,11 +179,19 @@ def test_the_demo_keeps_the_agency_entries_the_0003_migration_made_from_an_older
              "action": "ออกแบบฉลากและบรรจุภัณฑ์ใหม่", "agency": "มหาวิทยาลัยราชภัฏราชนครินทร์"}
     with engine.begin() as conn:
         create_district(conn, DEMO_DISTRICT)
-        for record_id, record_type, data in ((producer_id, "producer", producer),
-                                             (old_item, "plan_item", typed)):
-            upsert_record(conn, district_code=DEMO_DISTRICT, record_type=record_type,
-                          record_id=record_id, data=data,
-                          clocks=dict.fromkeys(data, "0000000000001-00000-server"))
+        for seq, (record_id, record_type, data) in enumerate(
+                ((producer_id, "producer", producer), (old_item, "plan_item", typed)), 1):
+            # Rows of that older schema (today's writer also fills columns added later).
+            conn.execute(sa.text(
+                "INSERT INTO records (id, record_type, district_code, producer_id, data, "
+                "clocks, deleted, schema_version, seq, title, created_at, updated_at) "
+                "VALUES (:id, :type, :district, :pid, :data, :clocks, false, 1, :seq, "
+                ":title, :at, :at)"),
+                {"id": record_id, "type": record_type, "district": DEMO_DISTRICT,
+                 "pid": producer_id, "seq": seq, "title": data.get("name_th"),
+                 "data": json.dumps(data, ensure_ascii=False),
+                 "clocks": json.dumps(dict.fromkeys(data, "0000000000001-00000-server")),
+                 "at": "2026-11-25 00:00:00+00:00"})
     migrate(engine)
     with engine.begin() as conn:
         [made] = list_agencies(conn, DEMO_DISTRICT)

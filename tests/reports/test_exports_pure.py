@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 from hypothesis import given
@@ -16,7 +17,12 @@ from sync_server.reports.columns import PRODUCERS, PRODUCTS, Table, export_table
 from sync_server.reports.export_csv import BOM, csv_chunks
 from sync_server.reports.export_geojson import geojson_chunks
 from sync_server.reports.export_photos import photo_names, safe_filename
-from sync_server.reports.export_xlsx import column_letter, sheet_title, write_xlsx
+from sync_server.reports.export_xlsx import (
+    BE_DATE_FORMAT,
+    column_letter,
+    sheet_title,
+    write_xlsx,
+)
 from sync_server.reports.zipstream import Member, zip_chunks
 
 from .thai_data import make_dataset
@@ -52,15 +58,52 @@ def test_xlsx_has_five_thai_sheets_matching_the_records(tmp_path: Path) -> None:
     assert first["ราคา (บาท)"] == ds.products[0]["price_thb"]
     assert first["ชื่อผู้ผลิต"] == ds.producers[0]["name_th"]
     visits = list(wb["การเยี่ยม"].iter_rows(values_only=True))
-    assert dict(zip(visits[0], visits[1], strict=True))["วันที่เยี่ยม"] == "01/02/2569"
+    # A real date (sorts and filters as a date), shown in พ.ศ. by its number format.
+    assert dict(zip(visits[0], visits[1], strict=True))["วันที่เยี่ยม"] == datetime(2026, 2, 1)
     wb.close()
+
+
+def test_xlsx_dates_are_date_cells_shown_in_buddhist_era(tmp_path: Path) -> None:
+    target = tmp_path / "dates.xlsx"
+    table = Table("วันที่", "dates", ["วัน", "ข้อความ"], iter([
+        [date(2026, 3, 5), "05/03/2569"], [date(1999, 12, 31), "x"], [date(2030, 10, 1), None],
+    ]))
+    write_xlsx(str(target), [table])
+    wb = load_workbook(target)  # not read-only: styles are read per cell
+    ws = wb["วันที่"]
+    cells = [ws.cell(row=n, column=1) for n in (2, 3, 4)]
+    assert [c.value for c in cells] == [datetime(2026, 3, 5), datetime(1999, 12, 31),
+                                        datetime(2030, 10, 1)]
+    assert all(c.is_date for c in cells)
+    assert all(c.number_format == BE_DATE_FORMAT for c in cells)
+    assert ",107" in BE_DATE_FORMAT or "-107" in BE_DATE_FORMAT  # calendar 07: Thai Buddhist
+    assert ws.cell(row=2, column=2).value == "05/03/2569"  # text stays text
+    # sorted as dates, not as text ("31/12/2542" would sort after "05/03/2569" as text)
+    assert sorted(c.value for c in cells) == [datetime(1999, 12, 31), datetime(2026, 3, 5),
+                                              datetime(2030, 10, 1)]
+    wb.close()
+
+
+@given(st.dates(min_value=date(1900, 3, 1), max_value=date(2200, 12, 31)))
+def test_any_date_reads_back_the_same(day: date) -> None:
+    buffer = io.BytesIO()
+    write_xlsx(buffer, [Table("d", "d", ["d"], iter([[day]]))])
+    buffer.seek(0)
+    wb = load_workbook(buffer)
+    assert wb["d"].cell(row=2, column=1).value == datetime(day.year, day.month, day.day)
+    wb.close()
+
+
+def test_csv_writes_dates_in_buddhist_era() -> None:
+    data = b"".join(csv_chunks(Table("d", "d", ["วัน"], iter([[date(2026, 3, 5)]]))))
+    assert data.decode("utf-8-sig").splitlines()[1] == "05/03/2569"
 
 
 def test_officer_exports_leave_out_personal_columns() -> None:
     ds, tables = _tables(include_personal=False)
     assert "เลขประจำตัว 13 หลัก" not in tables[0].headers
     assert "โทรศัพท์" not in tables[0].headers and "บ้านเลขที่" not in tables[0].headers
-    flat = json.dumps([list(t.rows) for t in tables], ensure_ascii=False)
+    flat = json.dumps([list(t.rows) for t in tables], ensure_ascii=False, default=str)
     assert not any(p["id_number"] in flat for p in ds.producers)
     assert len(visible(PRODUCERS.columns, False)) < len(PRODUCERS.columns)
 

@@ -67,3 +67,13 @@ def test_a_page_can_head_the_chart_itself() -> None:
     root = ET.fromstring(bar_chart([Bar("อาหาร", 1)], title="ประเภท", show_title=False))
     assert root.findtext(f"{SVG}title") == "ประเภท"  # still named for screen readers
     assert "ประเภท" not in [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_a_bar_drawn_by_a_short_label_carries_the_full_name_in_its_tooltip() -> None:
+    full = "ธนาคารเพื่อการเกษตรและสหกรณ์การเกษตร สาขาบางน้ำเปรี้ยว"
+    root = ET.fromstring(bar_chart([Bar("ธ.ก.ส.", 5000, full=full)], title="งบประมาณ"))
+    group = root.find(f"{SVG}g")
+    assert group is not None
+    assert group.findtext(f"{SVG}text") == "ธ.ก.ส."
+    assert group.findtext(f"{SVG}title") == f"{full}: 5,000"  # label and bar both hover it
+    assert group.findtext(f"{SVG}rect/{SVG}title") == f"{full}: 5,000"

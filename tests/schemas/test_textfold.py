@@ -135,6 +135,8 @@ def test_search_terms_join_a_number_only_when_it_looks_like_one() -> None:
     assert search_terms("+66 81 234") == ["081234"]
     assert search_terms("หมู่ 5 บ้านนา") == ["หมู", "5", "บานนา"]
     assert search_terms("12 3") == ["12", "3"]
+    assert search_terms("ผ้าขาวม้า 2/3") == ["ผาขาวมา", "2/3"]
+    assert matches(search_blob(["ผ้าขาวม้า 2/3 ผืน"]), "ขาวม้า 2/3")
     assert search_terms("  ") == []
 
 

@@ -211,6 +211,7 @@ def test_office_merge_through_the_web_moves_products_to_the_survivors_subdistric
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert csrf
         merged = web.post("/duplicates/merge", data={"keep": keep, "pair": f"{keep} {drop}",
+                                                     "confirm": "yes",  # the confirmation
                                                      "csrf_token": csrf[1]})
         assert merged.status_code == 303, merged.text
     moved = _row(server, product)

@@ -159,10 +159,31 @@ def test_supervisor_merges_duplicates(browser: Any, guard: OutsideGuard,
     shot(page, "duplicates")
     card.locator(f"input[value='{keep}']").check()
     card.locator("button[type=submit]").click()
-    page.wait_for_url(f"**/producers/{keep}?merged=1")
-    assert "กล้วยตากอบน้ำผึ้ง" in page.inner_text("#products")
-    shot(page, "merged-producer")
+    # One click only asks: the confirmation page says what will happen.
+    page.wait_for_url("**/duplicates/confirm?**")
+    assert "ยืนยันการรวมผู้ผลิต" in page.inner_text("h1")
+    assert "ผลิตภัณฑ์: 1" in page.inner_text("#merge-moves")
+    shot(page, "merge-confirm")
+    with office.engine.connect() as conn:
+        assert not get_record(conn, drop).deleted  # type: ignore[union-attr]
+    page.get_by_role("button", name="ยืนยัน รวมเป็นรายเดียว").click()
+    page.wait_for_url("**/duplicates?merged=**")
+    assert "แล้ว" in page.inner_text(".flash")
+    shot(page, "merged")
     with office.engine.connect() as conn:
         dropped = get_record(conn, drop)
     assert dropped is not None and dropped.deleted
+    page.goto(f"/producers/{keep}")
+    assert "กล้วยตากอบน้ำผึ้ง" in page.inner_text("#products")
+    # Undo from the duplicates page: the dropped producer and its product come back.
+    page.goto("/duplicates")
+    entry = page.locator("#recent-merges .merge-entry", has_text=f"กล้วยตาก ดอนฉิมพลี {tag}")
+    entry.first.get_by_role("button", name="เลิกทำการรวม").click()
+    page.wait_for_url("**/duplicates?undone=**")
+    assert "เลิกทำการรวมแล้ว" in page.inner_text(".flash")
+    with office.engine.connect() as conn:
+        restored = get_record(conn, drop)
+    assert restored is not None and not restored.deleted
+    page.goto(f"/producers/{drop}")
+    assert "กล้วยตากอบน้ำผึ้ง" in page.inner_text("#products")
     page.context.close()

@@ -32,6 +32,9 @@ def test_phone_written_with_country_code_matches_local_form() -> None:
     assert normalise_phone("+66 81 234 5678") == "0812345678"
     assert normalise_phone("081-234-5678") == "0812345678"
     assert normalise_phone("") is None
+    assert normalise_phone("๐๘๑-๒๓๔-๕๖๗๘") == "0812345678"  # Thai digits: same number
+    assert normalise_phone("+๖๖ ๘๑ ๒๓๔ ๕๖๗๘") == "0812345678"
+    assert normalise_phone("081-234-5678 (คุณแดง)") == "0812345678"
 
 
 def test_haversine_matches_a_known_distance() -> None:

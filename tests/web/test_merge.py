@@ -37,10 +37,16 @@ def test_merging_moves_everything_and_forwards_the_old_id(office: Office) -> Non
     page = client.get("/duplicates")
     assert f"pair-{min(keep, drop)}-{max(keep, drop)}" in page.text
     assert "ชื่อคล้ายกันในตำบลเดียวกัน (100%)" in page.text
+    # Choosing the pair only asks: nothing is merged before the confirmation.
+    confirm = client.get("/duplicates/confirm", params={"keep": keep, "pair": f"{drop} {keep}"})
+    assert confirm.status_code == 200 and "ยืนยันการรวมผู้ผลิต" in confirm.text
+    with office.engine.connect() as conn:
+        assert not get_record(conn, drop).deleted  # type: ignore[union-attr]
     response = client.post("/duplicates/merge", data={
-        "csrf_token": csrf_of(page.text), "keep": keep, "pair": f"{drop} {keep}"})
+        "csrf_token": csrf_of(confirm.text), "keep": keep, "pair": f"{drop} {keep}",
+        "confirm": "yes"})
     assert response.status_code == 303 and response.headers["location"].startswith(
-        f"/producers/{keep}")
+        "/duplicates?merged=")
 
     after = pull_all(office, phone.token)
     for record_id in (product, visit, plan, photo):
@@ -63,8 +69,9 @@ def test_merging_moves_everything_and_forwards_the_old_id(office: Office) -> Non
     old_page = client.get(f"/producers/{drop}", follow_redirects=True)
     assert old_page.url.path == f"/producers/{keep}"
     assert "ขนมจากใบจาก" in old_page.text
-    assert "ขนมจากบ้านบางขนาก" not in client.get("/duplicates").text.replace(
-        "กลุ่มวิสาหกิจชุมชนขนมจากบ้านบางขนาก", "")
+    after_page = client.get("/duplicates").text
+    assert f"pair-{min(keep, drop)}-{max(keep, drop)}" not in after_page  # no longer a pair
+    assert "รวม «ขนมจากบ้านบางขนาก" not in after_page  # the flash is only after merging
 
 
 def test_only_supervisors_merge_and_only_their_own_district(office: Office) -> None:
@@ -75,11 +82,13 @@ def test_only_supervisors_merge_and_only_their_own_district(office: Office) -> N
     page = officer.get("/duplicates")
     assert page.status_code == 200 and 'name="keep"' not in page.text
     assert officer.post("/duplicates/merge", data={
-        "csrf_token": csrf_of(page.text), "keep": a, "pair": f"{a} {b}"}).status_code == 403
+        "csrf_token": csrf_of(page.text), "keep": a, "pair": f"{a} {b}",
+        "confirm": "yes"}).status_code == 403
     other = signed_in(office, "other")
     other_page = other.get("/duplicates")
     response = other.post("/duplicates/merge", data={
-        "csrf_token": csrf_of(other_page.text), "keep": a, "pair": f"{a} {b}"})
+        "csrf_token": csrf_of(other_page.text), "keep": a, "pair": f"{a} {b}",
+        "confirm": "yes"})
     assert response.status_code == 400
     assert "ไม่พบผู้ผลิตที่จะรวมในอำเภอของคุณ" in response.text
     with office.engine.connect() as conn:

@@ -10,7 +10,9 @@ from sync_server.web.office_writes import server_timestamp
 
 _clock = st.builds(
     Timestamp,
-    wall_ms=st.integers(0, 10**13 - 1),
+    # The last encodable millisecond (year 2286) has no successor once its counter is
+    # full; the server refuses clocks ahead of its own, so none is ever stored.
+    wall_ms=st.integers(0, 10**13 - 2),
     counter=st.integers(0, 99_999),
     node=st.sampled_from(["server", "phone1", "zz.last:node", "a"]),
 ).map(Timestamp.encode)

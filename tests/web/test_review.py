@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import sqlalchemy as sa
@@ -118,3 +119,22 @@ def test_queue_lists_final_visits_waiting_for_review(office: Office) -> None:
     client = signed_in(office, "malee")
     assert "กะปิบางน้ำเปรี้ยวรอตรวจ" in client.get("/review").text
     assert "กะปิบางน้ำเปรี้ยวรอตรวจ" not in client.get("/review?status=approved").text
+
+
+def test_review_page_shows_next_visit_and_gps(office: Office) -> None:
+    pid = producer(office.engine, f"กลุ่มนัดเยี่ยม {uuid.uuid4().hex[:6]}")
+    visit = put(office.engine, "visit", {
+        "producer_id": pid, "status": "final", "purpose": "follow_up",
+        "started_at": "2026-11-20T09:30:00+07:00", "next_visit_on": "2027-01-15",
+        "gps": {"lat": 13.7431234, "lon": 101.1598765, "accuracy_m": 12.4}})
+    bare = put(office.engine, "visit", {"producer_id": pid, "status": "final"})
+    client = signed_in(office, "malee")
+    page = client.get(f"/review/{visit}").text
+    assert re.search(r'id="next-visit">15 ม\.ค\. 2570<', page)
+    assert "13.74312, 101.15988" in page and "คลาดเคลื่อน ± 12 ม." in page
+    client.cookies.set("lang", "en")
+    english = client.get(f"/review/{visit}").text
+    assert "Next visit" in english and "accuracy ± 12 m" in english
+    client.cookies.set("lang", "th")
+    empty = client.get(f"/review/{bare}").text
+    assert 'id="next-visit">-<' in empty and 'id="visit-gps">-<' in empty

@@ -8,6 +8,7 @@ from typing import Any
 import flet as ft
 
 from fieldapp import services as sv
+from fieldapp.logic.links import link_rows
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.screen import Screen, UiEvent, bar_title
 from fieldapp.ui.widgets import (
@@ -119,7 +120,7 @@ class ProducerScreen(Screen):
         controls.extend(self._visits(visits) or [self._none()])
         controls.append(self._header("producer.plan", "producer.add_plan", self.on_add_plan))
         controls.extend(self._plan(plan) or [self._none()])
-        controls.append(section_title(self.t("producer.links")))
+        controls.append(self._header("producer.links", "producer.add_link", self.on_add_link))
         controls.extend(self._links(links) or [self._none()])
         controls.append(section_title(self.t("producer.reviews")))
         controls.extend(self._reviews(visits) or [self._none()])
@@ -221,20 +222,22 @@ class ProducerScreen(Screen):
     def _links(self, links: list[dict[str, Any]]) -> list[ft.Control]:
         from schemas import label
 
+        lang = self.ctx.tr.lang
+
+        def name_of(producer_id: str) -> str | None:
+            other = sv.get_record(self.ctx.services, "producer", producer_id) or {}
+            return str(other.get("name_th") or "") or None
+
         rows: list[ft.Control] = []
-        for link in links:
-            other_id = (
-                link.get("to_producer_id")
-                if link.get("from_producer_id") == self.producer_id
-                else link.get("from_producer_id")
-            )
-            other = sv.get_record(self.ctx.services, "producer", str(other_id)) or {}
+        for row in link_rows(links, self.producer_id, name_of):
+            kind = label("network_link", "kind", row.kind, lang) if row.kind else ""
+            way = self.t("producer.link_out" if row.outgoing else "producer.link_in")
             rows.append(
                 ft.ListTile(
-                    title=ft.Text(str(other.get("name_th") or other_id)),
-                    subtitle=ft.Text(
-                        label("network_link", "kind", link.get("kind"), self.ctx.tr.lang)
-                    ),
+                    leading=ft.Icon(ft.Icons.HUB_OUTLINED),
+                    title=ft.Text(row.other_name, max_lines=2),
+                    subtitle=ft.Text(" · ".join(x for x in [kind, way] if x)),
+                    on_click=lambda e, lid=row.link_id: self.open_link(lid),
                 )
             )
         return rows
@@ -276,3 +279,9 @@ class ProducerScreen(Screen):
 
     def open_plan(self, item_id: str) -> None:
         self.ctx.go(f"{self.route}/plan/{item_id}")
+
+    def on_add_link(self, e: UiEvent) -> None:
+        self.ctx.go(f"{self.route}/link/new")
+
+    def open_link(self, link_id: str) -> None:
+        self.ctx.go(f"{self.route}/link/{link_id}")

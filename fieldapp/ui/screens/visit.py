@@ -10,11 +10,12 @@ import flet as ft
 from fieldapp import services as sv
 from fieldapp.logic.drafts import decide_draft_save
 from fieldapp.logic.forms import FormStep, form_steps
+from fieldapp.logic.warnings import visit_warnings
 from fieldapp.sync_errors import describe_error
 from fieldapp.ui.context import AppContext
 from fieldapp.ui.form import RecordForm, utc_now_iso
 from fieldapp.ui.screen import Screen, UiEvent
-from fieldapp.ui.widgets import error_banner, section_title
+from fieldapp.ui.widgets import error_banner, section_title, warnings_box
 
 __all__ = ["VisitScreen"]
 
@@ -237,6 +238,14 @@ class VisitScreen(Screen):
                 controls.append(ft.Row(row))
         else:
             controls.append(ft.Text(self.t("visit.nothing_missing")))
+        # worth a look before deciding, never in the way of finalizing
+        seen = [
+            p for pid in self.record.get("product_ids") or []
+            for p in [sv.get_record(self.ctx.services, "product", str(pid))] if p
+        ]
+        warnings = visit_warnings(seen)
+        if warnings:
+            controls.append(warnings_box(self.ctx, self.t("warn.visit"), warnings))
         controls.append(
             ft.FilledButton(
                 self.t("visit.confirm_final"),
