@@ -141,8 +141,9 @@ class AccessLogMiddleware:
 
     @staticmethod
     def _log(scope: Scope, request_id: str, status: int, start: float) -> None:
-        principal = scope.get("state", {}).get("principal")
-        access_log.info("request", extra={"fields": {
+        state = scope.get("state", {})
+        principal = state.get("principal")
+        fields = {
             "request_id": request_id,
             "method": scope.get("method"),
             "path": scope.get("path"),
@@ -150,7 +151,10 @@ class AccessLogMiddleware:
             "duration_ms": round((time.perf_counter() - start) * 1000, 2),
             "device": getattr(principal, "device_id", None),
             "user": getattr(principal, "user_id", None),
-        }})
+        }
+        if "push_waiting" in state:  # a sync pull: pushes waiting for admission meanwhile
+            fields["push_waiting"] = state["push_waiting"]
+        access_log.info("request", extra={"fields": fields})
 
 
 def _utc_iso_ms(created: float) -> str:

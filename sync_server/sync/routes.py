@@ -34,6 +34,7 @@ from sync_server.auth import (
 )
 from sync_server.db.engine import read_only
 from sync_server.problems import Problem
+from sync_server.sync.admission import PushAdmission
 from sync_server.sync.pull import MAX_PAGE, pull_page_json
 from sync_server.sync.push import ChangeResult, PushContext, parse_changes
 from sync_server.sync.writer import Saturated, WriterPool
@@ -195,6 +196,16 @@ def _writers(request: Request) -> WriterPool:
     return pool
 
 
+def _admission(request: Request) -> PushAdmission:
+    admission: PushAdmission | None = getattr(request.app.state, "sync_admission", None)
+    if admission is None:
+        # Waiting pushes are bounded like the writer's queue (a push is ~20 changes).
+        admission = PushAdmission(
+            max_waiting=max(16, request.app.state.settings.push_queue_changes // 20))
+        request.app.state.sync_admission = admission
+    return admission
+
+
 def _database_key(request: Request) -> str:
     key: str | None = getattr(request.app.state, "sync_database_key", None)
     if key is None:
@@ -275,29 +286,39 @@ def _busy(retry_after_s: int, detail_en: str, detail_th: str) -> Problem:
 async def push(
     request: Request,
     principal: Annotated[Principal, Depends(sync_writer)],
-    changes: Annotated[list[Any], Depends(push_body)],
 ) -> Response:
     if principal.device_id is None:
         raise Problem(403, "device_token_needed", "A device token is needed",
                       "ต้องใช้โทเค็นของเครื่อง", "Push with the phone's device token.",
                       "กรุณาส่งข้อมูลด้วยโทเค็นของโทรศัพท์")
-    ctx = PushContext(principal.district_code, principal.device_id, principal.user_id)
-    parsed = parse_changes(ctx, changes, check_text=getattr(
-        request.state, "lone_surrogates_possible", True))
-    results: list[ChangeResult]
-    if any(isinstance(p, Change) for p in parsed):
-        try:
-            results = await _writers(request).push(ctx, parsed)
-        except Saturated as exc:
-            raise _busy(exc.retry_after_s,
-                        "Many phones are sending at once. The phone tries again by itself.",
-                        "มีโทรศัพท์ส่งข้อมูลพร้อมกันจำนวนมาก โทรศัพท์จะลองส่งใหม่เอง") from exc
-        except sa.exc.OperationalError as exc:
-            raise _busy(2, "The database was busy; nothing of this push was stored. The "
-                           "phone tries again by itself.",
-                        "ฐานข้อมูลไม่ว่าง ยังไม่ได้บันทึกข้อมูลชุดนี้ โทรศัพท์จะลองส่งใหม่เอง") from exc
-    else:  # every change refused by its shape: nothing to write
-        results = [p for p in parsed if isinstance(p, ChangeResult)]
+    busy_en = "Many phones are sending at once. The phone tries again by itself."
+    busy_th = "มีโทรศัพท์ส่งข้อมูลพร้อมกันจำนวนมาก โทรศัพท์จะลองส่งใหม่เอง"
+    # The body is read only once admitted (sync_server/sync/admission.py): the event loop
+    # decodes a bounded number of pushes at a time, so pulls never queue behind them.
+    try:
+        slot = await _admission(request).acquire()
+    except Saturated as exc:
+        raise _busy(exc.retry_after_s, busy_en, busy_th) from exc
+    try:
+        changes = await push_body(request)
+        ctx = PushContext(principal.district_code, principal.device_id, principal.user_id)
+        parsed = parse_changes(ctx, changes, check_text=getattr(
+            request.state, "lone_surrogates_possible", True))
+        results: list[ChangeResult]
+        if any(isinstance(p, Change) for p in parsed):
+            try:
+                results = await _writers(request).push(ctx, parsed, taken=slot.release)
+            except Saturated as exc:
+                raise _busy(exc.retry_after_s, busy_en, busy_th) from exc
+            except sa.exc.OperationalError as exc:
+                raise _busy(2, "The database was busy; nothing of this push was stored. The "
+                               "phone tries again by itself.",
+                            "ฐานข้อมูลไม่ว่าง ยังไม่ได้บันทึกข้อมูลชุดนี้ โทรศัพท์จะลองส่งใหม่เอง"
+                            ) from exc
+        else:  # every change refused by its shape: nothing to write
+            results = [p for p in parsed if isinstance(p, ChangeResult)]
+    finally:
+        slot.release()
     # The writer answered after its COMMIT returned: these changes are durable.
     return _json_response({"server_time_ms": wall_clock_ms(),
                            "results": [r.to_json() for r in results]})
@@ -356,4 +377,8 @@ async def pull(
                 f'"more":{"true" if more else "false"},"server_time_ms":{wall_clock_ms()}}}'
                 ).encode()
 
-    return Response(await run_in_threadpool(read), media_type="application/json")
+    body = await run_in_threadpool(read)
+    # For the access log: pushes still waiting for admission as this pull is answered (a
+    # pull never waits for them).
+    request.state.push_waiting = _admission(request).waiting
+    return Response(body, media_type="application/json")

@@ -89,6 +89,7 @@ class _Job:
     parsed: ParsedPush
     size: int
     done: Callable[[Outcome], None]
+    taken: Callable[[], None] | None = None
 
 
 @dataclass(slots=True)
@@ -121,15 +122,17 @@ class DistrictWriter:
     groups: int = 0  # transactions committed (for tests and benchmarks)
 
     def submit(self, ctx: PushContext, parsed: ParsedPush,
-               done: Callable[[Outcome], None]) -> None:
+               done: Callable[[Outcome], None],
+               taken: Callable[[], None] | None = None) -> None:
         """Queue a push; `done` is called from the writer thread with its results (after
-        the commit) or the exception that failed it. Raises `Saturated` when full."""
+        the commit) or the exception that failed it; `taken` (if given) from the writer
+        thread when a transaction takes the push. Raises `Saturated` when full."""
         size = max(1, sum(isinstance(p, Change) for p in parsed))
         with self._cond:
             if self._queued and self._queued + size > self.max_queued_changes:
                 wait = self._queued / max(self._rate.per_s, 1.0)
                 raise Saturated(max(1, min(60, round(wait))))
-            self._queue.append(_Job(ctx, parsed, size, done))
+            self._queue.append(_Job(ctx, parsed, size, done, taken))
             self._queued += size
             self._start()
             self._cond.notify()
@@ -161,6 +164,9 @@ class DistrictWriter:
                     size += job.size
                 self._queued -= size
                 touches, self._touches = self._touches, {}
+            for job in group:
+                if job.taken is not None:
+                    job.taken()
             try:
                 self._write(group, touches)
             except BaseException as exc:  # pragma: no cover - never leave a push hanging
@@ -226,9 +232,11 @@ class WriterPool:
                     self._writers[district_code] = writer
         return writer
 
-    async def push(self, ctx: PushContext, parsed: ParsedPush) -> list[ChangeResult]:
+    async def push(self, ctx: PushContext, parsed: ParsedPush,
+                   taken: Callable[[], None] | None = None) -> list[ChangeResult]:
         """Queue the push in its district's writer and wait (no thread held) for its
-        results. Raises `Saturated`, or what failed the transaction."""
+        results; `taken` is called on the event loop when a transaction takes the push.
+        Raises `Saturated`, or what failed the transaction."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[ChangeResult]] = loop.create_future()
 
@@ -245,7 +253,13 @@ class WriterPool:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(settle, outcome)
 
-        self.writer(ctx.district_code).submit(ctx, parsed, done)
+        def on_taken() -> None:
+            if taken is not None:
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(taken)
+
+        self.writer(ctx.district_code).submit(ctx, parsed, done,
+                                              on_taken if taken is not None else None)
         return await future
 
     def stats(self) -> dict[str, Any]:

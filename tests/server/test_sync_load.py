@@ -100,6 +100,48 @@ def _stored_once(server: ServerProcess, sent: list[str]) -> None:
     assert sorted(seqs) == list(range(1, len(sent) + 1))  # the feed has no gap
 
 
+def test_pulls_are_answered_while_pushes_wait_for_admission(
+        server_factory: Callable[..., ServerProcess]) -> None:
+    """120 pushes at once to one worker, 10 phones pulling all along: every pull is
+    answered (200, feed in order), and pulls were answered while pushes still waited for
+    admission (the access log's `push_waiting`): a pull does not queue behind push
+    decoding. Before bounded admission every push was decoded on arrival and a pull waited
+    for all of them."""
+    server = server_factory()
+    phones = _phones(server, 120)
+    pullers = _phones(server, 10)
+    pull_statuses: list[int] = []
+
+    async def run() -> tuple[list[int], list[str]]:
+        pushing = asyncio.create_task(_push_all([server.base_url], phones, 20))
+
+        async def pull(actor: Actor) -> None:
+            cursor = 0
+            async with httpx.AsyncClient(base_url=server.base_url, timeout=120) as http:
+                while not pushing.done():
+                    page = await http.get("/api/v1/sync/pull",
+                                          params={"since": cursor, "limit": 50},
+                                          headers=actor.headers)
+                    pull_statuses.append(page.status_code)
+                    assert page.status_code == 200, page.text
+                    body = page.json()
+                    assert all(r["seq"] > cursor for r in body["records"])
+                    cursor = int(body["next"])
+
+        await asyncio.gather(*(pull(a) for a in pullers))
+        return await pushing
+
+    statuses, sent = asyncio.run(run())
+    assert statuses.count(200) == 120 and set(statuses) <= {200, 503}
+    _stored_once(server, sent)
+    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    pulls = [e for e in lines if e.get("path") == "/api/v1/sync/pull"]
+    assert len(pulls) == len(pull_statuses) and set(pull_statuses) == {200}
+    assert all("push_waiting" in e for e in pulls)
+    overtaken = [e["push_waiting"] for e in pulls if e["push_waiting"] > 0]
+    assert overtaken, "no pull was answered while pushes waited for admission"
+
+
 def test_150_pushes_at_once_on_one_sqlite_worker(
         server_factory: Callable[..., ServerProcess]) -> None:
     server = server_factory()  # `python -m sync_server serve --host 127.0.0.1 --port P`
