@@ -42,7 +42,10 @@ def executable(path: Path, body: str) -> Path:
 
 
 def run(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    base = {"HOME": str(tmp_path / "home"), "PATH": str(tmp_path / "bin"), "LANG": "C.UTF-8"}
+    # TAMBON_VENV: not the checkout's .venv, whose real flet CLI would be found (and would
+    # try to download Flutter) wherever scripts/run or scripts/test made one.
+    base = {"HOME": str(tmp_path / "home"), "PATH": str(tmp_path / "bin"), "LANG": "C.UTF-8",
+            "TAMBON_VENV": str(tmp_path / "no-venv")}
     (tmp_path / "home").mkdir(exist_ok=True)
     return subprocess.run(["bash", str(SCRIPT), *args], env={**base, **env},
                           capture_output=True, text=True, timeout=60, check=False,
