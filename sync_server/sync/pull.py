@@ -31,27 +31,10 @@ class PullPage:
 
 def pull_page(conn: Connection, district_code: str, since: int, limit: int,
               subdistricts: Sequence[str] = ()) -> PullPage:
-    limit = max(1, min(limit, MAX_PAGE))
-    query = (
-        sa.select(records.c.id, records.c.record_type, records.c.data, records.c.clocks,
-                  records.c.deleted, records.c.schema_version, records.c.seq)
-        .where(records.c.district_code == district_code, records.c.seq > since)
-        .order_by(records.c.seq)
-        .limit(limit + 1)
-    )
-    if subdistricts:
-        # Producers in those subdistricts and everything that belongs to them (their
-        # products, visits, photos, plan items carry the producer's subdistrict).
-        query = query.where(records.c.subdistrict_code.in_(list(subdistricts)))
-    rows = conn.execute(query).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    page = [
-        {"id": r.id, "type": r.record_type, "data": r.data, "clocks": r.clocks,
-         "deleted": bool(r.deleted), "schema_version": r.schema_version, "seq": r.seq}
-        for r in rows
-    ]
-    return PullPage(page, rows[-1].seq if rows else since, more)
+    """One page of the feed as Python objects: exactly what the route sends
+    (`pull_page_json`), decoded, so there is one query for both."""
+    text, next_cursor, more = pull_page_json(conn, district_code, since, limit, subdistricts)
+    return PullPage(json.loads(text), next_cursor, more)
 
 
 def pull_page_json(conn: Connection, district_code: str, since: int, limit: int,
@@ -73,6 +56,8 @@ def pull_page_json(conn: Connection, district_code: str, since: int, limit: int,
         .limit(limit + 1)
     )
     if subdistricts:
+        # Producers in those subdistricts and everything that belongs to them (their
+        # products, visits, photos, plan items carry the producer's subdistrict).
         query = query.where(records.c.subdistrict_code.in_(list(subdistricts)))
     rows = conn.execute(query).all()
     more = len(rows) > limit
