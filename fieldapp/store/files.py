@@ -38,20 +38,25 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so a reader sees the old file or the new one, never a mix:
     write a temp file beside it, fsync it, rename it over, fsync the directory."""
     tmp = temp_path(path)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    _write_durably(tmp, os.O_TRUNC, data)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def _write_durably(path: Path, create_flag: int, data: bytes) -> None:
+    """Create `path` (with `create_flag`: O_TRUNC or O_EXCL), write `data` and fsync it. On
+    failure the partial file is removed: a disk that filled up mid-write would otherwise
+    hold on to the very space the next attempt needs."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | create_flag, 0o600)
     try:
         write_all(fd, data)
         os.fsync(fd)
     except BaseException:
-        # A disk that filled up mid-write leaves a partial temp file: it would hold on to the
-        # very space the next attempt needs.
         os.close(fd)
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            path.unlink()
         raise
     os.close(fd)
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def temp_path(path: Path) -> Path:
@@ -67,18 +72,9 @@ def keep_aside(path: Path, data: bytes, when: datetime) -> Path:
         suffix = f".damaged-{stamp}" + (f"-{n}" if n > 1 else "")
         copy = path.with_name(path.name + suffix)
         try:
-            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            _write_durably(copy, os.O_EXCL, data)
         except FileExistsError:
             continue
-        try:
-            write_all(fd, data)
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                copy.unlink()
-            raise
-        os.close(fd)
         fsync_dir(path.parent)
         return copy
     raise FileExistsError(f"too many damaged copies of {path}")
