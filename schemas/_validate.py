@@ -33,6 +33,38 @@ def is_empty(value: object) -> bool:
     return False
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
+def _has_no_none(record: dict[str, Any]) -> bool:
+    """True when `_drop_none` would give an equal record: only plain JSON values, no None,
+    every object a dict (most records: then they are checked as they are, without a copy).
+    Anything else (a None, a tuple, another kind of mapping) answers False."""
+    for value in record.values():
+        kind = type(value)
+        if kind in _PLAIN:
+            continue
+        if kind is dict:
+            if not _has_no_none(value):
+                return False
+        elif kind is not list or not _list_has_no_none(value):
+            return False
+    return True
+
+
+def _list_has_no_none(items: list[Any]) -> bool:
+    for value in items:
+        kind = type(value)
+        if kind in _PLAIN:
+            continue
+        if kind is dict:
+            if not _has_no_none(value):
+                return False
+        elif kind is not list or not _list_has_no_none(value):
+            return False
+    return True
+
+
 def _drop_none(record: Mapping[str, Any]) -> dict[str, Any]:
     # null means "cleared": the same as a field never filled in, for records and for the
     # objects inside them (address, gps, each certification); a null list item stays an error
@@ -135,7 +167,8 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
                                   current=current_version)
     except SchemaError as refused:  # newer than this app, or no upgrade path
         return [issue(["schema_version"], refused.code, refused.message_th, refused.message_en)]
-    cleaned = _drop_none(upgraded)
+    # `upgraded` is already a copy; nested values are only read from here on
+    cleaned = upgraded if _has_no_none(upgraded) else _drop_none(upgraded)
     partial = mode == "partial"
     if fast_check(record_type, partial)(cleaned):
         issues: list[ValidationIssue] = []  # the common case: no need to collect errors
