@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from schemas.textfold import (
@@ -315,6 +315,10 @@ def test_marks_after_a_space_or_punctuation_are_ignored(before: str, variable: s
                                                         marks: str, after: str) -> None:
     """alternate=shifted: a mark after a variable character has no weight, up to the next
     letter."""
+    import unicodedata
+
     before, after = before[:30], after[:30]
+    # (not when `after` starts with a combining vowel: NFD would reorder the marks after it)
+    assume(not after or not unicodedata.category(after[0]).startswith("M"))
     plain = sort_key(before + variable + after).split("\x01", 3)[:3]
     assert sort_key(before + variable + marks + after).split("\x01", 3)[:3] == plain
