@@ -55,6 +55,7 @@ characters are looked at, so a key stays small enough for a database index.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -319,6 +320,51 @@ def _consonant_first(pair: re.Match[str]) -> str:
 _MARK_AFTER_VARIABLE = re.compile("v[mvi]*m")
 
 
+# Text in Thai and ASCII only (nearly every name) is weighed in C: encoded in TIS-620 (one
+# byte per character) and decoded once per level through a table built from the same
+# facts. A byte without weight at a level decodes as _NO_WEIGHT, removed after; the one
+# weight longer than a character (ำ: า then ํ) as a stand-in, replaced after. Neither is
+# a weight (those are from U+0021 up) nor a kind.
+_TIS = "tis_620"
+_NO_WEIGHT = "\x02"
+
+
+def _byte_tables() -> tuple[tuple[str, ...], tuple[tuple[int, str, str], ...]]:
+    tables: list[list[str]] = [[], [], [], []]
+    longer: list[tuple[int, str, str]] = []  # (level, stand-in, weight)
+    for byte in range(256):
+        try:
+            facts = _char_facts(bytes([byte]).decode(_TIS))
+        except UnicodeDecodeError:  # no character: never produced by encoding
+            facts = ("", "", "", "i")
+        for level, weight in enumerate(facts):
+            if weight and min(weight) < "\x21":  # weights start at U+0021: room for stand-ins
+                raise RuntimeError(f"a weight below U+0021: {weight!r}")
+            if len(weight) > 1:
+                longer.append((level, chr(0x03 + len(longer)), weight))
+                weight = longer[-1][1]
+            tables[level].append(weight or _NO_WEIGHT)
+    return tuple("".join(t) for t in tables), tuple(longer)
+
+
+_BYTE_TABLES, _LONGER_WEIGHTS = _byte_tables()
+
+
+def _levels_of_thai(moved: str) -> list[str] | None:
+    """Primary, secondary, tertiary weights and the kinds of the text (each leading vowel
+    already after its consonant), or None when it is not only Thai and ASCII."""
+    try:
+        encoded = moved.encode(_TIS)
+    except UnicodeEncodeError:
+        return None
+    levels = [codecs.charmap_decode(encoded, "strict", table)[0].replace(_NO_WEIGHT, "")
+              for table in _BYTE_TABLES]
+    for level, stand_in, weight in _LONGER_WEIGHTS:
+        if stand_in in levels[level]:
+            levels[level] = levels[level].replace(stand_in, weight)
+    return levels
+
+
 def _units(chars: str) -> list[Facts]:
     """The facts of `chars` unit by unit: a leading vowel and its consonant, ำ and the
     typed pairs ํา / ํๅ are units, every other character is one."""
@@ -352,7 +398,12 @@ def sort_key(text: str) -> str:
     if _NIKHAHIT in chars:  # rare: ํ typed before า or ๅ makes one unit of the two
         units = _units(chars)
     else:  # every unit is one character, once each leading vowel follows its consonant
-        units = list(map(_FACTS.__getitem__, _PREVOWEL_PAIR.sub(_consonant_first, chars)))
+        moved = _PREVOWEL_PAIR.sub(_consonant_first, chars)
+        levels = _levels_of_thai(moved)
+        if levels is not None and not ("v" in levels[3]
+                                       and _MARK_AFTER_VARIABLE.search(levels[3])):
+            return _SEP.join((levels[0], levels[1], levels[2], raw))
+        units = list(map(_FACTS.__getitem__, moved))
     if not units:
         return _SEP.join(("", "", "", raw))
     primary, secondary, tertiary, kinds = zip(*units, strict=True)

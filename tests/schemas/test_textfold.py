@@ -281,6 +281,26 @@ def test_moving_leading_vowels_gives_the_units_scan(text: str) -> None:
     assert [textfold._FACTS[ch] for ch in moved] == textfold._units(chars)
 
 
+tis_620_text = st.text(alphabet=st.sampled_from(
+    [bytes([b]).decode("tis_620", "ignore") or "a" for b in range(1, 256)]), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(thai_words, any_thai, tis_620_text))
+def test_thai_and_ascii_are_weighed_through_tis_620_as_unit_by_unit(text: str) -> None:
+    """Text of Thai and ASCII only is weighed by decoding its TIS-620 bytes through tables
+    made from the same per-character facts: the same four strings as the unit scan."""
+    import unicodedata
+
+    from schemas import textfold
+
+    chars = unicodedata.normalize("NFD", text.replace("\u0e4d", ""))
+    moved = textfold._PREVOWEL_PAIR.sub(textfold._consonant_first, chars)
+    units = textfold._units(chars)
+    assert textfold._levels_of_thai(moved) == ["".join(u[level] for u in units)
+                                                for level in range(4)]
+
+
 @given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x2FFFF), max_size=30))
 def test_cached_facts_are_the_computed_ones_and_the_cache_stays_bounded(text: str) -> None:
     from schemas import textfold
