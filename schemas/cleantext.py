@@ -190,25 +190,25 @@ _SCALARS = frozenset({int, float, bool, type(None)})
 _UNSURE = "\x00"  # makes the quick look fail, so the exact check runs
 
 
-def _collect(value: Any, keys: list[Any], out: list[str]) -> None:
-    """Every string of a JSON-shaped value into `out` and every key into `keys` (fast: no
-    paths; a key that is no string makes joining `keys` fail)."""
+def _collect(value: Any, plain: list[Any], out: list[str]) -> None:
+    """Every key and ASCII string of a JSON-shaped value into `plain`, every other string
+    into `out` (fast: no paths; a key that is no string makes joining `plain` fail)."""
     kind = type(value)
     if kind is dict:
-        keys.extend(value)
+        plain.extend(value)
         for item in value.values():
             kind = type(item)
             if kind is str:
-                out.append(item)
+                (plain if item.isascii() else out).append(item)
             elif kind not in _SCALARS:
-                _collect(item, keys, out)
+                _collect(item, plain, out)
     elif kind is list:
         for item in value:
             kind = type(item)
             if kind is str:
-                out.append(item)
+                (plain if item.isascii() else out).append(item)
             elif kind not in _SCALARS:
-                _collect(item, keys, out)
+                _collect(item, plain, out)
     elif kind is str:
         out.append(value)
     elif kind not in _SCALARS:
@@ -219,19 +219,19 @@ def _maybe_dirty(record: Any) -> bool:
     """A quick look at all of `record`'s text at once: False means every string (and key)
     obeys the rule; True means one may not (the exact check then runs on each string).
 
-    Keys that are all printable ASCII obey it (the usual field names): one look at all of
-    them. The other strings are joined by newlines: allowed, a starter (so the normal form
-    of the whole is that of each piece) and no combining mark (so it ends every run of
-    marks)."""
-    keys: list[Any] = []
+    Keys and ASCII strings that are all printable obey it (field names, codes, ids): one
+    look at all of them. The other strings are joined by newlines: allowed, a starter (so
+    the normal form of the whole is that of each piece) and no combining mark (so it ends
+    every run of marks)."""
+    plain: list[Any] = []
     strings: list[str] = []
-    _collect(record, keys, strings)
+    _collect(record, plain, strings)
     try:
-        names = "".join(keys)
+        names = "".join(plain)
     except TypeError:
         return True  # a key that is no string
     if not (names.isascii() and names.isprintable()):
-        strings.extend(keys)  # unusual keys: look at them with the values
+        strings.extend(plain)  # a key that is not plain, or a tab or newline: look closer
     text = "\n".join(strings)
     if text.isascii():
         return _CONTROL.search(text) is not None
