@@ -347,12 +347,17 @@ def _byte_tables() -> tuple[tuple[str, ...], tuple[tuple[int, str, str], ...]]:
     return tuple("".join(t) for t in tables), tuple(longer)
 
 
-_BYTE_TABLES, _LONGER_WEIGHTS = _byte_tables()
+try:
+    _BYTE_TABLES, _LONGER_WEIGHTS = _byte_tables()
+except LookupError:  # a Python built without the codec: every text takes the other path
+    _BYTE_TABLES, _LONGER_WEIGHTS = (), ()
 
 
 def _levels_of_thai(moved: str) -> list[str] | None:
     """Primary, secondary, tertiary weights and the kinds of the text (each leading vowel
     already after its consonant), or None when it is not only Thai and ASCII."""
+    if not _BYTE_TABLES:
+        return None
     try:
         encoded = moved.encode(_TIS)
     except UnicodeEncodeError:

@@ -342,3 +342,19 @@ def test_marks_after_a_space_or_punctuation_are_ignored(before: str, variable: s
     assume(not after or not unicodedata.category(after[0]).startswith("M"))
     plain = sort_key(before + variable + after).split("\x01", 3)[:3]
     assert sort_key(before + variable + marks + after).split("\x01", 3)[:3] == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(thai_words, any_thai, tis_620_text, mixed_text))
+def test_without_the_tis_620_codec_the_keys_are_the_same(text: str) -> None:
+    """A Python built without the codec (the phone's may be) weighs every text per
+    character: the keys do not change."""
+    from schemas import textfold
+
+    expected = sort_key(text)
+    saved = textfold._BYTE_TABLES
+    textfold._BYTE_TABLES = ()
+    try:
+        assert sort_key(text) == expected
+    finally:
+        textfold._BYTE_TABLES = saved
