@@ -6,12 +6,12 @@
 The peer: `pouchdb-server` (LevelDB) installed from npm into a cache folder
 (`$TAMBON_BENCH_CACHE`, default `~/.cache/tambon-bench`; `npm install pouchdb-server`) and
 started on 127.0.0.1. Ours: started exactly as the README's run command starts it
-(`python -m sync_server serve --host 127.0.0.1 --port P`: one worker, SQLite in the data
-directory, default settings), on a fresh migrated database with one enrolled device per
+(`python -m sync_server serve --host 127.0.0.1 --port P`: one process per core, SQLite in
+the data directory, default settings), on a fresh migrated database with one enrolled device per
 phone. Runs alternate, peer then ours, at each size.
 
 Load shape: N phones at once, each sends 10 pushes of 20 new survey-size records, one push
-after another on its own connection (httpx). Ours: the sync push, gzip as the phone sends
+after another on its own keep-alive connection (a raw HTTP/1.1 client, `RawHttp`). Ours: the sync push, gzip as the phone sends
 it. Peer: `POST /{db}/_bulk_docs` with the same documents (JSON, as PouchDB replication
 sends it). A 5xx is counted and retried (503: after Retry-After, as the phone does); a push
 not answered within `--deadline` seconds of the run's start is unfinished.
@@ -55,9 +55,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._machine import machine_inline  # noqa: E402
 from recordsync.hlc import HybridLogicalClock  # noqa: E402
+from sync_server.cli import default_workers  # noqa: E402
 
 PUSHES = 10
 RECORDS = 20
+OURS_LABEL = f"ours, SQLite, as the README ({default_workers()} workers)"
 CACHE = Path(os.environ.get("TAMBON_BENCH_CACHE", Path.home() / ".cache" / "tambon-bench"))
 
 
@@ -175,7 +177,9 @@ class Ours:
 
 @contextmanager
 def our_server(root: Path, phones: int, database_url: str | None = None,
-               workers: int = 1) -> Iterator[Ours]:
+               workers: int | None = None) -> Iterator[Ours]:
+    """Ours, started as the README's run command starts it (`workers=None`: no --workers,
+    so one process per core), or with `--workers N`."""
     from sync_server.accounts import create_district, create_user
     from sync_server.auth import create_device
     from sync_server.db.engine import make_engine, migrate
@@ -199,14 +203,19 @@ def our_server(root: Path, phones: int, database_url: str | None = None,
            "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "sync_server", "serve", "--host", "127.0.0.1",
                "--port", str(port)]
-    if workers > 1:
+    if workers is not None:
         command += ["--workers", str(workers)]
+    expected = default_workers() if workers is None else workers
     with open(root / "server.log", "wb") as log:
         proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/api/v1/health", proc)
-        time.sleep(0.5 * workers)  # every worker up
+        deadline = time.monotonic() + 60
+        while ((root / "server.log").read_text(errors="replace")
+               .count("Application startup complete") < expected
+               and time.monotonic() < deadline):
+            time.sleep(0.1)  # every worker up
         yield Ours(base, tokens, proc.pid)
     finally:
         proc.terminate()
@@ -393,7 +402,7 @@ def run_peer(base: str, phones: int, deadline_s: float) -> RunResult:
 
 
 def run_ours(root: Path, phones: int, deadline_s: float, *, label: str,
-             database_url: str | None = None, workers: int = 1, pull: bool = False,
+             database_url: str | None = None, workers: int | None = None, pull: bool = False,
              profile: Path | None = None) -> RunResult:
     total = phones + (100 if pull else 0)
     with our_server(root, total, database_url, workers) as server:
@@ -482,7 +491,7 @@ def main() -> None:
                 if profile:
                     profile.parent.mkdir(parents=True, exist_ok=True)
                 ours = run_ours(root / f"ours-{size}-{rep}", size, args.deadline,
-                                label="ours, SQLite, 1 worker", profile=profile)
+                                label=OURS_LABEL, profile=profile)
                 print(ours.line(peer), flush=True)
                 shutil.rmtree(root / f"ours-{size}-{rep}", ignore_errors=True)
         if args.pull:
@@ -490,7 +499,7 @@ def main() -> None:
             if peer:
                 print(peer.line(), flush=True)
             ours = run_ours(root / "ours-pull", 100, args.deadline,
-                            label="ours, SQLite, 1 worker, +100 pulling", pull=True)
+                            label=OURS_LABEL + ", +100 pulling", pull=True)
             print(ours.line(peer), flush=True)
         if args.pg:
             from tests.support.pg import create_database, drop_database
