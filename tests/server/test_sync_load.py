@@ -144,7 +144,7 @@ def test_pulls_are_answered_while_pushes_wait_for_admission(
 
 def test_150_pushes_at_once_on_one_sqlite_worker(
         server_factory: Callable[..., ServerProcess]) -> None:
-    server = server_factory()  # `python -m sync_server serve --host 127.0.0.1 --port P`
+    server = server_factory()  # `serve --workers 1`: one process, default settings
     phones = _phones(server, 150)
     statuses, sent = asyncio.run(_push_all([server.base_url], phones, 20))
     assert set(statuses) <= {200, 503}, statuses
