@@ -1,6 +1,7 @@
 """CPU per pull page: the feed query and its JSON, without HTTP (a few seconds per database).
 
     python benchmarks/bench_pull_page.py [--records 5000] [--page 200] [--seconds 3] [--pg]
+        [--contention]
 
 A fresh migrated database holds `--records` producers like the load benchmark's
 (`bench_merge_peer.survey_fields`, about 1 KB of JSON each), stored by the real
@@ -14,17 +15,24 @@ Same-run baseline: `before` is the page as it was built before 2026-12-05 (seven
 through SQLAlchemy rows, each record's JSON formatted by an f-string in Python, then
 encoded), kept here verbatim; `now` is `sync_server.sync.pull.pull_page_body`. `--pg`
 runs the same on a throwaway PostgreSQL database (TAMBON_PG_ADMIN_URL).
+
+`--contention`: the same pages answered from an asyncio event loop while a thread of the
+same process burns CPU in Python (as the push writer does under load), read in the thread
+pool (`run_in_threadpool`, as the route does) or on the loop itself: wall time per page as
+the caller waits for it.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -36,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import Connection, Engine  # noqa: E402
+from starlette.concurrency import run_in_threadpool  # noqa: E402
 
 from benchmarks._machine import machine_inline  # noqa: E402
 from benchmarks.bench_merge_peer import survey_fields  # noqa: E402
@@ -151,6 +160,49 @@ def run(label: str, engine: Engine, args: argparse.Namespace) -> None:
               f"{statistics.median(cpu):6.2f} ms p95 {p95(cpu):6.2f} ms  wall/page median "
               f"{statistics.median(wall):6.2f} ms p95 {p95(wall):6.2f} ms  "
               f"CPU/record {sum(cpu) * 1000 / read:5.2f} µs")
+    if args.contention:
+        contention(label, engine, impls, args.page, args.seconds / 2)
+
+
+def contention(label: str, engine: Engine, impls: dict[str, PageFn], page: int,
+               seconds: float) -> None:
+    """Wall ms per page while another thread of this process burns CPU in Python."""
+    ro = read_only(engine)
+    stop = threading.Event()
+
+    def burn() -> None:
+        n = 0
+        while not stop.is_set():
+            n += sum(i * i for i in range(200))
+
+    async def pages(fn: PageFn, in_pool: bool) -> list[float]:
+        def read(cursor: int) -> tuple[bytes, int, bool]:
+            with ro.connect() as conn:
+                return fn(conn, DISTRICT, cursor, page, ())
+        wall: list[float] = []
+        end = time.perf_counter() + seconds
+        cursor = 0
+        while time.perf_counter() < end:
+            w0 = time.perf_counter()
+            _body, cursor, more = await run_in_threadpool(read, cursor) if in_pool \
+                else read(cursor)
+            wall.append((time.perf_counter() - w0) * 1000)
+            cursor = cursor if more else 0
+        return wall
+
+    burner = threading.Thread(target=burn, daemon=True)
+    burner.start()
+    try:
+        for name, fn in impls.items():
+            for in_pool in (True, False):
+                wall = asyncio.run(pages(fn, in_pool))
+                where = "pool" if in_pool else "loop"
+                print(f"{label:10} {name:6} {where}  pages {len(wall):5}  wall/page with a "
+                      f"CPU-bound thread: median {statistics.median(wall):7.2f} ms p95 "
+                      f"{p95(wall):7.2f} ms")
+    finally:
+        stop.set()
+        burner.join()
 
 
 def main() -> None:
@@ -159,6 +211,8 @@ def main() -> None:
     parser.add_argument("--page", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--pg", action="store_true", help="also on PostgreSQL")
+    parser.add_argument("--contention", action="store_true",
+                        help="also with a CPU-bound thread, in the pool and on the loop")
     args = parser.parse_args()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine_inline()}")
     print(f"{args.records} producers, {args.page} a page")
