@@ -136,9 +136,10 @@ def test_pulled_pages_are_exactly_the_stored_records(
 
 def test_text_that_needs_escaping_comes_back_unchanged(district_engine: Engine) -> None:
     """Quotes, backslashes, control characters (in ids too), characters beyond the BMP,
-    and the separator the SQLite page is joined with, in keys and values."""
+    the separator the SQLite page is joined with, and printf/format directives, in keys
+    and values."""
     engine = district_engine
-    nasty = 'a"b\\c/\b\f\n\r\t\x01\x1e\x1f\x7f\u2028😀𠮷ภาษาไทย'
+    nasty = 'a"b\\c/\b\f\n\r\t\x01\x1e\x1f\x7f\u2028😀𠮷ภาษาไทย %s%d%%'
     data = {"name_th": nasty, nasty: [nasty, {"\\": '"'}], "notes": '\\"\\u0041',
             "n": -0.5, "big": 2**53}
     with engine.begin() as conn:
