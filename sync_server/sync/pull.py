@@ -5,11 +5,11 @@ handed out under the district's `feed_counters` row lock, held until the writer 
 positions become visible in order and `seq > cursor` never skips a writer that commits late.
 
 The page is built by the database: each record's JSON text and the array joining them, in
-one statement answered by one row (see `pull_page_body`). Python
-touches one value per page, not seven per record, and on SQLite the whole statement runs in
-one `sqlite3_step`, which the `sqlite3` module runs without the GIL: a per-row fetch gives
-the GIL away and waits to get it back once per record, which under load (the push writer
-thread and the event loop busy) cost milliseconds per record.
+one statement answered by one row (see `pull_page_body`). Python touches one value per page,
+not seven per record. On SQLite the whole statement is one `sqlite3_step`, which the
+`sqlite3` module runs without the GIL; a per-row fetch gave the GIL away and had to get it
+back once per record, each time possibly waiting for a busy thread (the push writer, the
+event loop). Numbers: docs/bench-sync.md, "Pull pages built in SQL".
 """
 
 from __future__ import annotations
