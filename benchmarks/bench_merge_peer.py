@@ -11,10 +11,11 @@ the data directory, default settings), on a fresh migrated database with one enr
 phone. Runs alternate, peer then ours, at each size.
 
 Load shape: N phones at once, each sends 10 pushes of 20 new survey-size records, one push
-after another on its own keep-alive connection (a raw HTTP/1.1 client, `RawHttp`). Ours: the sync push, gzip as the phone sends
-it. Peer: `POST /{db}/_bulk_docs` with the same documents (JSON, as PouchDB replication
-sends it). A 5xx is counted and retried (503: after Retry-After, as the phone does); a push
-not answered within `--deadline` seconds of the run's start is unfinished.
+after another on its own keep-alive connection (a raw HTTP/1.1 client, `RawHttp`). Ours:
+the sync push, gzip as the phone sends it. Peer: `POST /{db}/_bulk_docs` with the same
+documents (JSON, as PouchDB replication sends it). A 5xx is counted and retried (503:
+after Retry-After, as the phone does); a push not answered within `--deadline` seconds of
+the run's start is unfinished.
 
 Printed per run: records/s (records acknowledged / wall time), push p50 and p95, 5xx met,
 unfinished pushes, request bytes, and ours ÷ peer in the same round. `--pull`: pull p95
