@@ -72,11 +72,29 @@ def execute_many(conn: Connection, statement: Executable,
         return
     keys = tuple(rows[0])
     prepared = _prepare(conn, statement, keys)
-    names = prepared.names
-    pairs = tuple(zip(names, prepared.processors, strict=True))
-    params: list[Any]
-    if prepared.positional:
-        params = [tuple(row[n] if p is None else p(row[n]) for n, p in pairs) for row in rows]
-    else:
-        params = [{n: row[n] if p is None else p(row[n]) for n, p in pairs} for row in rows]
+    columns = [(name, processor) for name, processor in
+               zip(prepared.names, prepared.processors, strict=True)]
+    # A value shared by every row (the group's `now`, its district) is processed once: the
+    # processed form of the previous row's value is reused when the raw value is the same
+    # object.
+    last_raw: list[Any] = [_UNSET] * len(columns)
+    last_out: list[Any] = [None] * len(columns)
+    params: list[Any] = []
+    for row in rows:
+        values = []
+        for i, (name, processor) in enumerate(columns):
+            raw = row[name]
+            if processor is None:
+                values.append(raw)
+            elif raw is last_raw[i]:
+                values.append(last_out[i])
+            else:
+                out = processor(raw)
+                last_raw[i], last_out[i] = raw, out
+                values.append(out)
+        params.append(tuple(values) if prepared.positional
+                      else dict(zip(prepared.names, values, strict=True)))
     conn.exec_driver_sql(prepared.sql, params)
+
+
+_UNSET = object()
