@@ -6,15 +6,16 @@
 The peer: `pouchdb-server` (LevelDB) installed from npm into a cache folder
 (`$TAMBON_BENCH_CACHE`, default `~/.cache/tambon-bench`; `npm install pouchdb-server`) and
 started on 127.0.0.1. Ours: started exactly as the README's run command starts it
-(`python -m sync_server serve --host 127.0.0.1 --port P`: one worker, SQLite in the data
-directory, default settings), on a fresh migrated database with one enrolled device per
+(`python -m sync_server serve --host 127.0.0.1 --port P`: one process per core, SQLite in
+the data directory, default settings), on a fresh migrated database with one enrolled device per
 phone. Runs alternate, peer then ours, at each size.
 
 Load shape: N phones at once, each sends 10 pushes of 20 new survey-size records, one push
-after another on its own connection (httpx). Ours: the sync push, gzip as the phone sends
-it. Peer: `POST /{db}/_bulk_docs` with the same documents (JSON, as PouchDB replication
-sends it). A 5xx is counted and retried (503: after Retry-After, as the phone does); a push
-not answered within `--deadline` seconds of the run's start is unfinished.
+after another on its own keep-alive connection (a raw HTTP/1.1 client, `RawHttp`). Ours:
+the sync push, gzip as the phone sends it. Peer: `POST /{db}/_bulk_docs` with the same
+documents (JSON, as PouchDB replication sends it). A 5xx is counted and retried (503:
+after Retry-After, as the phone does); a push not answered within `--deadline` seconds of
+the run's start is unfinished.
 
 Printed per run: records/s (records acknowledged / wall time), push p50 and p95, 5xx met,
 unfinished pushes, request bytes, and ours ÷ peer in the same round. `--pull`: pull p95
@@ -31,6 +32,7 @@ import gzip
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -54,9 +56,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._machine import machine_inline  # noqa: E402
 from recordsync.hlc import HybridLogicalClock  # noqa: E402
+from sync_server.cli import default_workers  # noqa: E402
 
 PUSHES = 10
 RECORDS = 20
+OURS_LABEL = f"ours, SQLite, as the README ({default_workers()} workers)"
 CACHE = Path(os.environ.get("TAMBON_BENCH_CACHE", Path.home() / ".cache" / "tambon-bench"))
 
 
@@ -174,7 +178,9 @@ class Ours:
 
 @contextmanager
 def our_server(root: Path, phones: int, database_url: str | None = None,
-               workers: int = 1) -> Iterator[Ours]:
+               workers: int | None = None) -> Iterator[Ours]:
+    """Ours, started as the README's run command starts it (`workers=None`: no --workers,
+    so one process per core), or with `--workers N`."""
     from sync_server.accounts import create_district, create_user
     from sync_server.auth import create_device
     from sync_server.db.engine import make_engine, migrate
@@ -198,14 +204,19 @@ def our_server(root: Path, phones: int, database_url: str | None = None,
            "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "sync_server", "serve", "--host", "127.0.0.1",
                "--port", str(port)]
-    if workers > 1:
+    if workers is not None:
         command += ["--workers", str(workers)]
+    expected = default_workers() if workers is None else workers
     with open(root / "server.log", "wb") as log:
         proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/api/v1/health", proc)
-        time.sleep(0.5 * workers)  # every worker up
+        deadline = time.monotonic() + 60
+        while ((root / "server.log").read_text(errors="replace")
+               .count("Application startup complete") < expected
+               and time.monotonic() < deadline):
+            time.sleep(0.1)  # every worker up
         yield Ours(base, tokens, proc.pid)
     finally:
         proc.terminate()
@@ -243,53 +254,119 @@ def peer_bodies(phone: int) -> list[bytes]:
     return out
 
 
+class RawHttp:
+    """A minimal HTTP/1.1 keep-alive client for the load: request bytes built once, the
+    answer read by Content-Length. httpx cost the load generator ~3 ms of CPU per push on
+    this 2-core machine, as much as half the server's, so the generator itself was part of
+    what was measured (for the peer and for ours alike). Real phones are separate devices."""
+
+    def __init__(self, base: str) -> None:
+        host_port = base.split("://", 1)[1]
+        self.host, port = host_port.rsplit(":", 1)
+        self.port = int(port)
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def connect(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    def request_bytes(self, method: str, path: str, headers: dict[str, str],
+                      body: bytes = b"") -> bytes:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}",
+                 *(f"{k}: {v}" for k, v in headers.items())]
+        if method != "GET":
+            lines.append(f"Content-Length: {len(body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+    async def send(self, request: bytes) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            await self.connect()
+        assert self.reader is not None and self.writer is not None
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        headers = {}
+        for line in header_lines:
+            if ":" in line:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+        body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if headers.get("connection", "").lower() == "close":
+            self.writer.close()
+            self.reader = self.writer = None
+        return status, headers, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+_NEXT = re.compile(rb'"next":"([0-9]+)","more":(true|false)')
+
+
 async def run_load(result: RunResult, url: str, bodies: list[list[bytes]],
                    headers: list[dict[str, str]], deadline_s: float,
                    pullers: list[dict[str, str]] | None = None, pull_url: str = "") -> None:
     start_event = asyncio.Event()
     done_pushing = asyncio.Event()
     finished = 0
+    base, path = url.split("/", 3)[:3], "/" + url.split("/", 3)[3]
+    base_url = "/".join(base)
 
     async def phone(i: int) -> None:
         nonlocal finished
-        async with httpx.AsyncClient(timeout=deadline_s, limits=httpx.Limits(
-                max_connections=1)) as http:
-            await http.get(url.rsplit("/", 2)[0] + "/", headers=headers[i])  # connect first
-            await start_event.wait()
-            for body in bodies[i]:
+        http = RawHttp(base_url)
+        await http.connect()  # connected before the start, as a phone on the Wi-Fi
+        requests = [http.request_bytes("POST", path, headers[i], body) for body in bodies[i]]
+        await start_event.wait()
+        try:
+            for request, body in zip(requests, bodies[i], strict=True):
                 sent_at = time.perf_counter()
                 while True:
                     result.bytes_sent += len(body)
-                    answer = await http.post(url, content=body, headers=headers[i])
-                    if answer.status_code < 500:
+                    status, answer_headers, answer = await http.send(request)
+                    if status < 500:
                         break
                     result.errors_5xx += 1
-                    wait = float(answer.headers.get("retry-after", "0.2") or 0.2)
+                    wait = float(answer_headers.get("retry-after", "0.2") or 0.2)
                     await asyncio.sleep(min(wait, 5) * (1 + random.random()))
-                answer.raise_for_status()
+                if status >= 300:
+                    raise RuntimeError(f"push answered {status}: {answer[:200]!r}")
                 result.latencies.append(time.perf_counter() - sent_at)
-                stored = _stored(answer.json())
+                stored = _stored(json.loads(answer))
                 result.refused += RECORDS - stored
                 result.records += stored
                 finished += 1
+        finally:
+            http.close()
 
     async def puller(h: dict[str, str]) -> None:
-        async with httpx.AsyncClient(timeout=deadline_s) as http:
-            await start_event.wait()
-            since = "0"
+        http = RawHttp(base_url)
+        await http.connect()
+        pull_path = "/" + pull_url.split("/", 3)[3]
+        await start_event.wait()
+        since = "0"
+        try:
             while not done_pushing.is_set():
                 sent_at = time.perf_counter()
-                answer = await http.get(pull_url, params={"since": since, "limit": 200},
-                                        headers=h)
-                if answer.status_code != 200:
+                status, _h, answer = await http.send(http.request_bytes(
+                    "GET", f"{pull_path}?since={since}&limit=200", h))
+                if status != 200:
                     result.pull_errors += 1
                     await asyncio.sleep(0.2)
                     continue
                 result.pull_latencies.append(time.perf_counter() - sent_at)
-                body = answer.json()
-                since = body["next"]
-                if not body["more"]:
+                # The page's tail says where to go on (the phone decodes the records on its
+                # own CPU; decoding 200 KB here would make the generator the bottleneck).
+                found = _NEXT.search(answer, max(0, len(answer) - 200))
+                if found is None:
+                    raise RuntimeError(f"pull page without next: {answer[-200:]!r}")
+                since = found.group(1).decode()
+                if found.group(2) == b"false":
                     await asyncio.sleep(0.2)
+        finally:
+            http.close()
 
     tasks = [asyncio.create_task(phone(i)) for i in range(len(bodies))]
     pull_tasks = [asyncio.create_task(puller(h)) for h in pullers or []]
@@ -326,7 +403,7 @@ def run_peer(base: str, phones: int, deadline_s: float) -> RunResult:
 
 
 def run_ours(root: Path, phones: int, deadline_s: float, *, label: str,
-             database_url: str | None = None, workers: int = 1, pull: bool = False,
+             database_url: str | None = None, workers: int | None = None, pull: bool = False,
              profile: Path | None = None) -> RunResult:
     total = phones + (100 if pull else 0)
     with our_server(root, total, database_url, workers) as server:
@@ -415,7 +492,7 @@ def main() -> None:
                 if profile:
                     profile.parent.mkdir(parents=True, exist_ok=True)
                 ours = run_ours(root / f"ours-{size}-{rep}", size, args.deadline,
-                                label="ours, SQLite, 1 worker", profile=profile)
+                                label=OURS_LABEL, profile=profile)
                 print(ours.line(peer), flush=True)
                 shutil.rmtree(root / f"ours-{size}-{rep}", ignore_errors=True)
         if args.pull:
@@ -423,7 +500,7 @@ def main() -> None:
             if peer:
                 print(peer.line(), flush=True)
             ours = run_ours(root / "ours-pull", 100, args.deadline,
-                            label="ours, SQLite, 1 worker, +100 pulling", pull=True)
+                            label=OURS_LABEL + ", +100 pulling", pull=True)
             print(ours.line(peer), flush=True)
         if args.pg:
             from tests.support.pg import create_database, drop_database

@@ -9,6 +9,7 @@ Errors print in English and Thai and exit with status 2; nothing is half-stored.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -78,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the server with uvicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--workers", type=int, default=None,
+                   help="server processes (default: one per core, at most 4; each has its "
+                        "own district writers, ordered across processes)")
 
     sub.add_parser("demo", help="create the demo district 2403 with users and producers")
     return parser
@@ -225,8 +228,6 @@ def _print_code(settings: Settings, code: str, qr: Path | None) -> None:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import os
-
     import uvicorn
 
     from sync_server.middleware import configure_logging
@@ -235,7 +236,25 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("DATABASE_URL", settings.database_url)
     os.environ.setdefault("TAMBON_LOG_LEVEL", "INFO")
     configure_logging()
+    workers = args.workers if args.workers is not None else default_workers()
+    if workers < 1:
+        print(f"error: --workers must be at least 1, not {workers}\n"
+              f"ข้อผิดพลาด: --workers ต้องเป็น 1 ขึ้นไป ไม่ใช่ {workers}", file=sys.stderr)
+        return 2
+    print(f"serving on http://{args.host}:{args.port} with {workers} worker process"
+          f"{'es' if workers > 1 else ''}", flush=True)
     uvicorn.run("sync_server.asgi:create", factory=True, host=args.host, port=args.port,
-                workers=args.workers, access_log=False, log_config=None,
+                workers=workers, access_log=False, log_config=None,
                 proxy_headers=False)
     return 0
+
+
+def default_workers() -> int:
+    """Server processes when `serve` is not told: one per core the process may use, at most
+    4 (one process is bound to one core by Python's GIL; past 4, a district office's
+    SQLite file gains nothing from more writers taking turns)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))

@@ -25,7 +25,9 @@ PostgreSQL: READ COMMITTED (the default); the feed counter row lock orders write
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import threading
 from typing import Any
@@ -34,7 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-__all__ = ["database_kind", "make_engine", "migrate", "read_only"]
+__all__ = ["WriterFileLock", "database_kind", "make_engine", "migrate", "read_only"]
 
 _BUSY_TIMEOUT_MS = 30_000
 
@@ -117,6 +119,39 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
         if record is not None:
             release(record.info)
+
+
+class WriterFileLock:
+    """A lock shared by the district writers of every server process on one SQLite file
+    (`flock` on `<database>-writer.lock`), held from before BEGIN IMMEDIATE until after
+    COMMIT returned.
+
+    With several worker processes, SQLite's own busy handler would make a writer poll with
+    sleeps of up to 100 ms while another process commits (and is not fair). A writer
+    blocked in `flock` is woken by the kernel the moment the other one lets go. Each
+    instance opens its own file description, so two writers in one process exclude each
+    other too. On PostgreSQL (or an in-memory SQLite) it does nothing: the district's
+    counter row lock orders writers there.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._fd: int | None = None
+        path = engine.url.database if engine.dialect.name == "sqlite" else None
+        if path and path != ":memory:" and not path.startswith("file:"):
+            self._fd = os.open(f"{path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
+
+    def __enter__(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)  # releases the GIL while it waits
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def read_only(engine: Engine) -> Engine:

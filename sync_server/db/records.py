@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from recordsync.merge import RecordState
+from sync_server.db.bulk import execute_many
 from sync_server.db.record_text import record_search_text, title_sort_key
 from sync_server.db.tables import districts, feed_counters, records
 
@@ -26,6 +27,7 @@ __all__ = [
     "PARTNER_HIDDEN_FIELDS",
     "Loaded",
     "RecordWriter",
+    "RowMeta",
     "StoredRecord",
     "ensure_feed_counter",
     "get_record",
@@ -33,7 +35,9 @@ __all__ = [
     "next_seq",
     "record_from_row",
     "record_meta",
+    "record_producer_id",
     "redact_for_partner",
+    "row_meta",
     "take_seqs",
     "upsert_record",
 ]
@@ -147,15 +151,26 @@ def get_record(conn: Connection, record_id: str, *, district_code: str | None = 
     return None if row is None else record_from_row(row)
 
 
+@dataclass(frozen=True, slots=True)
+class RowMeta:
+    """The columns of a record row derived from its data alone (pure: `row_meta`)."""
+
+    producer_id: str | None
+    title: str | None
+    search_text: str
+    sort_key: str | None
+
+
+def row_meta(record_type: str, record_id: str, data: Mapping[str, Any]) -> RowMeta:
+    """`record_meta` and the title's Thai sort key: what `RecordWriter.flush` stores."""
+    producer_id, title, search_text = record_meta(record_type, record_id, data)
+    return RowMeta(producer_id, title, search_text, title_sort_key(title))
+
+
 def record_meta(record_type: str, record_id: str, data: Mapping[str, Any]
-                ) -> tuple[str | None, str | None, str | None]:
+                ) -> tuple[str | None, str | None, str]:
     """(producer_id, title, search_text) computed from a record's own fields (pure)."""
-    if record_type == "producer":
-        producer_id: str | None = record_id
-    elif record_type == "network_link":
-        producer_id = _str_or_none(data.get("from_producer_id"))
-    else:
-        producer_id = _str_or_none(data.get("producer_id"))
+    producer_id = record_producer_id(record_type, record_id, data)
     title: str | None
     if record_type in ("producer", "product"):
         title = _str_or_none(data.get("name_th"))
@@ -168,6 +183,16 @@ def record_meta(record_type: str, record_id: str, data: Mapping[str, Any]
     else:
         title = _str_or_none(data.get("kind"))
     return producer_id, title, record_search_text(record_id, data)
+
+
+def record_producer_id(record_type: str, record_id: str, data: Mapping[str, Any]
+                       ) -> str | None:
+    """The producer a record belongs to (a producer: itself), from its own fields (pure)."""
+    if record_type == "producer":
+        return record_id
+    if record_type == "network_link":
+        return _str_or_none(data.get("from_producer_id"))
+    return _str_or_none(data.get("producer_id"))
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -190,6 +215,7 @@ class Loaded:
     exists: bool
     schema_version: int = 1
     dirty: bool = False
+    meta: RowMeta | None = None  # of `state.data`, when computed ahead (`put`)
 
 
 class RecordWriter:
@@ -244,14 +270,16 @@ class RecordWriter:
         return self.rows.get(record_id)
 
     def put(self, record_id: str, record_type: str, state: RecordState,
-            schema_version: int) -> None:
-        """Set the merged state of a record (loaded first, or new)."""
+            schema_version: int, meta: RowMeta | None = None) -> None:
+        """Set the merged state of a record (loaded first, or new); `meta`, when given, is
+        `row_meta` of exactly this state's data (computed before the transaction)."""
         row = self.rows.get(record_id)
         if row is None:
             self.rows[record_id] = Loaded(record_type, self.district_code, state, None, False,
-                                          schema_version, dirty=True)
+                                          schema_version, dirty=True, meta=meta)
         else:
-            row.state, row.schema_version, row.dirty = state, schema_version, True
+            row.state, row.schema_version, row.dirty, row.meta = (state, schema_version, True,
+                                                                  meta)
 
     def flush(self, now: datetime) -> dict[str, int]:
         """Write every record `put` since the last flush; record id -> its new feed seq."""
@@ -266,7 +294,8 @@ class RecordWriter:
         seqs: dict[str, int] = {}
         for offset, (record_id, row) in enumerate(dirty):
             data = row.state.data
-            producer_id, title, search_text = record_meta(row.record_type, record_id, data)
+            meta = row.meta or row_meta(row.record_type, record_id, data)
+            producer_id = meta.producer_id
             if row.record_type == "producer":
                 subdistrict = _producer_subdistrict(data)
                 if not row.exists or subdistrict != row.subdistrict_code:
@@ -280,8 +309,8 @@ class RecordWriter:
                 "subdistrict_code": subdistrict, "producer_id": producer_id,
                 "data": data, "clocks": row.state.clocks,
                 "deleted": row.state.deleted, "schema_version": row.schema_version,
-                "seq": seq, "title": title, "search_text": search_text,
-                "sort_key": title_sort_key(title),
+                "seq": seq, "title": meta.title, "search_text": meta.search_text,
+                "sort_key": meta.sort_key,
                 "updated_at": now,
             }
             if row.exists:
@@ -291,11 +320,10 @@ class RecordWriter:
                 values["id"] = record_id
                 values["created_at"] = now
                 inserts.append(values)
-            row.dirty, row.exists, row.subdistrict_code = False, True, subdistrict
-        if inserts:
-            self.conn.execute(records.insert(), inserts)
-        if updates:
-            self.conn.execute(_UPDATE_RECORD, updates)
+            row.dirty, row.exists, row.subdistrict_code, row.meta = (False, True, subdistrict,
+                                                                     None)
+        execute_many(self.conn, _INSERT_RECORD, inserts)
+        execute_many(self.conn, _UPDATE_RECORD, updates)
         if handed:
             self._hand_down(handed, {rid for rid, _row in dirty})
         return seqs
@@ -328,7 +356,7 @@ class RecordWriter:
                 .values(subdistrict_code=subdistrict))
             for row in self.rows.values():
                 if row.exists and row.record_type != "producer" and \
-                        record_meta(row.record_type, "", row.state.data)[0] == producer_id:
+                        record_producer_id(row.record_type, "", row.state.data) == producer_id:
                     row.subdistrict_code = subdistrict
 
     def _producer_subdistricts(self, dirty: list[tuple[str, Loaded]]) -> dict[str, str | None]:
@@ -337,7 +365,7 @@ class RecordWriter:
         for record_id, row in dirty:
             if row.record_type == "producer":
                 continue
-            producer_id = record_meta(row.record_type, record_id, row.state.data)[0]
+            producer_id = record_producer_id(row.record_type, record_id, row.state.data)
             if producer_id is None or producer_id in found:
                 continue
             producer = self.rows.get(producer_id)
@@ -357,6 +385,7 @@ class RecordWriter:
         return found
 
 
+_INSERT_RECORD = records.insert()
 _UPDATE_RECORD = (
     records.update().where(records.c.id == sa.bindparam("b_id"))
     .values({c: sa.bindparam(c) for c in (

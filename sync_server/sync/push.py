@@ -40,12 +40,13 @@ from sqlalchemy.engine import Connection
 from recordsync.changes import RECORD_TYPES, SERVER_OWNED_FIELDS, Change
 from recordsync.hlc import ClockDriftError, HybridLogicalClock, Timestamp
 from recordsync.merge import MergeResult, RecordState, is_deleted, merge_change
+from sync_server.db.bulk import execute_many
 from sync_server.db.forwards import resolve_forwards
-from sync_server.db.records import Loaded, RecordWriter, lock_district
+from sync_server.db.records import Loaded, RecordWriter, RowMeta, lock_district, row_meta
 from sync_server.db.tables import change_log, conflicts
 
-__all__ = ["ChangeResult", "ParsedPush", "PushContext", "Validator", "apply_push_batch",
-           "apply_push_group", "parse_changes"]
+__all__ = ["ChangeResult", "ParsedPush", "PushContext", "Speculation", "Validator",
+           "apply_push_batch", "apply_push_group", "parse_changes", "speculate"]
 
 # (record_type, record with "id") -> list of {"path", "message_th", "message_en"}
 Validator = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
@@ -221,6 +222,50 @@ def parse_changes(ctx: PushContext, raw_changes: Sequence[Any], *,
     return [_parse(raw, ctx, check_text) for raw in raw_changes]
 
 
+@dataclass(frozen=True, slots=True)
+class Speculation:
+    """A change merged into nothing (as if its record were new), validated, and its derived
+    columns computed: work done before the district's writer takes the write lock, so the
+    transaction (one at a time per district, across server processes) holds it shorter.
+
+    Used only if the record is in fact new when the transaction reads it and the change was
+    not rewritten (forwarded references): then the merge gives exactly `merged` (it is a
+    pure function of the change) and so the same validation and columns."""
+
+    change: Change
+    merged: MergeResult
+    errors: list[dict[str, Any]]
+    meta: RowMeta | None
+
+
+Speculations = Mapping[str, Speculation]  # change_id -> its speculation
+
+
+def speculate(pushes: Sequence[tuple[PushContext, ParsedPush]],
+              validate: Validator | None) -> dict[str, Speculation]:
+    """Speculations for the changes of `pushes` that could create a record (no I/O, no lock).
+    A change that fails here (malformed clocks) is left to the transaction, which answers it."""
+    out: dict[str, Speculation] = {}
+    for _ctx, parsed in pushes:
+        for item in parsed:
+            if not isinstance(item, Change) or item.deleted:
+                continue
+            try:
+                merged = merge_change(None, item, ignore_fields=SERVER_OWNED_FIELDS.get(
+                    item.record_type, ()))
+            except ValueError:
+                continue
+            if merged.outcome != "applied" or merged.new_state.deleted:
+                continue
+            errors = [] if validate is None else validate(
+                item.record_type, {**merged.new_state.data, "id": item.record_id,
+                                   "schema_version": item.schema_version})
+            meta = None if errors else row_meta(item.record_type, item.record_id,
+                                                merged.new_state.data)
+            out[item.change_id] = Speculation(item, merged, errors, meta)
+    return out
+
+
 def _check_clocks(change: Change, clock: HybridLogicalClock) -> ChangeResult | None:
     try:
         # A change's fields usually share one stamp: each distinct text decoded once.
@@ -275,12 +320,15 @@ def apply_push_group(
     clock: HybridLogicalClock,
     validate: Validator | None = None,
     now: datetime | None = None,
+    speculations: Speculations | None = None,
 ) -> list[list[ChangeResult]]:
     """Merge several parsed pushes of ONE district inside the caller's transaction, in
     order, as if one after another; one result list per push.
 
     They share one read of the records, one block of feed positions and one executemany
     per table, and commit together (the group commit of `sync_server/sync/writer.py`).
+    `speculations` (from `speculate`, made before the transaction) save the merge,
+    validation and derived columns of changes that create records.
     """
     now = now or datetime.now(UTC)
     if not pushes:
@@ -311,7 +359,7 @@ def apply_push_group(
                 results.append(ChangeResult(change.change_id, "already_had"))
                 continue
             result = _merge_one(batch, ctx, change, clock, validate, now, conflict_rows,
-                                forwards)
+                                forwards, speculations)
             results.append(result)
             if result.status == "rejected":
                 # Not logged: a rejection is re-evaluated when the phone sends the change
@@ -329,11 +377,13 @@ def apply_push_group(
                 "detail": _detail(result), "received_at": now,
             })
     batch.flush(now)
-    if log_rows:
-        conn.execute(change_log.insert(), log_rows)
-    if conflict_rows:
-        conn.execute(conflicts.insert(), conflict_rows)
+    execute_many(conn, _INSERT_CHANGE, log_rows)
+    execute_many(conn, _INSERT_CONFLICT, conflict_rows)
     return answers
+
+
+_INSERT_CHANGE = change_log.insert()
+_INSERT_CONFLICT = conflicts.insert()
 
 
 def _payload(change: Change) -> dict[str, Any]:
@@ -433,6 +483,7 @@ def _merge_one(
     now: datetime,
     conflict_rows: list[dict[str, Any]],
     forwards: Mapping[str, str],
+    speculations: Speculations | None = None,
 ) -> ChangeResult:
     problem = _check_clocks(change, clock)
     if problem is not None:
@@ -443,7 +494,10 @@ def _merge_one(
                                 conflict_rows)
     change, rewritten = _rewrite_references(change, batch.get(change.record_id), forwards,
                                             clock)
-    result = _merge_into(batch, ctx, change, validate, now, conflict_rows)
+    speculation = speculations.get(change.change_id) if speculations else None
+    if speculation is not None and speculation.change is not change:
+        speculation = None  # rewritten: not the change that was speculated on
+    result = _merge_into(batch, ctx, change, validate, now, conflict_rows, speculation)
     if rewritten and result.status != "rejected":
         result.forwarded_refs = rewritten
     return result
@@ -519,6 +573,7 @@ def _merge_into(
     validate: Validator | None,
     now: datetime,
     conflict_rows: list[dict[str, Any]],
+    speculation: Speculation | None = None,
 ) -> ChangeResult:
     stored = batch.get(change.record_id)
     if stored is not None and (stored.district_code != ctx.district_code
@@ -526,14 +581,21 @@ def _merge_into(
         return _reject(change.change_id, "record_elsewhere", "รหัสข้อมูลนี้เป็นของข้อมูลอื่น",
                        "This record id belongs to another record type or district.",
                        ["/record_id"])
+    if stored is not None:
+        speculation = None  # the record exists: merged into what is stored, below
     current = None if stored is None else stored.state
     merged: MergeResult = merge_change(
-        current, change, ignore_fields=SERVER_OWNED_FIELDS.get(change.record_type, ()))
+        current, change, ignore_fields=SERVER_OWNED_FIELDS.get(change.record_type, ())
+    ) if speculation is None else speculation.merged
+    meta: RowMeta | None = None
     if merged.outcome == "applied":
         state = merged.new_state
         if validate is not None and not state.deleted:
-            errors = validate(change.record_type, {**state.data, "id": change.record_id,
-                                                   "schema_version": change.schema_version})
+            if speculation is not None:
+                errors, meta = speculation.errors, speculation.meta
+            else:
+                errors = validate(change.record_type, {**state.data, "id": change.record_id,
+                                                       "schema_version": change.schema_version})
             if errors:
                 return _reject(
                     change.change_id, "validation_failed", "ข้อมูลไม่ถูกต้อง: " + "; ".join(
@@ -541,7 +603,7 @@ def _merge_into(
                     "The record is not valid: " + "; ".join(
                         str(e.get("message_en", "")) for e in errors),
                     [str(e.get("path", "/")) for e in errors])
-        batch.put(change.record_id, change.record_type, state, change.schema_version)
+        batch.put(change.record_id, change.record_type, state, change.schema_version, meta)
     for conflict in merged.conflicts:
         conflict_rows.append({
             "id": uuid.uuid4().hex, "district_code": ctx.district_code,

@@ -35,7 +35,7 @@ from sync_server.auth import (
 from sync_server.db.engine import read_only
 from sync_server.problems import Problem
 from sync_server.sync.admission import PushAdmission
-from sync_server.sync.pull import MAX_PAGE, pull_page_json
+from sync_server.sync.pull import MAX_PAGE, pull_page_body
 from sync_server.sync.push import ChangeResult, PushContext, parse_changes
 from sync_server.sync.writer import Saturated, WriterPool
 
@@ -371,11 +371,11 @@ async def pull(
         # A read-only transaction: on SQLite a deferred BEGIN, so it never waits for the
         # district's writer; WAL gives it a consistent snapshot.
         with engine.connect() as conn:
-            records_json, next_cursor, more = pull_page_json(
+            page, next_cursor, more = pull_page_body(
                 conn, principal.district_code, cursor, limit, chosen)
-        return (f'{{"records":{records_json},"next":"{next_cursor}",'
-                f'"more":{"true" if more else "false"},"server_time_ms":{wall_clock_ms()}}}'
-                ).encode()
+        return b"".join((b'{"records":', page, f',"next":"{next_cursor}","more":'
+                         f'{"true" if more else "false"},"server_time_ms":{wall_clock_ms()}}}'
+                         .encode()))
 
     body = await run_in_threadpool(read)
     # For the access log: pushes still waiting for admission as this pull is answered (a

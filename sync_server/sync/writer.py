@@ -40,6 +40,7 @@ from sqlalchemy.engine import Engine
 
 from recordsync.changes import Change
 from recordsync.hlc import HybridLogicalClock
+from sync_server.db.engine import WriterFileLock
 from sync_server.db.tables import devices
 from sync_server.sync.push import (
     ChangeResult,
@@ -47,6 +48,7 @@ from sync_server.sync.push import (
     PushContext,
     Validator,
     apply_push_group,
+    speculate,
 )
 
 __all__ = ["CRASH_ENV", "DistrictWriter", "Saturated", "WriterPool"]
@@ -121,6 +123,9 @@ class DistrictWriter:
     _rate: _Rate = field(default_factory=_Rate)
     groups: int = 0  # transactions committed (for tests and benchmarks)
 
+    def __post_init__(self) -> None:
+        self._file_lock = WriterFileLock(self.engine)
+
     def submit(self, ctx: PushContext, parsed: ParsedPush,
                done: Callable[[Outcome], None],
                taken: Callable[[], None] | None = None) -> None:
@@ -176,11 +181,16 @@ class DistrictWriter:
 
     def _write(self, group: list[_Job], touches: Mapping[str, datetime]) -> None:
         started = time.perf_counter()
+        pushes = [(j.ctx, j.parsed) for j in group]
         try:
-            with self.engine.begin() as conn:
-                answers = apply_push_group(conn, [(j.ctx, j.parsed) for j in group],
-                                           clock=self.clock, validate=self.validate,
-                                           now=datetime.now(UTC))
+            # Before the lock: what needs no database (merging, validating and deriving the
+            # columns of new records). With several server processes on one database the
+            # others write meanwhile; only the read-merge-write below is one at a time.
+            speculations = speculate(pushes, self.validate)
+            with self._file_lock, self.engine.begin() as conn:
+                answers = apply_push_group(conn, pushes, clock=self.clock,
+                                           validate=self.validate, now=datetime.now(UTC),
+                                           speculations=speculations)
                 if touches:
                     conn.execute(
                         devices.update().where(devices.c.id == sa.bindparam("b_id"))

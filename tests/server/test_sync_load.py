@@ -5,9 +5,9 @@
   exactly once. Before the district writer (sync_server/sync/writer.py) this hung: pushes
   took the write lock in the auth dependency on a pool thread, and past ~40 at once the
   one holding the lock waited for a thread that never came.
-- PostgreSQL, two server processes with `--workers 2` each on one database: the same, and
-  a reader paging the feed all along sees every record at its final position (gap-free,
-  commit-ordered).
+- SQLite as the README starts it (one process per core), and PostgreSQL with two server
+  processes with `--workers 2` each on one database: the same, and a reader paging the
+  feed all along sees every record at its final position (gap-free, commit-ordered).
 - A tiny queue: the real phone client meets 503 + Retry-After, waits at least that long
   (capped by its policy) and finishes.
 """
@@ -144,7 +144,7 @@ def test_pulls_are_answered_while_pushes_wait_for_admission(
 
 def test_150_pushes_at_once_on_one_sqlite_worker(
         server_factory: Callable[..., ServerProcess]) -> None:
-    server = server_factory()  # `python -m sync_server serve --host 127.0.0.1 --port P`
+    server = server_factory()  # `serve --workers 1`: one process, default settings
     phones = _phones(server, 150)
     statuses, sent = asyncio.run(_push_all([server.base_url], phones, 20))
     assert set(statuses) <= {200, 503}, statuses
@@ -160,7 +160,32 @@ def test_pushes_across_processes_and_workers_on_postgres(
     second = server_factory(database_url=first.database_url, workers=2,
                             data_dir=first.data_dir / "second")
     phones = _phones(first, 80)
-    reader = create_actors(first.engine, roles=("officer",))["officer"]
+    statuses, sent = _push_while_reading(first, [first.base_url, second.base_url], phones)
+    assert set(statuses) <= {200, 503} and statuses.count(200) == 80
+    _stored_once(first, sent)
+
+
+def test_150_pushes_at_once_on_sqlite_as_the_readme_starts_it(
+        server_factory: Callable[..., ServerProcess]) -> None:
+    """No --workers, as the README's run command: one process per core (two here), each
+    with its own district writer on one SQLite file (taking turns through the writers'
+    file lock). Every push ends 200 (or 503 then 200), every change is stored once, and a
+    reader paging the feed all along skips nothing."""
+    server = server_factory(workers=None)
+    assert "worker process" in server.log()
+    phones = _phones(server, 150)
+    statuses, sent = _push_while_reading(server, [server.base_url], phones)
+    assert set(statuses) <= {200, 503}, statuses
+    assert statuses.count(200) == 150
+    _stored_once(server, sent)
+    assert "Traceback" not in server.log()
+
+
+def _push_while_reading(server: ServerProcess, urls: list[str], phones: list[Actor]
+                        ) -> tuple[list[int], list[str]]:
+    """`_push_all` while a reader pages the feed (from the last url) the whole time; checks
+    the reader saw every record at its final position (gap-free, commit-ordered)."""
+    reader = create_actors(server.engine, roles=("officer",))["officer"]
     seen: dict[str, int] = {}
     stop = threading.Event()
     errors: list[BaseException] = []
@@ -171,7 +196,7 @@ def test_pushes_across_processes_and_workers_on_postgres(
             with httpx.Client(timeout=60) as http:
                 while True:
                     done = stop.is_set()
-                    page = http.get(f"{second.base_url}/api/v1/sync/pull",
+                    page = http.get(f"{urls[-1]}/api/v1/sync/pull",
                                     params={"since": cursor, "limit": 97},
                                     headers=reader.headers)
                     assert page.status_code == 200, page.text
@@ -188,16 +213,15 @@ def test_pushes_across_processes_and_workers_on_postgres(
     thread = threading.Thread(target=read)
     thread.start()
     try:
-        statuses, sent = asyncio.run(_push_all([first.base_url, second.base_url], phones, 20))
+        statuses, sent = asyncio.run(_push_all(urls, phones, 20))
     finally:
         stop.set()
         thread.join()
     assert not errors, errors
-    assert set(statuses) <= {200, 503} and statuses.count(200) == 80
-    _stored_once(first, sent)
-    with first.engine.connect() as conn:
+    with server.engine.connect() as conn:
         final = dict(conn.execute(sa.select(records.c.id, records.c.seq)).all())
     assert seen == final  # the reader skipped nothing
+    return statuses, sent
 
 
 def test_a_full_queue_answers_503_and_the_phone_waits_and_finishes(

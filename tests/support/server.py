@@ -48,6 +48,7 @@ from sqlalchemy.engine import Engine
 from sync_server.accounts import create_district, create_user
 from sync_server.app import create_app
 from sync_server.auth import create_device, issue_enrolment_code
+from sync_server.cli import default_workers
 from sync_server.db.engine import make_engine, migrate
 from sync_server.settings import Settings, default_sqlite_url
 from tests.support.pg import create_database, drop_database, require_pg_admin_url
@@ -199,12 +200,15 @@ def start_server(
     data_dir: Path,
     *,
     database_url: str | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     env: Mapping[str, str] | None = None,
     migrate_first: bool = True,
     startup_timeout: float = 60.0,
 ) -> ServerProcess:
-    """Start `python -m sync_server serve` on a free port and wait for /api/v1/health."""
+    """Start `python -m sync_server serve` on a free port and wait for /api/v1/health.
+
+    `workers=None`: no `--workers`, exactly as the README's run command starts it (one
+    process per core, `sync_server.cli.default_workers`)."""
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     database_url = database_url or default_sqlite_url(data_dir)
@@ -219,11 +223,13 @@ def start_server(
         with open(log_path, "wb") as log_file:
             process = subprocess.Popen(
                 [sys.executable, "-m", "sync_server", "serve", "--host", "127.0.0.1",
-                 "--port", str(port), "--workers", str(workers)],
+                 "--port", str(port),
+                 *(["--workers", str(workers)] if workers is not None else [])],
                 env=full_env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT)
         server = ServerProcess(f"http://127.0.0.1:{port}", data_dir, database_url, full_env,
                                process, log_path, engine)
-        if _wait_healthy(server, startup_timeout, workers):
+        if _wait_healthy(server, startup_timeout,
+                         default_workers() if workers is None else workers):
             return server
         server.process.kill()
         server.process.wait(timeout=5)
