@@ -1,26 +1,42 @@
-"""How many records per second validate_record checks, against jsonschema on the documents.
+"""How fast the record model does what the sync server does for every pushed record, against
+the code of an earlier commit in the same run; and validate_record against jsonschema.
 
-Baseline, measured in the same run: jsonschema's Draft202012Validator on the plain documents
-(`$ref`s resolved at run time through a referencing.Registry), collecting every error. That
-is what a straightforward implementation would do. Then: jsonschema on the compiled schema,
-the pure-Python error collector on the compiled schema (what validate_record uses for a
-record that fails the fast check: the phone has no jsonschema), and validate_record as
-shipped (fast yes/no check, full errors only when it says no).
+What the server does per record (issue 10): `validate_record(record_type, record, "draft")`
+(sync_server/sync/routes.py), and for the record writer `sort_key(title)` and
+`search_blob(...)` (sync_server/db/record_text.py). Measured here on the records below, on
+producers as bench_merge_peer.py pushes them (`survey_fields`, with the id and
+schema_version the writer adds) and on a producer with 4 errors.
 
-    .venv/bin/python -m benchmarks.bench_schemas [--seconds 1.0]   (from the repository root)
+Before/after (default): the schemas package of `--baseline` (a commit; default: the last
+one before the 2026-12-05 speed-ups) is extracted with `git archive` into a temporary
+folder, and the same measurements run in child processes, alternately on that copy and on
+this tree, `--rounds` times each; the best time of each is kept.
+
+`--jsonschema`: the older table: records/s of jsonschema's Draft202012Validator on the
+plain documents (the straightforward implementation), jsonschema and the pure collector on
+the compiled schema, and validate_record as shipped.
+
+    .venv/bin/python -m benchmarks.bench_schemas [--baseline REV] [--rounds 3] [--jsonschema]
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
 import time
+import timeit
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from schemas import validate_record
-from schemas._collect import collect_errors
-from schemas._loader import collector, compiled_validator, reference_validator
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = "6351925"  # main before the speed-ups of schemas and textfold (2026-12-05)
 
 PRODUCER_ID = "3f0c6f1e9d2b4a7c8e5f1a2b3c4d5e6f"
 RECORDS: dict[str, dict[str, Any]] = {
@@ -65,6 +81,99 @@ RECORDS: dict[str, dict[str, Any]] = {
         "review_status": "received",
     },
 }
+# What the record writer searches (sync_server/db/record_text.py SEARCHED_FIELDS)
+SEARCHED_FIELDS = ("name_th", "name_en", "contact_person", "brand", "id_number", "phone",
+                   "action", "agency")
+
+
+def broken_producer() -> dict[str, Any]:
+    broken = copy.deepcopy(RECORDS["producer"])
+    broken.update(phone="12345", id_number="1103702071812", year_founded_be=2999)
+    broken["address"] = {**broken["address"], "postal_code": "24000"}
+    return broken
+
+
+def pushed_producers(count: int = 20) -> list[dict[str, Any]]:
+    """One push of producers as bench_merge_peer.py makes them, as the writer checks them."""
+    from benchmarks.bench_merge_peer import survey_fields
+
+    rng = random.Random(20261205)
+    return [{**survey_fields(rng, n), "id": f"{rng.getrandbits(128):032x}",
+             "schema_version": 1} for n in range(count)]
+
+
+def best_us(func: Callable[[], object], number: int, repeat: int = 5) -> float:
+    """The best time of one call, in µs."""
+    return min(timeit.repeat(func, number=number, repeat=repeat)) / number * 1e6
+
+
+def measure() -> dict[str, float]:
+    """µs per call of what the server does, with whichever `schemas` is imported."""
+    from schemas import validate_record
+    from schemas.textfold import search_blob, sort_key
+
+    pushed = pushed_producers()
+    broken = broken_producer()
+    results: dict[str, float] = {}
+    for name, record in RECORDS.items():
+        for mode in ("draft", "final"):
+            results[f"validate_record {name}, {mode}"] = best_us(
+                lambda: validate_record(name, record, mode), 2000)  # noqa: B023
+    results["validate_record producer with 4 errors, draft"] = best_us(
+        lambda: validate_record("producer", broken, "draft"), 300)
+    results["validate_record pushed producer, draft (per record)"] = best_us(
+        lambda: [validate_record("producer", r, "draft") for r in pushed], 100) / len(pushed)
+    titles = [r["name_th"] for r in [*pushed, *RECORDS.values()] if "name_th" in r]
+    results["sort_key (per title)"] = best_us(
+        lambda: [sort_key(t) for t in titles], 300) / len(titles)
+    searched = [[r["id"], *(r.get(k) for k in SEARCHED_FIELDS)]
+                for r in [*pushed, *RECORDS.values()]]
+    results["search_blob (per record)"] = best_us(
+        lambda: [search_blob(v) for v in searched], 300) / len(searched)
+    results["sort_key + search_blob (per record)"] = (
+        results["sort_key (per title)"] + results["search_blob (per record)"])
+    return results
+
+
+def _child(tree: Path) -> dict[str, float]:
+    """`measure()` in a new process with the schemas package of `tree` imported."""
+    code = ("import json, sys\n"
+            f"sys.path[:0] = [{str(tree)!r}, {str(ROOT)!r}]\n"
+            "import schemas\n"
+            f"assert schemas.__file__.startswith({str(tree)!r}), schemas.__file__\n"
+            "from benchmarks.bench_schemas import measure\n"
+            "print(json.dumps(measure()))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, env={**os.environ, "PYTHONPATH": ""})
+    if done.returncode:
+        raise RuntimeError(f"measuring {tree} failed:\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
+
+
+def before_after(baseline: str, rounds: int) -> None:
+    from benchmarks._machine import machine_inline
+
+    with tempfile.TemporaryDirectory(prefix="bench-schemas-") as folder:
+        old = Path(folder)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", baseline, "schemas",
+                                  "recordsync"], capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
+        before: dict[str, float] = {}
+        after: dict[str, float] = {}
+        for _ in range(rounds):  # alternately, so both meet the same load
+            for tree, best in ((old, before), (ROOT, after)):
+                for key, value in _child(tree).items():
+                    best[key] = min(value, best.get(key, value))
+    print(f"- {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {machine_inline()}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"- before: `{baseline}`; after: this tree; best of {rounds} rounds × 5 repeats")
+    print()
+    print("| µs per call | before | after | speed-up |")
+    print("|---|---:|---:|---:|")
+    for key, old_us in before.items():
+        new_us = after[key]
+        print(f"| {key} | {old_us:,.1f} | {new_us:,.1f} | {old_us / new_us:.1f}× |")
 
 
 def rate(func: Callable[[], object], seconds: float) -> float:
@@ -76,28 +185,40 @@ def rate(func: Callable[[], object], seconds: float) -> float:
     return count / elapsed
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=1.0)
-    args = parser.parse_args()
-    broken = copy.deepcopy(RECORDS["producer"])
-    broken.update(phone="12345", id_number="1103702071812", year_founded_be=2999)
-    broken["address"] = {**broken["address"], "postal_code": "24000"}
-    cases = [*RECORDS.items(), ("producer (4 errors)", broken)]
+def against_jsonschema(seconds: float) -> None:
+    from schemas import validate_record
+    from schemas._collect import collect_errors
+    from schemas._loader import collector, compiled_validator, reference_validator
+
+    cases = [*RECORDS.items(), ("producer (4 errors)", broken_producer())]
     print("| record | baseline: jsonschema on the documents | jsonschema, compiled schema | "
           "pure collector, compiled schema | validate_record (final) | speed-up |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, record in cases:
         record_type = name.split(" ")[0]
         reference, compiled = reference_validator(record_type), compiled_validator(record_type)
-        baseline = rate(lambda: list(reference.iter_errors(record)), args.seconds)  # noqa: B023
-        inlined = rate(lambda: list(compiled.iter_errors(record)), args.seconds)  # noqa: B023
+        baseline = rate(lambda: list(reference.iter_errors(record)), seconds)  # noqa: B023
+        inlined = rate(lambda: list(compiled.iter_errors(record)), seconds)  # noqa: B023
         walk = collector(record_type)
-        pure = rate(lambda: list(collect_errors(walk, record)), args.seconds)  # noqa: B023
+        pure = rate(lambda: list(collect_errors(walk, record)), seconds)  # noqa: B023
         shipped = rate(lambda: validate_record(record_type, record, "final"),  # noqa: B023
-                       args.seconds)
+                       seconds)
         print(f"| {name} | {baseline:,.0f}/s | {inlined:,.0f}/s | {pure:,.0f}/s | "
               f"{shipped:,.0f}/s | {shipped / baseline:.1f}× |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", default=BASELINE, help="the commit to compare with")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jsonschema", action="store_true",
+                        help="the table against jsonschema instead")
+    parser.add_argument("--seconds", type=float, default=1.0, help="per cell, --jsonschema")
+    args = parser.parse_args()
+    if args.jsonschema:
+        against_jsonschema(args.seconds)
+    else:
+        before_after(args.baseline, args.rounds)
 
 
 if __name__ == "__main__":

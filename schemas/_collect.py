@@ -126,7 +126,14 @@ def _keyword(keyword: str, value: Any, schema: Mapping[str, Any], formats: Forma
     test: Callable[[Any], bool]  # True: the instance breaks the keyword
     if keyword == "type":
         kinds = tuple(IS_TYPE[t] for t in ([value] if isinstance(value, str) else value))
-        test = lambda x: not any(k(x) for k in kinds)  # noqa: E731
+        if len(kinds) == 1:
+            only = kinds[0]
+            test = lambda x: not only(x)  # noqa: E731
+        else:
+            test = lambda x: not any(k(x) for k in kinds)  # noqa: E731
+    elif keyword == "enum" and all(isinstance(v, str) for v in value):
+        strings = frozenset(value)  # JSON equality with a string is string equality
+        test = lambda x: not (isinstance(x, str) and x in strings)  # noqa: E731
     elif keyword == "enum":
         test = lambda x: all(not equal(v, x) for v in value)  # noqa: E731
     elif keyword == "const":

@@ -179,9 +179,12 @@ def _gtin(value: object) -> bool:
     if (not isinstance(value, str) or not value.isascii() or not value.isdigit()
             or len(value) not in (8, 12, 13, 14)):
         return True
-    body, check = value[:-1], int(value[-1])
-    # GS1: weights 3,1,3,1... from the digit next to the check digit
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    check = int(value[-1])
+    # GS1: weights 3,1,3,1... from the digit next to the check digit, over the ASCII codes
+    # (each digit's code is 48 more than the digit)
+    codes = value[-2::-1].encode()
+    tripled, single = codes[::2], codes[1::2]
+    total = 3 * sum(tripled) + sum(single) - ord("0") * (3 * len(tripled) + len(single))
     return (10 - total % 10) % 10 == check
 
 

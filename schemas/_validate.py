@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, Literal
 
 from schemas._collect import collect_errors
@@ -33,6 +34,38 @@ def is_empty(value: object) -> bool:
     return False
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
+def _has_no_none(record: dict[str, Any]) -> bool:
+    """True when `_drop_none` would give an equal record: only plain JSON values, no None,
+    every object a dict (most records: then they are checked as they are, without a copy).
+    Anything else (a None, a tuple, another kind of mapping) answers False."""
+    for value in record.values():
+        kind = type(value)
+        if kind in _PLAIN:
+            continue
+        if kind is dict:
+            if not _has_no_none(value):
+                return False
+        elif kind is not list or not _list_has_no_none(value):
+            return False
+    return True
+
+
+def _list_has_no_none(items: list[Any]) -> bool:
+    for value in items:
+        kind = type(value)
+        if kind in _PLAIN:
+            continue
+        if kind is dict:
+            if not _has_no_none(value):
+                return False
+        elif kind is not list or not _list_has_no_none(value):
+            return False
+    return True
+
+
 def _drop_none(record: Mapping[str, Any]) -> dict[str, Any]:
     # null means "cleared": the same as a field never filled in, for records and for the
     # objects inside them (address, gps, each certification); a null list item stays an error
@@ -47,22 +80,27 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-def _value_at(record: Mapping[str, Any], path: str) -> object:
+def _value_at(record: Mapping[str, Any], parts: tuple[str, ...]) -> object:
     current: object = record
-    for part in path.split("."):
+    for part in parts:
         if not isinstance(current, Mapping):
             return None
         current = current.get(part)
     return current
 
 
+@cache
+def _final_fields(record_type: str) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """(path, its parts, its JSON pointer) of each field a finalized record needs."""
+    return tuple((path, tuple(path.split(".")), "/" + path.replace(".", "/"))
+                 for path in required_final_paths(record_type))
+
+
 def _final_issues(record_type: str, record: Mapping[str, Any], reported: set[str]
                   ) -> list[ValidationIssue]:
     issues: list[ValidationIssue] = []
-    for path in required_final_paths(record_type):
-        parts = path.split(".")
-        pointer = "/" + "/".join(parts)
-        if pointer in reported or not is_empty(_value_at(record, path)):
+    for path, parts, pointer in _final_fields(record_type):
+        if pointer in reported or not is_empty(_value_at(record, parts)):
             continue
         th, en = field_label(record_type, path), field_label(record_type, path, "en")
         issues.append(issue(parts, "required",
@@ -127,7 +165,7 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
         raise UnknownRecordType(record_type)
     if mode not in _MODES:
         raise ValueError(f"mode must be one of {_MODES}, got {mode!r}")
-    if not isinstance(record, Mapping):
+    if type(record) is not dict and not isinstance(record, Mapping):
         return [issue([], "type", "ข้อมูลระเบียนต้องเป็นกลุ่มข้อมูล (JSON object)",
                       "A record must be a JSON object")]
     try:
@@ -135,7 +173,8 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
                                   current=current_version)
     except SchemaError as refused:  # newer than this app, or no upgrade path
         return [issue(["schema_version"], refused.code, refused.message_th, refused.message_en)]
-    cleaned = _drop_none(upgraded)
+    # `upgraded` is already a copy; nested values are only read from here on
+    cleaned = upgraded if _has_no_none(upgraded) else _drop_none(upgraded)
     partial = mode == "partial"
     if fast_check(record_type, partial)(cleaned):
         issues: list[ValidationIssue] = []  # the common case: no need to collect errors

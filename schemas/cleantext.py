@@ -52,12 +52,17 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # beyond it (emoji, historic scripts) is walked in Python over the same table.
 _BMP_MARKS = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}"
                      for a, b in MARK_RANGES if b <= 0xFFFF)
-_MARK_RUN = re.compile(f"[{_BMP_MARKS}]{{{MAX_MARKS + 1},}}")
+# Written as one mark and then MAX_MARKS or more (the same matches as "{MAX_MARKS + 1},"):
+# a pattern that starts with a character class lets `re` skip to the next mark in C.
+_MARK_RUN = re.compile(f"[{_BMP_MARKS}][{_BMP_MARKS}]{{{MAX_MARKS},}}")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ALL_MARKS = frozenset(code for a, b in MARK_RANGES for code in range(a, b + 1))
 # Every single character the rule refuses, in one class (one fast scan)
-_BAD_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                       "\u200e\u200f\u061c\ud800-\udfff]")
+_BAD_CHARS = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+              "\u200e\u200f\u061c\ud800-\udfff")
+_BAD_CHAR = re.compile(f"[{_BAD_CHARS}]")
+# ... and the characters beyond the Basic Multilingual Plane with them (one scan for both)
+_BAD_OR_ASTRAL = re.compile(f"[{_BAD_CHARS}\U00010000-\U0010ffff]")
 _NEWLINES = re.compile("\r\n?")
 
 
@@ -185,24 +190,25 @@ _SCALARS = frozenset({int, float, bool, type(None)})
 _UNSURE = "\x00"  # makes the quick look fail, so the exact check runs
 
 
-def _collect(value: Any, out: list[str]) -> None:
-    """Every string and key of a JSON-shaped value into `out` (fast: no paths)."""
+def _collect(value: Any, plain: list[Any], out: list[str]) -> None:
+    """Every key and ASCII string of a JSON-shaped value into `plain`, every other string
+    into `out` (fast: no paths; a key that is no string makes joining `plain` fail)."""
     kind = type(value)
     if kind is dict:
-        for key, item in value.items():
-            out.append(key if type(key) is str else _UNSURE)
+        plain.extend(value)
+        for item in value.values():
             kind = type(item)
             if kind is str:
-                out.append(item)
+                (plain if item.isascii() else out).append(item)
             elif kind not in _SCALARS:
-                _collect(item, out)
+                _collect(item, plain, out)
     elif kind is list:
         for item in value:
             kind = type(item)
             if kind is str:
-                out.append(item)
+                (plain if item.isascii() else out).append(item)
             elif kind not in _SCALARS:
-                _collect(item, out)
+                _collect(item, plain, out)
     elif kind is str:
         out.append(value)
     elif kind not in _SCALARS:
@@ -212,16 +218,28 @@ def _collect(value: Any, out: list[str]) -> None:
 def _maybe_dirty(record: Any) -> bool:
     """A quick look at all of `record`'s text at once: False means every string (and key)
     obeys the rule; True means one may not (the exact check then runs on each string).
-    The pieces are joined by newlines: allowed, a starter (so the normal form of the whole
-    is that of each piece) and no combining mark (so it ends every run of marks)."""
+
+    Keys and ASCII strings that are all printable obey it (field names, codes, ids): one
+    look at all of them. The other strings are joined by newlines: allowed, a starter (so
+    the normal form of the whole is that of each piece) and no combining mark (so it ends
+    every run of marks)."""
+    plain: list[Any] = []
     strings: list[str] = []
-    _collect(record, strings)
+    _collect(record, plain, strings)
+    try:
+        names = "".join(plain)
+    except TypeError:
+        return True  # a key that is no string
+    if not (names.isascii() and names.isprintable()):
+        strings.extend(plain)  # a key that is not plain, or a tab or newline: look closer
     text = "\n".join(strings)
-    if _BAD_CHAR.search(text) is not None:
-        return True
     if text.isascii():
-        return False
-    return _longest_mark_run(text)[0] > 0 or not unicodedata.is_normalized("NFC", text)
+        return _CONTROL.search(text) is not None
+    if _BAD_OR_ASTRAL.search(text) is not None:
+        if _BAD_CHAR.search(text) is not None:
+            return True
+        return _longest_mark_run(text)[0] > 0 or not unicodedata.is_normalized("NFC", text)
+    return _MARK_RUN.search(text) is not None or not unicodedata.is_normalized("NFC", text)
 
 
 def first_problem(value: Any) -> tuple[str, str, str] | None:

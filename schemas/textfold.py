@@ -55,6 +55,7 @@ characters are looked at, so a key stays small enough for a database index.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -75,15 +76,22 @@ SORT_KEY_CHARS = 80  # a key of 80 characters is at most ~700 bytes: fits any in
 # Search folding
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_ANY_THAI_DIGIT = re.compile("[๐-๙]")
 # Tone marks, thanthakhat, maitaikhu, yamakkan; zero-width characters and the soft hyphen.
-_FOLD_DROP = dict.fromkeys(
-    map(ord, "\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e47\u0e4e\u200b\u200c\u200d\ufeff\u00ad"))
+_FOLD_DROP = "\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e47\u0e4e\u200b\u200c\u200d\ufeff\u00ad"
+# Removed with one regex scan: `str.translate` looks each character up in a Python dict,
+# several times slower on Thai text (the server folds every record it stores).
+_DROP = re.compile(f"[{_FOLD_DROP}]")
 
 
 def fold(text: str) -> str:
     """The form search compares: see the module docstring. Pure and idempotent."""
+    if text.isascii():  # nothing to normalise, drop or repair: only case and spaces
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
-    text = text.translate(_FOLD_DROP).translate(_THAI_DIGITS)
+    text = _DROP.sub("", text)
+    if _ANY_THAI_DIGIT.search(text) is not None:
+        text = text.translate(_THAI_DIGITS)
     text = text.replace("\u0e4d\u0e32", "\u0e33").replace("\u0e40\u0e40", "\u0e41")
     return " ".join(text.split())
 
@@ -101,10 +109,13 @@ def phone_digits(text: str) -> str | None:
     "(02) 123.4567" -> "021234567", "234-5678" -> "2345678", "ใจดี" -> None.
     """
     text = text.strip()
-    if not text or not _NUMBER.fullmatch(text):
+    if text.isdigit() and text.isascii():  # already only digits (most stored numbers)
+        plus, digits = False, text
+    elif not text or not _NUMBER.fullmatch(text):
         return None
-    plus = text.startswith("+")
-    digits = _NOT_DIGIT.sub("", text.translate(_THAI_DIGITS))
+    else:
+        plus = text.startswith("+")
+        digits = _NOT_DIGIT.sub("", text.translate(_THAI_DIGITS))
     if plus and digits.startswith("66"):
         return "0" + digits[2:]
     if digits.startswith("0066"):
@@ -268,6 +279,119 @@ def _tertiary(ch: str) -> str:
     return _TER_COMMON
 
 
+# What one character contributes to each level, and its kind ("p", "m", "v" or "i", see
+# `_kind`): filled on first use, as sort keys are made for names of a few dozen characters
+# drawn from a small alphabet. Bounded, so text of many different characters (hostile or
+# not) cannot grow it without end: beyond the bound the facts are computed each time.
+Facts = tuple[str, str, str, str]
+_FACTS_BOUND = 8192
+
+
+def _char_facts(ch: str) -> Facts:
+    if ch == _AM:  # ำ alone: า then ํ, told apart at the tertiary level
+        return (_primary(_AA) + _primary(_NIKHAHIT), _SEC_COMMON * 2, _TER_AM + _TER_COMMON,
+                "p")
+    kind = _kind(ch)
+    if kind == "p":
+        return _primary(ch), _SEC_COMMON, _tertiary(ch), kind
+    if kind == "m":
+        return "", _SECONDARY.get(ch, _SEC_OTHER_MARK), _TER_COMMON, kind
+    return "", "", "", kind  # variable or ignorable: no weight of its own
+
+
+class _FactsCache(dict[str, Facts]):
+    def __missing__(self, ch: str) -> Facts:
+        facts = _char_facts(ch)
+        if len(self) < _FACTS_BOUND:
+            self[ch] = facts
+        return facts
+
+
+_FACTS = _FactsCache()
+# ICU's Thai contraction: a leading vowel sorts after its consonant. Swapping the two gives
+# the weights of the contraction (both have common secondary and tertiary weights).
+_PREVOWEL_PAIR = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+
+
+def _consonant_first(pair: re.Match[str]) -> str:
+    return pair[2] + pair[1]
+
+# A mark after a variable (with only marks, ignorables and variables between) is ignored.
+_MARK_AFTER_VARIABLE = re.compile("v[mvi]*m")
+
+
+# Text in Thai and ASCII only (nearly every name) is weighed in C: encoded in TIS-620 (one
+# byte per character) and decoded once per level through a table built from the same
+# facts. A byte without weight at a level decodes as _NO_WEIGHT, removed after; the one
+# weight longer than a character (ำ: า then ํ) as a stand-in, replaced after. Neither is
+# a weight (those are from U+0021 up) nor a kind.
+_TIS = "tis_620"
+_NO_WEIGHT = "\x02"
+
+
+def _byte_tables() -> tuple[tuple[str, ...], tuple[tuple[int, str, str], ...]]:
+    tables: list[list[str]] = [[], [], [], []]
+    longer: list[tuple[int, str, str]] = []  # (level, stand-in, weight)
+    for byte in range(256):
+        try:
+            facts = _char_facts(bytes([byte]).decode(_TIS))
+        except UnicodeDecodeError:  # no character: never produced by encoding
+            facts = ("", "", "", "i")
+        for level, weight in enumerate(facts):
+            if weight and min(weight) < "\x21":  # weights start at U+0021: room for stand-ins
+                raise RuntimeError(f"a weight below U+0021: {weight!r}")
+            if len(weight) > 1:
+                longer.append((level, chr(0x03 + len(longer)), weight))
+                weight = longer[-1][1]
+            tables[level].append(weight or _NO_WEIGHT)
+    return tuple("".join(t) for t in tables), tuple(longer)
+
+
+try:
+    _BYTE_TABLES, _LONGER_WEIGHTS = _byte_tables()
+except LookupError:  # a Python built without the codec: every text takes the other path
+    _BYTE_TABLES, _LONGER_WEIGHTS = (), ()
+
+
+def _levels_of_thai(moved: str) -> list[str] | None:
+    """Primary, secondary, tertiary weights and the kinds of the text (each leading vowel
+    already after its consonant), or None when it is not only Thai and ASCII."""
+    if not _BYTE_TABLES:
+        return None
+    try:
+        encoded = moved.encode(_TIS)
+    except UnicodeEncodeError:
+        return None
+    levels = [codecs.charmap_decode(encoded, "strict", table)[0].replace(_NO_WEIGHT, "")
+              for table in _BYTE_TABLES]
+    for level, stand_in, weight in _LONGER_WEIGHTS:
+        if stand_in in levels[level]:
+            levels[level] = levels[level].replace(stand_in, weight)
+    return levels
+
+
+def _units(chars: str) -> list[Facts]:
+    """The facts of `chars` unit by unit: a leading vowel and its consonant, ำ and the
+    typed pairs ํา / ํๅ are units, every other character is one."""
+    units: list[Facts] = []
+    i, n = 0, len(chars)
+    while i < n:
+        ch = chars[i]
+        nxt = chars[i + 1] if i + 1 < n else ""
+        if ch in _PREVOWELS and _is_consonant(nxt):
+            units.append(_FACTS[nxt])
+            units.append(_FACTS[ch])
+            i += 2
+        elif ch == _NIKHAHIT and nxt in (_AA, _LAKKHANGYAO):
+            units.append((_primary(_AA) + _primary(_NIKHAHIT), _SEC_COMMON * 2,
+                          _AM_VARIANTS[ch + nxt] + _TER_COMMON, "p"))
+            i += 2
+        else:
+            units.append(_FACTS[ch])
+            i += 1
+    return units
+
+
 def sort_key(text: str) -> str:
     """A key whose code-point order is Thai dictionary order (ICU "th"): see the module
     docstring. Store it in a column and ORDER BY it (binary / COLLATE "C"), or use it as
@@ -276,42 +400,40 @@ def sort_key(text: str) -> str:
     chars = unicodedata.normalize("NFD", raw)
     # NFD splits Latin accents from their letters; Thai has no canonical decompositions
     # (only canonical reordering of its marks, which ICU's normalization also does).
+    if _NIKHAHIT in chars:  # rare: ํ typed before า or ๅ makes one unit of the two
+        units = _units(chars)
+    else:  # every unit is one character, once each leading vowel follows its consonant
+        moved = _PREVOWEL_PAIR.sub(_consonant_first, chars)
+        levels = _levels_of_thai(moved)
+        if levels is not None and not ("v" in levels[3]
+                                       and _MARK_AFTER_VARIABLE.search(levels[3])):
+            return _SEP.join((levels[0], levels[1], levels[2], raw))
+        units = list(map(_FACTS.__getitem__, moved))
+    if not units:
+        return _SEP.join(("", "", "", raw))
+    primary, secondary, tertiary, kinds = zip(*units, strict=True)
+    if "v" in kinds and _MARK_AFTER_VARIABLE.search("".join(kinds)):
+        return _SEP.join((*_shifted(units), raw))
+    return _SEP.join(("".join(primary), "".join(secondary), "".join(tertiary), raw))
+
+
+def _shifted(units: list[Facts]) -> tuple[str, str, str]:
+    """The three levels when some marks follow a space or punctuation (alternate=shifted:
+    they are ignored, up to the next letter)."""
     primary: list[str] = []
     secondary: list[str] = []
     tertiary: list[str] = []
     after_variable = False
-    i, n = 0, len(chars)
-    while i < n:
-        ch = chars[i]
-        nxt = chars[i + 1] if i + 1 < n else ""
-        if ch in _PREVOWELS and _is_consonant(nxt):
-            # ICU's Thai contraction: a leading vowel sorts after its consonant.
-            for letter in (nxt, ch):
-                primary.append(_primary(letter))
-                secondary.append(_SEC_COMMON)
-                tertiary.append(_TER_COMMON)
-            after_variable = False
-            i += 2
-            continue
-        unit = ch if ch == _AM else ch + nxt
-        if unit in _AM_VARIANTS:
-            primary.extend((_primary(_AA), _primary(_NIKHAHIT)))
-            secondary.extend((_SEC_COMMON, _SEC_COMMON))
-            tertiary.extend((_AM_VARIANTS[unit], _TER_COMMON))
-            after_variable = False
-            i += len(unit)
-            continue
-        kind = _kind(ch)
+    for weight, second, third, kind in units:
         if kind == "p":
-            primary.append(_primary(ch))
-            secondary.append(_SEC_COMMON)
-            tertiary.append(_tertiary(ch))
+            primary.append(weight)
+            secondary.append(second)
+            tertiary.append(third)
             after_variable = False
         elif kind == "m":
             if not after_variable:
-                secondary.append(_SECONDARY.get(ch, _SEC_OTHER_MARK))
-                tertiary.append(_TER_COMMON)
+                secondary.append(second)
+                tertiary.append(third)
         elif kind == "v":
             after_variable = True
-        i += 1
-    return _SEP.join(("".join(primary), "".join(secondary), "".join(tertiary), raw))
+    return "".join(primary), "".join(secondary), "".join(tertiary)

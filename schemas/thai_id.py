@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 
 from schemas._errors import InputError
@@ -9,13 +10,16 @@ from schemas._errors import InputError
 __all__ = ["check_digit", "is_valid_thai_id", "mask_thai_id", "normalize_thai_id"]
 
 _SEPARATORS = re.compile(r"[\s\-.]")
+_WEIGHTS = tuple(range(13, 1, -1))
+_ZERO_CODES = ord("0") * sum(_WEIGHTS)
 
 
 def check_digit(first_twelve: str) -> int:
     """The 13th digit: (11 − Σ dᵢ·(13−i) for i = 0..11, mod 11) mod 10."""
     if len(first_twelve) != 12 or not first_twelve.isascii() or not first_twelve.isdigit():
         raise ValueError(f"need exactly 12 ASCII digits, got {first_twelve!r}")
-    total = sum(int(d) * (13 - i) for i, d in enumerate(first_twelve))
+    # Σ dᵢ·(13−i) over the ASCII codes (each digit's code is 48 more than the digit)
+    total = sum(map(operator.mul, first_twelve.encode(), _WEIGHTS)) - _ZERO_CODES
     return (11 - total % 11) % 10
 
 

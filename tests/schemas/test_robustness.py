@@ -107,3 +107,17 @@ def test_nan_and_infinity_are_not_numbers(record_type: str, record: dict[str, An
     for mode in modes:
         issues = validate_record(record_type, record, mode)
         assert any(i.pointer == pointer and i.code == "type" for i in issues), (mode, issues)
+
+
+@given(st.text(alphabet="0123456789", min_size=7, max_size=13))
+def test_a_barcode_passes_exactly_when_its_gs1_check_digit_matches(body: str) -> None:
+    """GS1: weights 3, 1, 3, ... from the digit next to the check digit, digit by digit."""
+    from schemas._formats import FORMAT_CHECKER
+
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    right = (10 - total % 10) % 10
+    gtin = FORMAT_CHECKER.checkers["gtin"][0]
+    for check in range(10):
+        barcode = body + str(check)
+        expected = check == right or len(barcode) not in (8, 12, 13, 14)
+        assert gtin(barcode) is expected

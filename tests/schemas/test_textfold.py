@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from schemas.textfold import (
@@ -232,3 +232,129 @@ any_thai = st.text(alphabet=_CONSONANTS + _VOWELS + _PREVOWELS + _MARKS + _OTHER
 @given(st.lists(st.one_of(thai_words, any_thai), min_size=2, max_size=30))
 def test_generated_thai_words_sort_as_icu_does(icu: sa.Connection, words: list[str]) -> None:
     assert sorted(words, key=sort_key) == icu_order(icu, words)
+
+
+# ---------------------------------------------------------------------------------------
+# The fast paths (per-character facts, ASCII and digit shortcuts) keep the rules
+
+_LATIN = "aAbBzZéÉ\u0301\u0300\u0308ßİﬁ"
+_SPACES_AND_MORE = " -.,/()+\t\n\u200b\u200d\ufeff\u00ad\u00a0😀€©"
+mixed_text = st.text(alphabet=_CONSONANTS + _VOWELS + _PREVOWELS + _MARKS + _OTHER + "ำ๎ฺ"
+                     + "๐๑๒๓๔๕๖๗๘๙0123456789" + _LATIN + _SPACES_AND_MORE, max_size=40)
+any_text = st.one_of(thai_words, any_thai, mixed_text, st.text(max_size=40))
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_the_key_is_its_three_levels_and_the_text(text: str) -> None:
+    import unicodedata
+
+    key = sort_key(text)
+    parts = key.split("\x01", 3)
+    raw = text[:SORT_KEY_CHARS].replace("\x00", "")
+    assert len(parts) == 4 and parts[3] == raw
+    # a primary weight starts above the separators; secondary and tertiary weights are one
+    # character each, between the separator and the primary weights
+    assert parts[0][:1] >= "\u0100" or not parts[0]
+    assert all("\x20" < ch < "\u0100" for ch in parts[1] + parts[2])
+    assert len(parts[1]) == len(parts[2])
+    # canonically equivalent spellings differ only in the tie-break (ICU normalises)
+    if len(unicodedata.normalize("NFD", raw)) > SORT_KEY_CHARS:
+        return  # the decomposed text is cut at another place
+    assert parts[:3] == sort_key(unicodedata.normalize("NFC", raw)).split("\x01", 3)[
+        :3] == sort_key(unicodedata.normalize("NFD", raw)).split("\x01", 3)[:3]
+    assert sort_key(text + "ข" * SORT_KEY_CHARS) == sort_key(
+        text[:SORT_KEY_CHARS] + "ข" * SORT_KEY_CHARS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_moving_leading_vowels_gives_the_units_scan(text: str) -> None:
+    """The key moves each leading vowel after its consonant and looks each character up;
+    a text with ํ is scanned unit by unit instead. Both give the same weights."""
+    import unicodedata
+
+    from schemas import textfold
+
+    chars = unicodedata.normalize("NFD", text.replace("\u0e4d", ""))
+    moved = textfold._PREVOWEL_PAIR.sub(textfold._consonant_first, chars)
+    assert [textfold._FACTS[ch] for ch in moved] == textfold._units(chars)
+
+
+tis_620_text = st.text(alphabet=st.sampled_from(
+    [bytes([b]).decode("tis_620", "ignore") or "a" for b in range(1, 256)]), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(thai_words, any_thai, tis_620_text))
+def test_thai_and_ascii_are_weighed_through_tis_620_as_unit_by_unit(text: str) -> None:
+    """Text of Thai and ASCII only is weighed by decoding its TIS-620 bytes through tables
+    made from the same per-character facts: the same four strings as the unit scan."""
+    import unicodedata
+
+    from schemas import textfold
+
+    chars = unicodedata.normalize("NFD", text.replace("\u0e4d", ""))
+    moved = textfold._PREVOWEL_PAIR.sub(textfold._consonant_first, chars)
+    units = textfold._units(chars)
+    assert textfold._levels_of_thai(moved) == ["".join(u[level] for u in units)
+                                                for level in range(4)]
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x2FFFF), max_size=30))
+def test_cached_facts_are_the_computed_ones_and_the_cache_stays_bounded(text: str) -> None:
+    from schemas import textfold
+
+    for ch in text:
+        assert textfold._FACTS[ch] == textfold._char_facts(ch)
+    assert len(textfold._FACTS) <= textfold._FACTS_BOUND
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_fold_removes_what_it_promises(text: str) -> None:
+    folded = fold(text)
+    assert not set(folded) & set("่้๊๋์็๎\u200b\u200c\u200d\ufeff\u00ad๐๑๒๓๔๕๖๗๘๙")
+    assert folded == " ".join(folded.split())
+    if text.isascii():  # plain text: only case and spaces change
+        assert folded == " ".join(text.casefold().split())
+
+
+@given(st.from_regex(r"[0-9]{1,14}", fullmatch=True), st.sampled_from([" ", "-", ".", "/"]))
+def test_plain_digits_read_as_the_same_digits_written_with_separators(
+        digits: str, sep: str) -> None:
+    assert phone_digits(digits) == phone_digits(f" {sep.join(digits)} ") == phone_digits(
+        digits.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text, st.sampled_from([" ", "-", ".", ",", "ฯ", "ๆ"]),
+       st.lists(st.sampled_from(["่", "้", "๊", "๋", "์", "็", "\u0301"]), min_size=1,
+                max_size=3).map("".join), any_text)
+def test_marks_after_a_space_or_punctuation_are_ignored(before: str, variable: str,
+                                                        marks: str, after: str) -> None:
+    """alternate=shifted: a mark after a variable character has no weight, up to the next
+    letter."""
+    import unicodedata
+
+    before, after = before[:30], after[:30]
+    # (not when `after` starts with a combining vowel: NFD would reorder the marks after it)
+    assume(not after or not unicodedata.category(after[0]).startswith("M"))
+    plain = sort_key(before + variable + after).split("\x01", 3)[:3]
+    assert sort_key(before + variable + marks + after).split("\x01", 3)[:3] == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(thai_words, any_thai, tis_620_text, mixed_text))
+def test_without_the_tis_620_codec_the_keys_are_the_same(text: str) -> None:
+    """A Python built without the codec (the phone's may be) weighs every text per
+    character: the keys do not change."""
+    from schemas import textfold
+
+    expected = sort_key(text)
+    saved = textfold._BYTE_TABLES
+    textfold._BYTE_TABLES = ()
+    try:
+        assert sort_key(text) == expected
+    finally:
+        textfold._BYTE_TABLES = saved

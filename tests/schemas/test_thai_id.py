@@ -76,3 +76,10 @@ def test_mask_keeps_only_the_last_four_digits() -> None:
 @given(st.text(alphabet="0123456789", min_size=12, max_size=12))
 def test_check_digit_makes_a_valid_id(first_twelve: str) -> None:
     assert is_valid_thai_id(first_twelve + str(check_digit(first_twelve)))
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
+def test_check_digit_is_the_published_formula(first_twelve: str) -> None:
+    """(11 − Σ dᵢ·(13−i) mod 11) mod 10, digit by digit (the code sums the ASCII codes)."""
+    total = sum(int(d) * (13 - i) for i, d in enumerate(first_twelve))
+    assert check_digit(first_twelve) == (11 - total % 11) % 10

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas import ISSUE_CODES, RECORD_TYPES, validate_record
+from schemas import ISSUE_CODES, RECORD_TYPES, find_field, validate_record
 
 from .strategies import VALID
+from .test_compiled_schema import paths, set_path, values_for
 
 SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -266,3 +267,35 @@ def test_the_strategies_fill_every_field_of_the_schema(record_type: str) -> None
 
     gather()
     assert expected - seen == set()
+
+
+def _with_nones(record: Any, data: st.DataObject, names: list[str]) -> Any:
+    """`record` with some absent fields (and fields of nested objects) set to None."""
+    if isinstance(record, list):
+        return [_with_nones(item, data, names) for item in record]
+    if not isinstance(record, dict):
+        return record
+    out = {k: _with_nones(v, data, names) for k, v in record.items()}
+    for name in data.draw(st.lists(st.sampled_from(names), max_size=3)):
+        out.setdefault(name, None)
+    return out
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+@SETTINGS
+@given(data=st.data())
+def test_a_field_set_to_none_is_a_field_never_filled_in(record_type: str,
+                                                       data: st.DataObject) -> None:
+    """None means cleared at any depth: records are checked as they are when they hold no
+    None, and through a copy without the Nones otherwise; both give the same issues."""
+    record = copy.deepcopy(data.draw(VALID[record_type]))
+    if data.draw(st.booleans()):  # and a broken one
+        path = data.draw(st.sampled_from(paths(record_type)))
+        spec = find_field(record_type, path)
+        assert spec is not None
+        set_path(record, path, data.draw(values_for(spec.value_type)))
+    names = sorted({p.rsplit(".", 1)[-1] for p in paths(record_type)})
+    sprinkled = _with_nones(record, data, names)
+    for mode in ("draft", "final", "partial"):
+        assert validate_record(record_type, sprinkled, mode) == validate_record(
+            record_type, record, mode)
