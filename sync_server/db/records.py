@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from recordsync.merge import RecordState
-from sync_server.db.bulk import execute_many
+from sync_server.db.bulk import JsonText, execute_many
 from sync_server.db.record_text import record_search_text, title_sort_key
 from sync_server.db.tables import districts, feed_counters, records
 
@@ -216,6 +216,8 @@ class Loaded:
     schema_version: int = 1
     dirty: bool = False
     meta: RowMeta | None = None  # of `state.data`, when computed ahead (`put`)
+    # `state.data` and `state.clocks` as JSON text, when encoded ahead (`put`).
+    encoded: tuple[JsonText, JsonText] | None = None
 
 
 class RecordWriter:
@@ -270,16 +272,19 @@ class RecordWriter:
         return self.rows.get(record_id)
 
     def put(self, record_id: str, record_type: str, state: RecordState,
-            schema_version: int, meta: RowMeta | None = None) -> None:
-        """Set the merged state of a record (loaded first, or new); `meta`, when given, is
-        `row_meta` of exactly this state's data (computed before the transaction)."""
+            schema_version: int, meta: RowMeta | None = None,
+            encoded: tuple[JsonText, JsonText] | None = None) -> None:
+        """Set the merged state of a record (loaded first, or new). `meta` and `encoded`,
+        when given, are `row_meta` of exactly this state's data and its data and clocks as
+        JSON (computed before the transaction)."""
         row = self.rows.get(record_id)
         if row is None:
             self.rows[record_id] = Loaded(record_type, self.district_code, state, None, False,
-                                          schema_version, dirty=True, meta=meta)
+                                          schema_version, dirty=True, meta=meta,
+                                          encoded=encoded)
         else:
-            row.state, row.schema_version, row.dirty, row.meta = (state, schema_version, True,
-                                                                  meta)
+            row.state, row.schema_version, row.dirty = state, schema_version, True
+            row.meta, row.encoded = meta, encoded
 
     def flush(self, now: datetime) -> dict[str, int]:
         """Write every record `put` since the last flush; record id -> its new feed seq."""
@@ -304,10 +309,11 @@ class RecordWriter:
                 subdistrict = producer_subdistricts.get(producer_id) if producer_id else None
             seq = first_seq + offset
             seqs[record_id] = seq
+            data_value, clocks_value = row.encoded or (data, row.state.clocks)
             values = {
                 "record_type": row.record_type, "district_code": self.district_code,
                 "subdistrict_code": subdistrict, "producer_id": producer_id,
-                "data": data, "clocks": row.state.clocks,
+                "data": data_value, "clocks": clocks_value,
                 "deleted": row.state.deleted, "schema_version": row.schema_version,
                 "seq": seq, "title": meta.title, "search_text": meta.search_text,
                 "sort_key": meta.sort_key,
@@ -320,8 +326,8 @@ class RecordWriter:
                 values["id"] = record_id
                 values["created_at"] = now
                 inserts.append(values)
-            row.dirty, row.exists, row.subdistrict_code, row.meta = (False, True, subdistrict,
-                                                                     None)
+            row.dirty, row.exists, row.subdistrict_code = False, True, subdistrict
+            row.meta = row.encoded = None
         execute_many(self.conn, _INSERT_RECORD, inserts)
         execute_many(self.conn, _UPDATE_RECORD, updates)
         if handed:

@@ -40,7 +40,8 @@ from sqlalchemy.engine import Connection
 from recordsync.changes import RECORD_TYPES, SERVER_OWNED_FIELDS, Change
 from recordsync.hlc import ClockDriftError, HybridLogicalClock, Timestamp
 from recordsync.merge import MergeResult, RecordState, is_deleted, merge_change
-from sync_server.db.bulk import execute_many
+from sync_server.db.bulk import JsonText, execute_many
+from sync_server.db.engine import json_text
 from sync_server.db.forwards import resolve_forwards
 from sync_server.db.records import Loaded, RecordWriter, RowMeta, lock_district, row_meta
 from sync_server.db.tables import change_log, conflicts
@@ -224,18 +225,23 @@ def parse_changes(ctx: PushContext, raw_changes: Sequence[Any], *,
 
 @dataclass(frozen=True, slots=True)
 class Speculation:
-    """A change merged into nothing (as if its record were new), validated, and its derived
-    columns computed: work done before the district's writer takes the write lock, so the
-    transaction (one at a time per district, across server processes) holds it shorter.
+    """What can be done for a change before the district's writer takes the write lock, so
+    the transaction (one at a time per district, across server processes) holds it
+    shorter: its `change_log` payload encoded, and for a change that may create a record,
+    the change merged into nothing (as if the record were new), validated, and the row's
+    derived columns and JSON computed.
 
-    Used only if the record is in fact new when the transaction reads it and the change was
-    not rewritten (forwarded references): then the merge gives exactly `merged` (it is a
-    pure function of the change) and so the same validation and columns."""
+    `merged` and what follows are used only if the record is in fact new when the
+    transaction reads it and the change was not rewritten (forwarded references): then the
+    merge gives exactly `merged` (a pure function of the change) and so the same
+    validation, columns and JSON."""
 
     change: Change
-    merged: MergeResult
-    errors: list[dict[str, Any]]
-    meta: RowMeta | None
+    payload: JsonText  # the change as `change_log` stores it
+    merged: MergeResult | None = None  # None: the change cannot create a record
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    meta: RowMeta | None = None
+    encoded: tuple[JsonText, JsonText] | None = None  # merged data and clocks as JSON
 
 
 Speculations = Mapping[str, Speculation]  # change_id -> its speculation
@@ -243,26 +249,35 @@ Speculations = Mapping[str, Speculation]  # change_id -> its speculation
 
 def speculate(pushes: Sequence[tuple[PushContext, ParsedPush]],
               validate: Validator | None) -> dict[str, Speculation]:
-    """Speculations for the changes of `pushes` that could create a record (no I/O, no lock).
-    A change that fails here (malformed clocks) is left to the transaction, which answers it."""
+    """Speculations for the changes of `pushes` (no I/O, no lock). A change that fails here
+    (malformed clocks) is left to the transaction, which answers it."""
     out: dict[str, Speculation] = {}
     for _ctx, parsed in pushes:
         for item in parsed:
-            if not isinstance(item, Change) or item.deleted:
+            if not isinstance(item, Change):
                 continue
-            try:
-                merged = merge_change(None, item, ignore_fields=SERVER_OWNED_FIELDS.get(
-                    item.record_type, ()))
-            except ValueError:
+            payload = JsonText(json_text(_payload(item)))
+            merged: MergeResult | None = None
+            if not item.deleted:
+                try:
+                    merged = merge_change(None, item, ignore_fields=SERVER_OWNED_FIELDS.get(
+                        item.record_type, ()))
+                except ValueError:
+                    merged = None
+            if merged is None or merged.outcome != "applied" or merged.new_state.deleted:
+                out[item.change_id] = Speculation(item, payload)
                 continue
-            if merged.outcome != "applied" or merged.new_state.deleted:
-                continue
+            state = merged.new_state
             errors = [] if validate is None else validate(
-                item.record_type, {**merged.new_state.data, "id": item.record_id,
+                item.record_type, {**state.data, "id": item.record_id,
                                    "schema_version": item.schema_version})
-            meta = None if errors else row_meta(item.record_type, item.record_id,
-                                                merged.new_state.data)
-            out[item.change_id] = Speculation(item, merged, errors, meta)
+            if errors:
+                out[item.change_id] = Speculation(item, payload, merged, errors)
+                continue
+            out[item.change_id] = Speculation(
+                item, payload, merged, errors,
+                row_meta(item.record_type, item.record_id, state.data),
+                (JsonText(json_text(state.data)), JsonText(json_text(state.clocks))))
     return out
 
 
@@ -372,7 +387,7 @@ def apply_push_group(
                 "record_type": change.record_type,
                 # A forwarded edit is logged under the producer it changed (its history).
                 "record_id": result.forwarded_to or change.record_id,
-                "payload": _payload(change),
+                "payload": _logged_payload(change, speculations),
                 "outcome": result.status,
                 "detail": _detail(result), "received_at": now,
             })
@@ -384,6 +399,14 @@ def apply_push_group(
 
 _INSERT_CHANGE = change_log.insert()
 _INSERT_CONFLICT = conflicts.insert()
+
+
+def _logged_payload(change: Change, speculations: Speculations | None
+                    ) -> dict[str, Any] | JsonText:
+    speculation = speculations.get(change.change_id) if speculations else None
+    if speculation is not None and speculation.change is change:
+        return speculation.payload
+    return _payload(change)
 
 
 def _payload(change: Change) -> dict[str, Any]:
@@ -495,8 +518,9 @@ def _merge_one(
     change, rewritten = _rewrite_references(change, batch.get(change.record_id), forwards,
                                             clock)
     speculation = speculations.get(change.change_id) if speculations else None
-    if speculation is not None and speculation.change is not change:
-        speculation = None  # rewritten: not the change that was speculated on
+    if speculation is not None and (speculation.change is not change
+                                    or speculation.merged is None):
+        speculation = None  # rewritten, or not a creation: merged below
     result = _merge_into(batch, ctx, change, validate, now, conflict_rows, speculation)
     if rewritten and result.status != "rejected":
         result.forwarded_refs = rewritten
@@ -586,10 +610,13 @@ def _merge_into(
     current = None if stored is None else stored.state
     merged: MergeResult = merge_change(
         current, change, ignore_fields=SERVER_OWNED_FIELDS.get(change.record_type, ())
-    ) if speculation is None else speculation.merged
+    ) if speculation is None or speculation.merged is None else speculation.merged
     meta: RowMeta | None = None
+    encoded: tuple[JsonText, JsonText] | None = None
     if merged.outcome == "applied":
         state = merged.new_state
+        if speculation is not None:
+            encoded = speculation.encoded
         if validate is not None and not state.deleted:
             if speculation is not None:
                 errors, meta = speculation.errors, speculation.meta
@@ -603,7 +630,8 @@ def _merge_into(
                     "The record is not valid: " + "; ".join(
                         str(e.get("message_en", "")) for e in errors),
                     [str(e.get("path", "/")) for e in errors])
-        batch.put(change.record_id, change.record_type, state, change.schema_version, meta)
+        batch.put(change.record_id, change.record_type, state, change.schema_version, meta,
+                  encoded)
     for conflict in merged.conflicts:
         conflict_rows.append({
             "id": uuid.uuid4().hex, "district_code": ctx.district_code,

@@ -4,8 +4,8 @@ The district writer merges, validates and derives the columns of changes that ma
 record before it takes the district's write lock (sync_server/sync/writer.py). Property:
 for any run of push groups (new records, edits of records created earlier in the same
 group or in an earlier group, deletes, invalid values, two devices), applying each group
-with its speculations gives the same answers and the same stored rows as applying it
-without, on a real SQLite database.
+with its speculations gives the same answers, the same stored rows (the JSON text too)
+and the same change log as applying it without, on a real SQLite database.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from recordsync.hlc import HybridLogicalClock
 from sync_server.accounts import create_district
 from sync_server.db.engine import make_engine, migrate
-from sync_server.db.tables import records
+from sync_server.db.tables import change_log, records
 from sync_server.sync.push import PushContext, apply_push_group, parse_changes, speculate
 from sync_server.sync.routes import _validate
 
@@ -119,8 +119,16 @@ def test_speculations_change_no_answer_and_no_row(
     rows = []
     for engine in engines:
         with engine.connect() as conn:
-            rows.append([tuple(r) for r in conn.execute(
-                sa.select(*COLUMNS).where(records.c.id.in_(pool)).order_by(records.c.id))])
+            stored = [tuple(r) for r in conn.execute(
+                sa.select(*COLUMNS).where(records.c.id.in_(pool)).order_by(records.c.id))]
+            logged = [tuple(r) for r in conn.execute(
+                sa.select(change_log.c.change_id, change_log.c.record_id,
+                          change_log.c.payload, change_log.c.outcome, change_log.c.detail)
+                .where(change_log.c.record_id.in_(pool)).order_by(change_log.c.id))]
+            raw_text = [r[0] for r in conn.execute(
+                sa.select(sa.cast(records.c.data, sa.Text)).where(records.c.id.in_(pool))
+                .order_by(records.c.id))]
+        rows.append((stored, logged, raw_text))
     assert rows[0] == rows[1]
 
 
