@@ -257,12 +257,7 @@ class RecordWriter:
         wanted = sorted(set(record_ids) - self.rows.keys())
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            for r in self.conn.execute(
-                sa.select(records.c.id, records.c.record_type, records.c.district_code,
-                          records.c.data, records.c.clocks, records.c.deleted,
-                          records.c.subdistrict_code, records.c.schema_version)
-                .where(records.c.id.in_(chunk))
-            ):
+            for r in self.conn.execute(_LOAD_RECORDS, {"ids": chunk}):
                 self.rows[r.id] = Loaded(r.record_type, r.district_code,
                                          RecordState(dict(r.data or {}), dict(r.clocks or {}),
                                                      bool(r.deleted)),
@@ -345,11 +340,8 @@ class RecordWriter:
         for start in range(0, len(ids), 500):
             # Only `producer_id IN (...)` in SQL, so SQLite uses ix_records_producer; with a
             # district filter too it picked the district's index and scanned the district.
-            for r in self.conn.execute(
-                sa.select(records.c.producer_id, records.c.district_code,
-                          records.c.record_type)
-                .where(records.c.producer_id.in_(ids[start:start + 500]))
-            ):
+            for r in self.conn.execute(_RECORDS_OF_PRODUCERS,
+                                       {"ids": ids[start:start + 500]}):
                 if r.record_type != "producer" and r.district_code == self.district_code:
                     having.add(r.producer_id)
         for producer_id in sorted(having):
@@ -392,6 +384,16 @@ class RecordWriter:
 
 
 _INSERT_RECORD = records.insert()
+# Statements built once (building and cloning an IN expression per push group showed up in
+# the write lock's profile).
+_LOAD_RECORDS = (
+    sa.select(records.c.id, records.c.record_type, records.c.district_code, records.c.data,
+              records.c.clocks, records.c.deleted, records.c.subdistrict_code,
+              records.c.schema_version)
+    .where(records.c.id.in_(sa.bindparam("ids", expanding=True))))
+_RECORDS_OF_PRODUCERS = (
+    sa.select(records.c.producer_id, records.c.district_code, records.c.record_type)
+    .where(records.c.producer_id.in_(sa.bindparam("ids", expanding=True))))
 _UPDATE_RECORD = (
     records.update().where(records.c.id == sa.bindparam("b_id"))
     .values({c: sa.bindparam(c) for c in (

@@ -491,10 +491,12 @@ def _rewrite_references(change: Change, stored: Loaded | None, forwards: Mapping
 def _already_logged(conn: Connection, ids: Sequence[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        found.update(r[0] for r in conn.execute(
-            sa.select(change_log.c.change_id).where(change_log.c.change_id.in_(chunk))))
+        found.update(r[0] for r in conn.execute(_LOGGED, {"ids": ids[start:start + 500]}))
     return found
+
+
+_LOGGED = sa.select(change_log.c.change_id).where(
+    change_log.c.change_id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def _merge_one(
