@@ -30,6 +30,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
@@ -158,8 +159,16 @@ class WriterFileLock:
 
 def read_only(engine: Engine) -> Engine:
     """The same engine (same pool) for transactions that only read: on SQLite they start with
-    a deferred BEGIN and so never wait for the write lock."""
-    return engine.execution_options(tambon_read_only=True)
+    a deferred BEGIN and so never wait for the write lock. Made once per engine (building an
+    option engine took 7 % of a pull's CPU)."""
+    derived = _READ_ONLY.get(engine)
+    if derived is None:
+        derived = engine.execution_options(tambon_read_only=True)
+        _READ_ONLY[engine] = derived
+    return derived
+
+
+_READ_ONLY: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def database_kind(engine: Engine) -> str:

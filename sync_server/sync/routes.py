@@ -8,12 +8,15 @@ connection that never waits for the write lock. Answers are encoded once, by han
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 import re
 import zlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
@@ -206,6 +209,22 @@ def _admission(request: Request) -> PushAdmission:
     return admission
 
 
+_T = TypeVar("_T")
+
+
+async def _read_in_thread(request: Request, read: Callable[[], _T]) -> _T:
+    """Run a database read of the sync routes on the app's reader threads.
+
+    A plain executor hand-off: anyio's `run_in_threadpool` (task lookups, capacity limiter,
+    cancel scopes) cost more than a whole empty pull's query. The threads are as many as
+    the SQLite pool has connections to spare (`db.engine.make_engine`)."""
+    executor: ThreadPoolExecutor | None = getattr(request.app.state, "sync_readers", None)
+    if executor is None:
+        executor = ThreadPoolExecutor(max_workers=32, thread_name_prefix="sync-reader")
+        request.app.state.sync_readers = executor
+    return await asyncio.get_running_loop().run_in_executor(executor, read)
+
+
 def _database_key(request: Request) -> str:
     key: str | None = getattr(request.app.state, "sync_database_key", None)
     if key is None:
@@ -235,7 +254,7 @@ async def sync_principal(
         if TOKEN_CACHE.fresh(database, token):
             principal, stale = lookup()
         else:
-            principal, stale = await run_in_threadpool(lookup)
+            principal, stale = await _read_in_thread(request, lookup)
         if principal is not None and stale and principal.device_id is not None:
             now = datetime.now(UTC)
             _writers(request).writer(principal.district_code).touch(principal.device_id, now)
@@ -377,7 +396,7 @@ async def pull(
                          f'{"true" if more else "false"},"server_time_ms":{wall_clock_ms()}}}'
                          .encode()))
 
-    body = await run_in_threadpool(read)
+    body = await _read_in_thread(request, read)
     # For the access log: pushes still waiting for admission as this pull is answered (a
     # pull never waits for them).
     request.state.push_waiting = _admission(request).waiting
