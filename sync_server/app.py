@@ -39,8 +39,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.database_url)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        readers = getattr(app.state, "sync_readers", None)  # sync/routes.py
+        if readers is not None:
+            readers.shutdown(wait=True, cancel_futures=True)
         engine.dispose()
 
     app = FastAPI(
