@@ -103,6 +103,7 @@ class RunResult:
     refused: int = 0  # records the server answered but did not store (must stay 0)
     pull_latencies: list[float] = field(default_factory=list)
     pull_errors: int = 0  # pulls answered with an error status (must stay 0)
+    dropped: int = 0  # connections the server closed without answering (sent again)
 
     @property
     def per_s(self) -> float:
@@ -121,6 +122,7 @@ class RunResult:
                 f"({len(self.pull_latencies)} pulls, {self.pull_errors} failed)"
                 if self.pull_latencies or self.pull_errors else "")
         refused = f" ({self.refused} REFUSED)" if self.refused else ""
+        refused += f" ({self.dropped} connections DROPPED)" if self.dropped else ""
         return (f"| {self.target}{refused} | {self.phones} | {self.per_s:,.0f} | "
                 f"{self.pct(self.latencies, 50):,.0f} | {self.pct(self.latencies, 95):,.0f} | "
                 f"{self.errors_5xx} | {self.unfinished} | {self.bytes_sent:,}{ratio}{pull} |")
@@ -221,6 +223,10 @@ def our_server(root: Path, phones: int, database_url: str | None = None,
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        errors = [line for line in (root / "server.log").read_text(errors="replace")
+                  .splitlines() if "Traceback" in line or '"level": "error"' in line]
+        if errors:
+            print(f"  server logged {len(errors)} errors, first: {errors[0][:300]}")
 
 
 # --- the load -------------------------------------------------------------------------
@@ -278,12 +284,27 @@ class RawHttp:
             lines.append(f"Content-Length: {len(body)}")
         return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
-    async def send(self, request: bytes) -> tuple[int, dict[str, str], bytes]:
-        if self.writer is None:
-            await self.connect()
+    async def send(self, request: bytes, result: RunResult | None = None
+                   ) -> tuple[int, dict[str, str], bytes]:
+        """One request and its answer. A connection the server closed before answering is
+        opened again and the request sent once more (as the phone's client does; a push is
+        idempotent), counted in `result.dropped`."""
+        for attempt in (1, 2):
+            if self.writer is None:
+                await self.connect()
+            assert self.reader is not None and self.writer is not None
+            self.writer.write(request)
+            try:
+                head = await self.reader.readuntil(b"\r\n\r\n")
+                break
+            except (asyncio.IncompleteReadError, ConnectionResetError) as exc:
+                if (isinstance(exc, asyncio.IncompleteReadError) and exc.partial) or attempt == 2:
+                    raise
+                if result is not None:
+                    result.dropped += 1
+                self.writer.close()
+                self.reader = self.writer = None
         assert self.reader is not None and self.writer is not None
-        self.writer.write(request)
-        head = await self.reader.readuntil(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split(" ", 2)[1])
         headers = {}
@@ -325,7 +346,7 @@ async def run_load(result: RunResult, url: str, bodies: list[list[bytes]],
                 sent_at = time.perf_counter()
                 while True:
                     result.bytes_sent += len(body)
-                    status, answer_headers, answer = await http.send(request)
+                    status, answer_headers, answer = await http.send(request, result)
                     if status < 500:
                         break
                     result.errors_5xx += 1
@@ -351,7 +372,7 @@ async def run_load(result: RunResult, url: str, bodies: list[list[bytes]],
             while not done_pushing.is_set():
                 sent_at = time.perf_counter()
                 status, _h, answer = await http.send(http.request_bytes(
-                    "GET", f"{pull_path}?since={since}&limit=200", h))
+                    "GET", f"{pull_path}?since={since}&limit=200", h), result)
                 if status != 200:
                     result.pull_errors += 1
                     await asyncio.sleep(0.2)
