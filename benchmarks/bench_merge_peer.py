@@ -21,7 +21,7 @@ Printed per run: records/s (records acknowledged / wall time), push p50 and p95,
 unfinished pushes, request bytes, and ours ÷ peer in the same round. `--pull`: pull p95
 while 100 phones push (100 other phones page the feed meanwhile). `--pg`: ours on
 PostgreSQL (TAMBON_PG_ADMIN_URL) with `--workers` 2 and 4. `--profile DIR`: py-spy records
-our server during each SQLite run (raw collapsed stacks, summarised).
+our server during each SQLite run (raw collapsed stacks of the GIL holder, summarised).
 """
 
 from __future__ import annotations
@@ -436,8 +436,11 @@ def run_ours(root: Path, phones: int, deadline_s: float, *, label: str,
         result = RunResult(label, phones)
         spy = None
         if profile is not None:
-            spy = subprocess.Popen(["py-spy", "record", "--format", "raw", "--rate", "200",
-                                    "--pid", str(server.pid), "--subprocesses",
+            # --gil: only the thread holding the GIL is sampled, so the shares are of the
+            # CPU the processes' Python spends (threads waiting for the GIL or I/O are not
+            # counted as busy in the frame where they wait).
+            spy = subprocess.Popen(["py-spy", "record", "--gil", "--format", "raw",
+                                    "--rate", "200", "--pid", str(server.pid), "--subprocesses",
                                     "-o", str(profile)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
@@ -452,7 +455,7 @@ def run_ours(root: Path, phones: int, deadline_s: float, *, label: str,
         return result
 
 
-def summarise_profile(path: Path, top: int = 15) -> str:
+def summarise_profile(path: Path, top: int = 30) -> str:
     """The top functions of a py-spy raw (collapsed) profile: share of samples in which
     each appears (inclusive) and at the top of the stack (self)."""
     if not path.exists():
@@ -466,7 +469,7 @@ def summarise_profile(path: Path, top: int = 15) -> str:
             count = int(count_text)
         except ValueError:
             continue
-        frames = stack.split(";")
+        frames = stack.split(";")[1:]  # [0] names the process
         total += count
         names = [f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].rsplit("/", 1)[-1]
                  + ")" if " (" in f else f for f in frames]
