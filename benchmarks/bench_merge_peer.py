@@ -469,7 +469,9 @@ def summarise_profile(path: Path, top: int = 30) -> str:
             count = int(count_text)
         except ValueError:
             continue
-        frames = stack.split(";")[1:]  # [0] names the process
+        # The process's name (its command line, which may span lines) is no function.
+        frames = [f for f in stack.split(";")
+                  if not f.startswith(("process ", " spawn_main("))]
         total += count
         names = [f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].rsplit("/", 1)[-1]
                  + ")" if " (" in f else f for f in frames]
