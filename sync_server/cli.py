@@ -243,9 +243,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     print(f"serving on http://{args.host}:{args.port} with {workers} worker process"
           f"{'es' if workers > 1 else ''}", flush=True)
+    if workers > 1:
+        from sync_server.serving import serve_processes
+        return serve_processes(args.host, args.port, workers)
     uvicorn.run("sync_server.asgi:create", factory=True, host=args.host, port=args.port,
-                workers=workers, access_log=False, log_config=None,
-                proxy_headers=False)
+                access_log=False, log_config=None, proxy_headers=False)
     return 0
 
 
