@@ -68,6 +68,12 @@ _NUMERIC = {"integer", "number"}
 
 # The JSON types as the error collector reads them (IS_TYPE), written inline; each `or`
 # before the exact function is a shortcut for the common exact type, which implies it.
+# Bound keywords: the generated comparison for value `v` and the bound's bound name.
+_BOUNDS = {
+    "minLength": "len({v}) >= {bound}", "maxLength": "len({v}) <= {bound}",
+    "minimum": "{v} >= {bound}", "maximum": "{v} <= {bound}",
+    "minItems": "len({v}) >= {bound}", "maxItems": "len({v}) <= {bound}",
+}
 _TYPE_TESTS = {
     "string": "isinstance({v}, str)",
     "object": "isinstance({v}, dict)",
@@ -230,18 +236,8 @@ class _Writer:
             return self._enum(value if keyword == "enum" else [value], v, kind)
         if keyword == "pattern":
             return f"{self.bind(re.compile(value).search, 'search')}({v}) is not None"
-        if keyword == "minLength":
-            return f"len({v}) >= {self.bind(value)}"
-        if keyword == "maxLength":
-            return f"len({v}) <= {self.bind(value)}"
-        if keyword == "minimum":
-            return f"{v} >= {self.bind(value)}"
-        if keyword == "maximum":
-            return f"{v} <= {self.bind(value)}"
-        if keyword == "minItems":
-            return f"len({v}) >= {self.bind(value)}"
-        if keyword == "maxItems":
-            return f"len({v}) <= {self.bind(value)}"
+        if keyword in _BOUNDS:
+            return _BOUNDS[keyword].format(v=v, bound=self.bind(value))
         if keyword == "uniqueItems":
             return f"unique({v})" if value else None
         if keyword == "required":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, Literal
 
@@ -41,27 +41,18 @@ def _has_no_none(record: dict[str, Any]) -> bool:
     """True when `_drop_none` would give an equal record: only plain JSON values, no None,
     every object a dict (most records: then they are checked as they are, without a copy).
     Anything else (a None, a tuple, another kind of mapping) answers False."""
-    for value in record.values():
+    return _values_have_no_none(record.values())
+
+
+def _values_have_no_none(values: Iterable[Any]) -> bool:
+    for value in values:
         kind = type(value)
         if kind in _PLAIN:
             continue
         if kind is dict:
-            if not _has_no_none(value):
+            if not _values_have_no_none(value.values()):
                 return False
-        elif kind is not list or not _list_has_no_none(value):
-            return False
-    return True
-
-
-def _list_has_no_none(items: list[Any]) -> bool:
-    for value in items:
-        kind = type(value)
-        if kind in _PLAIN:
-            continue
-        if kind is dict:
-            if not _has_no_none(value):
-                return False
-        elif kind is not list or not _list_has_no_none(value):
+        elif kind is not list or not _values_have_no_none(value):
             return False
     return True
 
