@@ -22,6 +22,7 @@ __all__ = [
     "format_thai_datetime",
     "parse_date",
     "parse_timestamp",
+    "timestamp_or_none",
 ]
 
 BE_OFFSET = 543
@@ -82,6 +83,20 @@ def parse_timestamp(text: str) -> dt.datetime:
             "e.g. 2026-11-25T05:00:00Z",
         )
     return value.astimezone(dt.UTC)
+
+
+def timestamp_or_none(value: object) -> dt.datetime | None:
+    """A timestamp as shown, leniently: a datetime, or an ISO 8601 text (`Z` or an offset;
+    without one taken as UTC); None for anything else (missing, empty, not a time)."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -49,6 +49,7 @@ __all__ = [
     "current_principal",
     "enrol_device",
     "enrolment_url",
+    "ensure_writer",
     "format_enrolment_code",
     "hash_token",
     "issue_enrolment_code",
@@ -404,14 +405,19 @@ def require_roles(*roles: str) -> Callable[..., Principal]:
     return dependency
 
 
-def require_writer(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-    """Refuses partner-agency principals: their access is read-only."""
+def ensure_writer(principal: Principal) -> Principal:
+    """`principal`, unless it is a partner agency's (read-only): then a 403 problem."""
     if not principal.can_write:
         raise Problem(
             403, "read_only_token", "Read-only access", "สิทธิ์อ่านอย่างเดียว",
             "Partner-agency tokens can read the register but not change it.",
             "โทเค็นของหน่วยงานภาคีอ่านข้อมูลได้อย่างเดียว แก้ไขไม่ได้")
     return principal
+
+
+def require_writer(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """Refuses partner-agency principals: their access is read-only."""
+    return ensure_writer(principal)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from recordsync.hlc import Timestamp
+from schemas.thai_dates import timestamp_or_none
 
 __all__ = [
     "ConflictItem",
@@ -105,16 +106,6 @@ def _time(clock: Any) -> datetime | None:
     return datetime.fromtimestamp(stamp.wall_ms / 1000, UTC) if stamp else None
 
 
-def _iso(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def server_items(feed: Sequence[Mapping[str, Any]], my_device_id: str) -> list[ConflictItem]:
     """The server's conflicts this phone took part in, "mine" being the value it wrote."""
     items = []
@@ -133,7 +124,7 @@ def server_items(feed: Sequence[Mapping[str, Any]], my_device_id: str) -> list[C
             state="resolved" if c.get("status") == "resolved" else "waiting",
             outcome=c.get("resolved_value"),
             resolved_by=c.get("resolved_by"),
-            resolved_at=_iso(c.get("resolved_at")),
+            resolved_at=timestamp_or_none(c.get("resolved_at")),
         ))
     return items
 

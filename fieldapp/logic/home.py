@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+from schemas.thai_dates import timestamp_or_none
+
 __all__ = ["THAI_TZ", "VisitRow", "split_visits"]
 
 # Officers live in Thai time: "today" starts at midnight in Bangkok, not UTC.
@@ -22,16 +24,6 @@ class VisitRow:
     status: str
 
 
-def _parse(ts: Any) -> datetime | None:
-    if not isinstance(ts, str) or not ts:
-        return None
-    try:
-        value = datetime.fromisoformat(ts.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def split_visits(
     visits: Iterable[Mapping[str, Any]],
     producer_names: Mapping[str, str],
@@ -45,7 +37,7 @@ def split_visits(
             visit_id=str(v["id"]),
             producer_id=str(v.get("producer_id", "")),
             producer_name=producer_names.get(str(v.get("producer_id", "")), "?"),
-            started_at=_parse(v.get("started_at")),
+            started_at=timestamp_or_none(v.get("started_at")),
             status=str(v.get("status") or "draft"),
         )
         for v in visits

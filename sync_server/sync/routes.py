@@ -33,6 +33,7 @@ from sync_server.auth import (
     TOKEN_CACHE,
     UNAUTHENTICATED,
     Principal,
+    ensure_writer,
     principal_from_request,
 )
 from sync_server.db.engine import read_only
@@ -275,12 +276,7 @@ SyncPrincipal = Annotated[Principal, Depends(sync_principal)]
 
 async def sync_writer(principal: SyncPrincipal) -> Principal:
     """Refuses partner-agency principals (read-only), before the body is read."""
-    if not principal.can_write:
-        raise Problem(
-            403, "read_only_token", "Read-only access", "สิทธิ์อ่านอย่างเดียว",
-            "Partner-agency tokens can read the register but not change it.",
-            "โทเค็นของหน่วยงานภาคีอ่านข้อมูลได้อย่างเดียว แก้ไขไม่ได้")
-    return principal
+    return ensure_writer(principal)
 
 
 def _json_response(body: dict[str, Any]) -> Response:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from schemas.cleantext import clean_text, text_problem
+from schemas.thai_dates import timestamp_or_none
 from sync_server.audit import audit
 from sync_server.auth import Principal
 from sync_server.db.records import StoredRecord
@@ -126,18 +127,6 @@ def review_history(conn: Connection, visit_id: str, visit_data: Mapping[str, Any
     return combine_history(events, visit_data)
 
 
-def _when(value: object) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def combine_history(events: Sequence[Mapping[str, Any]], visit_data: Mapping[str, Any]
                     ) -> list[dict[str, Any]]:
     """The review history from the office's events and the visit record's own fields.
@@ -149,14 +138,14 @@ def combine_history(events: Sequence[Mapping[str, Any]], visit_data: Mapping[str
     the history never says "none yet" for a visit that has a review status.
     Entries: {"at": datetime | None, "status", "comment", "who"}; newest first, undated last.
     """
-    entries = [{"at": _when(e.get("at")), "status": e.get("status"),
+    entries = [{"at": timestamp_or_none(e.get("at")), "status": e.get("status"),
                 "comment": e.get("comment") or None, "who": e.get("who")} for e in events]
     unmatched = list(entries)
     raw_comments = visit_data.get("review_comments")
     for item in raw_comments if isinstance(raw_comments, list) else []:
         if not isinstance(item, Mapping) or not str(item.get("text") or "").strip():
             continue
-        text, at = str(item["text"]), _when(item.get("at"))
+        text, at = str(item["text"]), timestamp_or_none(item.get("at"))
         twin = next((e for e in unmatched if e["comment"] == text
                      and (at is None or e["at"] == at)), None)
         if twin is not None:
