@@ -12,6 +12,7 @@ they can be compared, stored and indexed as plain text on TinyDB, SQLite and Pos
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
@@ -67,14 +68,21 @@ class Timestamp:
 
     @classmethod
     def decode(cls, text: str) -> Timestamp:
-        match = _ENCODED.match(text)
-        if match is None:
-            raise ValueError(f"not a hybrid logical clock timestamp: {text!r}")
-        return cls(int(match[1]), int(match[2]), match[3])
+        return _decode(text)
 
     @classmethod
     def zero(cls, node: str = "0") -> Timestamp:
         return cls(0, 0, node)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decode(text: str) -> Timestamp:
+    # Cached: the fields of one edit share a stamp, and a push checks each stamp, then merges
+    # it. Timestamps are immutable, and a text that fails raises each time (not cached).
+    match = _ENCODED.match(text)
+    if match is None:
+        raise ValueError(f"not a hybrid logical clock timestamp: {text!r}")
+    return Timestamp(int(match[1]), int(match[2]), match[3])
 
 
 class HybridLogicalClock:

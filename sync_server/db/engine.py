@@ -33,6 +33,7 @@ import threading
 import weakref
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -44,9 +45,17 @@ _BUSY_TIMEOUT_MS = 30_000
 
 
 def json_text(value: Any) -> str:
-    """The engine's JSON serializer: how every JSON column is encoded."""
-    # Thai text stays readable in the database and takes a third of the bytes.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """The engine's JSON serializer: how every JSON column (and every sync answer) is
+    encoded. Compact UTF-8: Thai text stays readable and takes a third of the bytes."""
+    try:
+        # orjson is 4-5x faster than the standard encoder, and the sync hot path encodes
+        # every change three times (data, clocks, change log).
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        # What orjson refuses and the standard library writes (integers past 64 bits, lone
+        # surrogates): exactly the text this column held before orjson. (NaN, which orjson
+        # would write as null, never gets here: a push carrying it is refused.)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

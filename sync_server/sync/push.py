@@ -238,6 +238,7 @@ class Speculation:
 
     change: Change
     payload: JsonText  # the change as `change_log` stores it
+    clock_problem: ChangeResult | None  # `_check_clocks` of the change (the clock observed)
     merged: MergeResult | None = None  # None: the change cannot create a record
     errors: list[dict[str, Any]] = field(default_factory=list)
     meta: RowMeta | None = None
@@ -248,34 +249,37 @@ Speculations = Mapping[str, Speculation]  # change_id -> its speculation
 
 
 def speculate(pushes: Sequence[tuple[PushContext, ParsedPush]],
-              validate: Validator | None) -> dict[str, Speculation]:
-    """Speculations for the changes of `pushes` (no I/O, no lock). A change that fails here
-    (malformed clocks) is left to the transaction, which answers it."""
+              validate: Validator | None,
+              clock: HybridLogicalClock) -> dict[str, Speculation]:
+    """Speculations for the changes of `pushes` (no I/O, no lock; `clock` observes their
+    stamps, as the transaction would). A change whose clocks are refused is answered by the
+    transaction with `clock_problem`."""
     out: dict[str, Speculation] = {}
     for _ctx, parsed in pushes:
         for item in parsed:
             if not isinstance(item, Change):
                 continue
             payload = JsonText(json_text(_payload(item)))
+            problem = _check_clocks(item, clock)
             merged: MergeResult | None = None
-            if not item.deleted:
+            if problem is None and not item.deleted:
                 try:
                     merged = merge_change(None, item, ignore_fields=SERVER_OWNED_FIELDS.get(
                         item.record_type, ()))
                 except ValueError:
                     merged = None
             if merged is None or merged.outcome != "applied" or merged.new_state.deleted:
-                out[item.change_id] = Speculation(item, payload)
+                out[item.change_id] = Speculation(item, payload, problem)
                 continue
             state = merged.new_state
             errors = [] if validate is None else validate(
                 item.record_type, {**state.data, "id": item.record_id,
                                    "schema_version": item.schema_version})
             if errors:
-                out[item.change_id] = Speculation(item, payload, merged, errors)
+                out[item.change_id] = Speculation(item, payload, None, merged, errors)
                 continue
             out[item.change_id] = Speculation(
-                item, payload, merged, errors,
+                item, payload, None, merged, errors,
                 row_meta(item.record_type, item.record_id, state.data),
                 (JsonText(json_text(state.data)), JsonText(json_text(state.clocks))))
     return out
@@ -283,22 +287,19 @@ def speculate(pushes: Sequence[tuple[PushContext, ParsedPush]],
 
 def _check_clocks(change: Change, clock: HybridLogicalClock) -> ChangeResult | None:
     try:
-        # A change's fields usually share one stamp: each distinct text decoded once.
-        checked: set[str] = set()
-        for name, text in change.clocks.items():
-            if text in checked:
-                continue
+        # A change's fields usually share one stamp: each distinct text decoded once, in
+        # the order of the fields (so the first bad one is the one answered).
+        stamps = dict.fromkeys(change.clocks.values())
+        for text in stamps:
             stamp = Timestamp.decode(text)
             if stamp.node != change.device_id:
                 return _reject(change.change_id, "bad_clock", "เวลาของการแก้ไขไม่ถูกต้อง",
                                "Each clock must carry the sending device's id.",
-                               [f"/clocks/{name}"])
+                               [f"/clocks/{n}" for n, t in change.clocks.items() if t == text][:1])
             clock.observe(stamp, check_drift=True)
-            checked.add(text)
-        for base in change.base_clocks.values():
-            if base is not None and base not in checked:
+        for base in dict.fromkeys(change.base_clocks.values()):
+            if base is not None and base not in stamps:
                 Timestamp.decode(base)
-                checked.add(base)
     except ClockDriftError as exc:
         return _reject(change.change_id, "clock_ahead",
                        "นาฬิกาของโทรศัพท์เดินเร็วกว่าเซิร์ฟเวอร์ กรุณาตั้งวันเวลาให้ถูกต้อง",
@@ -306,8 +307,9 @@ def _check_clocks(change: Change, clock: HybridLogicalClock) -> ChangeResult | N
     except ValueError as exc:
         return _reject(change.change_id, "bad_clock", "เวลาของการแก้ไขไม่ถูกต้อง", str(exc),
                        ["/clocks"])
-    missing = [n for n in change.fields if n not in change.clocks]
-    if missing or (change.deleted and "_deleted" not in change.clocks):
+    if not change.clocks.keys() >= change.fields.keys() or (
+            change.deleted and "_deleted" not in change.clocks):
+        missing = [n for n in change.fields if n not in change.clocks]
         return _reject(change.change_id, "bad_clock", "บางช่องไม่มีเวลาของการแก้ไข",
                        "Every field set (and a delete) needs its clock.",
                        [f"/clocks/{n}" for n in missing] or ["/clocks/_deleted"])
@@ -510,7 +512,12 @@ def _merge_one(
     forwards: Mapping[str, str],
     speculations: Speculations | None = None,
 ) -> ChangeResult:
-    problem = _check_clocks(change, clock)
+    speculation = speculations.get(change.change_id) if speculations else None
+    if speculation is not None and speculation.change is change:
+        problem = speculation.clock_problem
+    else:
+        speculation = None  # another change with this id (a resend in the same group)
+        problem = _check_clocks(change, clock)
     if problem is not None:
         return problem
     target = forwards.get(change.record_id) if change.record_type == "producer" else None
@@ -519,7 +526,6 @@ def _merge_one(
                                 conflict_rows)
     change, rewritten = _rewrite_references(change, batch.get(change.record_id), forwards,
                                             clock)
-    speculation = speculations.get(change.change_id) if speculations else None
     if speculation is not None and (speculation.change is not change
                                     or speculation.merged is None):
         speculation = None  # rewritten, or not a creation: merged below

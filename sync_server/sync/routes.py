@@ -36,7 +36,7 @@ from sync_server.auth import (
     ensure_writer,
     principal_from_request,
 )
-from sync_server.db.engine import read_only
+from sync_server.db.engine import json_text, read_only
 from sync_server.problems import Problem
 from sync_server.sync.admission import PushAdmission
 from sync_server.sync.pull import MAX_PAGE, pull_page_body
@@ -280,8 +280,7 @@ async def sync_writer(principal: SyncPrincipal) -> Principal:
 
 
 def _json_response(body: dict[str, Any]) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                    media_type="application/json")
+    return Response(json_text(body), media_type="application/json")
 
 
 def _busy(retry_after_s: int, detail_en: str, detail_th: str) -> Problem:

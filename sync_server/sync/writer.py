@@ -186,7 +186,7 @@ class DistrictWriter:
             # Before the lock: what needs no database (merging, validating and deriving the
             # columns of new records). With several server processes on one database the
             # others write meanwhile; only the read-merge-write below is one at a time.
-            speculations = speculate(pushes, self.validate)
+            speculations = speculate(pushes, self.validate, self.clock)
             with self._file_lock, self.engine.begin() as conn:
                 answers = apply_push_group(conn, pushes, clock=self.clock,
                                            validate=self.validate, now=datetime.now(UTC),

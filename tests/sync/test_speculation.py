@@ -3,7 +3,8 @@
 The district writer merges, validates and derives the columns of changes that may create a
 record before it takes the district's write lock (sync_server/sync/writer.py). Property:
 for any run of push groups (new records, edits of records created earlier in the same
-group or in an earlier group, deletes, invalid values, two devices), applying each group
+group or in an earlier group, deletes, invalid values, two devices, stamps refused: another
+device's, ten minutes ahead, a field without one), applying each group
 with its speculations gives the same answers, the same stored rows (the JSON text too)
 and the same change log as applying it without, on a real SQLite database.
 """
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from recordsync.hlc import HybridLogicalClock
+from recordsync.hlc import HybridLogicalClock, wall_clock_ms
 from sync_server.accounts import create_district
 from sync_server.db.engine import make_engine, migrate
 from sync_server.db.tables import change_log, records
@@ -97,8 +98,15 @@ def test_speculations_change_no_answer_and_no_row(
             for record, _device, names, delete, roll in push:
                 fields = {name: data.draw(FIELD_VALUES[name], label=name) for name in names}
                 stamp = device_clocks[device].now().encode()
+                if roll == 9:  # a stamp of another device
+                    stamp = HybridLogicalClock("dev_x").now().encode()
+                elif roll == 8:  # a phone whose clock runs ten minutes ahead
+                    stamp = HybridLogicalClock(
+                        device, now_ms=lambda: wall_clock_ms() + 600_000).now().encode()
                 deleted = delete and roll == 0
                 clocks = dict.fromkeys(fields, stamp)
+                if roll == 7 and len(fields) > 1:  # a field without its clock
+                    del clocks[next(iter(fields))]
                 if deleted:
                     clocks["_deleted"] = stamp
                 changes.append({
@@ -110,7 +118,7 @@ def test_speculations_change_no_answer_and_no_row(
         answers = []
         for engine, use, clock in zip(engines, (True, False), server_clocks, strict=True):
             pushes = [(ctx, parse_changes(ctx, raw)) for ctx, raw in pushes_raw]
-            speculations = speculate(pushes, _validate) if use else None
+            speculations = speculate(pushes, _validate, clock) if use else None
             with engine.begin() as conn:
                 results = apply_push_group(conn, pushes, clock=clock, validate=_validate,
                                            now=NOW, speculations=speculations)
@@ -146,7 +154,7 @@ def test_a_speculation_is_used_for_a_new_record(engines: tuple[Engine, Engine]) 
               "clocks": dict.fromkeys(fields, stamp), "base_clocks": {}, "deleted": False,
               "schema_version": 1}
     pushes = [(ctx, parse_changes(ctx, [change]))]
-    speculations = speculate(pushes, _validate)
+    speculations = speculate(pushes, _validate, HybridLogicalClock("server"))
     assert list(speculations) == [change_id]
     speculation = speculations[change_id]
     assert speculation.errors == [] and speculation.meta is not None
