@@ -237,8 +237,9 @@ class RecordWriter:
     from the record's producer for everything else (in this batch or stored). A producer
     that is new or moved hands its subdistrict to the records already stored under it (a
     phone may push a product before its producer; the office may move a producer), so
-    subdistrict-filtered pulls and exports find them. That is a filter column only: their
-    data and feed positions do not change.
+    subdistrict-filtered pulls and exports find them. Their data stays, but they take new
+    feed positions: for a phone that pulls only that subdistrict they are new, and its
+    cursor may be past their old positions already.
 
     The caller owns the transaction. Taking the feed counter's row (the UPDATE in `flush`,
     or `lock_district` first for read-merge-write) serialises writers of one district and
@@ -330,10 +331,13 @@ class RecordWriter:
         return seqs
 
     def _hand_down(self, producers: Mapping[str, str | None], written: set[str]) -> None:
-        """Stored records of new or moved producers take the producer's subdistrict.
+        """Stored records of new or moved producers take the producer's subdistrict, and a
+        new feed position: a phone that pulls only that subdistrict and is already past
+        their old positions must still receive them (they are new to its subdistrict).
 
         One SELECT finds which of them have such records (usually none: a producer comes
-        first), then one UPDATE per producer that has.
+        first), then per producer that has: its records to move, one block of positions,
+        one executemany.
         """
         ids = sorted(producers)
         having: set[str] = set()
@@ -346,12 +350,17 @@ class RecordWriter:
                     having.add(r.producer_id)
         for producer_id in sorted(having):
             subdistrict = producers[producer_id]
-            self.conn.execute(
-                records.update()
+            moving = [r.id for r in self.conn.execute(
+                sa.select(records.c.id)
                 .where(records.c.producer_id == producer_id, records.c.id != producer_id,
                        records.c.district_code == self.district_code,
                        records.c.subdistrict_code.is_distinct_from(subdistrict))
-                .values(subdistrict_code=subdistrict))
+                .order_by(records.c.seq))]
+            if moving:
+                first_seq = take_seqs(self.conn, self.district_code, len(moving))
+                execute_many(self.conn, _HAND_DOWN, [
+                    {"b_id": record_id, "subdistrict_code": subdistrict, "seq": first_seq + i}
+                    for i, record_id in enumerate(moving)])
             for row in self.rows.values():
                 if row.exists and row.record_type != "producer" and \
                         record_producer_id(row.record_type, "", row.state.data) == producer_id:
@@ -394,6 +403,9 @@ _LOAD_RECORDS = (
 _RECORDS_OF_PRODUCERS = (
     sa.select(records.c.producer_id, records.c.district_code, records.c.record_type)
     .where(records.c.producer_id.in_(sa.bindparam("ids", expanding=True))))
+_HAND_DOWN = (
+    records.update().where(records.c.id == sa.bindparam("b_id"))
+    .values(subdistrict_code=sa.bindparam("subdistrict_code"), seq=sa.bindparam("seq")))
 _UPDATE_RECORD = (
     records.update().where(records.c.id == sa.bindparam("b_id"))
     .values({c: sa.bindparam(c) for c in (

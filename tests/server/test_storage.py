@@ -81,7 +81,8 @@ def test_upsert_insert_update_and_denormalised_columns(engine: Engine, district:
     assert row is not None and "0812345678" in row and PRODUCER in row
     assert stored.updated_at.tzinfo is not None
 
-    # the producer moves: its product's subdistrict follows, its own seq is new
+    # the producer moves: its product's subdistrict follows; both take new seqs (the
+    # product is new to the phones that pull 240305)
     with engine.begin() as conn:
         seq3 = upsert_record(conn, district_code=district, record_type="producer",
                              record_id=PRODUCER, data=producer("240305"), clocks={},
@@ -90,7 +91,7 @@ def test_upsert_insert_update_and_denormalised_columns(engine: Engine, district:
         moved = get_record(conn, PRODUCER)
         product = get_record(conn, PRODUCT)
     assert seq3 == 3 and moved is not None and moved.deleted and moved.seq == 3
-    assert product is not None and product.subdistrict_code == "240305" and product.seq == 2
+    assert product is not None and product.subdistrict_code == "240305" and product.seq == 4
 
 
 def test_records_written_before_their_producer_get_its_subdistrict(engine: Engine,
@@ -102,7 +103,8 @@ def test_records_written_before_their_producer_get_its_subdistrict(engine: Engin
         upsert_record(conn, district_code=district, record_type="producer",
                       record_id=PRODUCER, data=producer("240307"), clocks={})
         product = get_record(conn, PRODUCT)
-    assert product is not None and product.subdistrict_code == "240307" and product.seq == 1
+    # after its producer (2) in the feed: new to the phones that pull 240307
+    assert product is not None and product.subdistrict_code == "240307" and product.seq == 3
 
 
 def test_ids_cannot_cross_districts_or_types(engine: Engine, district: str) -> None:

@@ -137,8 +137,14 @@ def _row(server: ServerProcess, record_id: str) -> sa.Row[Any]:
 
 
 def _pulled_ids(server: ServerProcess, phone: Actor, subdistrict: str) -> set[str]:
+    return _pull_on(server, phone, subdistrict, "0")[0]
+
+
+def _pull_on(server: ServerProcess, phone: Actor, subdistrict: str, since: str
+             ) -> tuple[set[str], str]:
+    """What a phone that pulls only `subdistrict` receives from cursor `since` to the end of
+    the feed, and its cursor then."""
     found: set[str] = set()
-    since = "0"
     while True:
         page = httpx.get(f"{server.base_url}/api/v1/sync/pull",
                          params={"since": since, "subdistricts": subdistrict},
@@ -146,7 +152,7 @@ def _pulled_ids(server: ServerProcess, phone: Actor, subdistrict: str) -> set[st
         found.update(r["id"] for r in page["records"])
         since = page["next"]
         if not page["more"]:
-            return found
+            return found, since
 
 
 def test_product_before_its_producer_gets_the_producers_subdistrict(
@@ -166,12 +172,30 @@ def test_a_moved_producer_takes_its_records_along(
     write("product", product_id, _product(producer_id))
     assert _row(server, product_id).subdistrict_code == "240301"
     before = _row(server, product_id).seq
+    _seen, cursor = _pull_on(server, phone, "240304", "0")  # a phone of 240304, up to date
     write("producer", producer_id, {"address": _address("240304")})
     moved = _row(server, product_id)
     assert moved.subdistrict_code == "240304"
-    assert moved.seq == before  # a filter column only: the product's data did not change
+    # A new feed position: new to 240304's phones, which are past the old one.
+    assert moved.seq > before
+    assert {producer_id, product_id} <= _pull_on(server, phone, "240304", cursor)[0]
     assert product_id in _pulled_ids(server, phone, "240304")
     assert product_id not in _pulled_ids(server, phone, "240301")
+
+
+def test_a_phone_past_a_product_gets_it_when_its_producer_arrives(
+        server: ServerProcess, phone: Actor, write: Write) -> None:
+    """Regression: a product that came before its producer, or stayed behind when its
+    producer moved in, kept its feed position when it took the producer's subdistrict, so
+    a phone pulling that subdistrict, already past the position, never received it."""
+    producer_id, product_id, neighbour = uuid.uuid4().hex, uuid.uuid4().hex, uuid.uuid4().hex
+    write("product", product_id, _product(producer_id))
+    write("producer", neighbour, _producer("240305"))  # moves the phone's cursor past it
+    seen, cursor = _pull_on(server, phone, "240305", "0")
+    assert product_id not in seen and neighbour in seen  # no producer yet: no subdistrict
+    assert int(cursor) > _row(server, product_id).seq
+    write("producer", producer_id, _producer("240305"))
+    assert {producer_id, product_id} <= _pull_on(server, phone, "240305", cursor)[0]
 
 
 def test_derived_columns_and_feed_positions(server: ServerProcess, write: Write) -> None:
