@@ -1,7 +1,7 @@
 """The admin command line: `python -m sync_server <command> [options]`.
 
 Commands: migrate, create-district, add-user, new-code, issue-token, revoke-device,
-unlock-user, list-users, serve, demo.
+unlock-user, list-users, serve, demo, repage.
 Settings come from the environment (DATABASE_URL, TAMBON_DATA_DIR, TAMBON_PUBLIC_URL).
 Errors print in English and Thai and exit with status 2; nothing is half-stored.
 """
@@ -26,7 +26,7 @@ from sync_server.accounts import (
 )
 from sync_server.audit import audit
 from sync_server.auth import create_device, enrolment_url, issue_enrolment_code, revoke_device
-from sync_server.db.engine import make_engine, migrate
+from sync_server.db.engine import RepageError, make_engine, migrate, repage
 from sync_server.ratelimit import reset
 from sync_server.settings import Settings
 from sync_server.web.signin_throttle import clear
@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "own district writers, ordered across processes)")
 
     sub.add_parser("demo", help="create the demo district 2403 with users and producers")
+    sub.add_parser("repage", help="rewrite an SQLite database made before 8 KB pages "
+                                  "(stop the server first)")
     return parser
 
 
@@ -96,7 +98,7 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     engine = make_engine(settings.database_url)
     try:
         return _run(args, settings, engine)
-    except AccountError as exc:
+    except (AccountError, RepageError) as exc:
         print(f"error: {exc.message_en}\nข้อผิดพลาด: {exc.message_th}", file=sys.stderr)
         return 2
     finally:
@@ -104,6 +106,15 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
 
 
 def _run(args: argparse.Namespace, settings: Settings, engine: Engine) -> int:
+    if args.command == "repage":
+        before, after = repage(engine)
+        if before == after:
+            print(f"the database already has {after // 1024} KB pages / "
+                  f"ฐานข้อมูลใช้หน้าขนาด {after // 1024} KB อยู่แล้ว")
+        else:
+            print(f"rewritten with {after // 1024} KB pages (was {before // 1024} KB) / "
+                  f"เขียนใหม่ด้วยหน้าขนาด {after // 1024} KB แล้ว (เดิม {before // 1024} KB)")
+        return 0
     if args.command == "migrate":
         migrate(engine)
         print("database is up to date / ฐานข้อมูลเป็นรุ่นล่าสุดแล้ว")

@@ -1,6 +1,13 @@
 """Database engines for SQLite and PostgreSQL, and the migration entry point.
 
 SQLite choices, per connection:
+- `page_size=8192` for a new database file (an existing file keeps its own). A `records`
+  row is ~2.1 KB (data, clocks, the Thai sort key and search text) and a `change_log` row
+  ~1.8 KB, so a 4 KB page held one or two of them and was half empty: every record
+  written cost ~12 KB of WAL. With 8 KB pages the README's server took 6-14 % more
+  records/s from 50-200 phones in the full benchmark (+31 % in alternating single runs at
+  50 phones), and a 200-record pull page reads 27 % faster (docs/bench-sync.md, round 4).
+  `repage` (`python -m sync_server repage`) converts an older file.
 - `journal_mode=WAL`: readers never block the writer and vice versa, and several worker
   processes can share the file.
 - `synchronous=FULL`: in WAL mode NORMAL is consistent but may lose the last transactions on
@@ -38,10 +45,11 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-__all__ = ["WriterFileLock", "database_kind", "json_text", "make_engine", "migrate",
-           "read_only"]
+__all__ = ["PAGE_SIZE", "RepageError", "WriterFileLock", "database_kind", "json_text",
+           "make_engine", "migrate", "read_only", "repage"]
 
 _BUSY_TIMEOUT_MS = 30_000
+PAGE_SIZE = 8192  # bytes per page of a new SQLite database file (see above)
 
 
 def json_text(value: Any) -> str:
@@ -93,6 +101,8 @@ def _configure_sqlite(engine: Engine) -> None:
         # Let SQLAlchemy's "begin" event below emit BEGIN itself.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # Before anything writes the file's header: no effect on an existing file.
+        cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -178,6 +188,58 @@ def read_only(engine: Engine) -> Engine:
 
 
 _READ_ONLY: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+class RepageError(Exception):
+    """`repage` could not run; the file is as it was. English and Thai messages."""
+
+    def __init__(self, message_en: str, message_th: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_th = message_th
+
+
+def repage(engine: Engine) -> tuple[int, int]:
+    """Rewrite an SQLite database file with `PAGE_SIZE` pages (a file made before 8 KB
+    pages keeps its own otherwise); returns (pages before, pages after) in bytes.
+
+    Needs the file to itself (the server stopped) and free disk as large as the file.
+    VACUUM is one transaction: if it fails (disk full), the file keeps its old pages. The
+    file is back in WAL mode in every case. Raises `RepageError` otherwise.
+    """
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if path and path != ":memory:" and not os.path.exists(path):
+        raise RepageError(f"There is no database file at {path}.",
+                          f"ไม่พบไฟล์ฐานข้อมูลที่ {path}")
+    if not path or path == ":memory:":
+        raise RepageError("Only an SQLite database file can be repaged (PostgreSQL chooses "
+                          "its own page size).",
+                          "ใช้ได้กับไฟล์ฐานข้อมูล SQLite เท่านั้น (PostgreSQL กำหนดขนาดหน้าเอง)")
+    engine.dispose()  # none of this process's pooled connections may hold the file
+    conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        before = int(conn.execute("PRAGMA page_size").fetchone()[0])
+        if before == PAGE_SIZE:
+            return before, before
+        try:
+            # Leaving WAL needs the only connection: fails at once while a server runs.
+            conn.execute("PRAGMA journal_mode=DELETE").fetchall()
+        except sqlite3.OperationalError as exc:
+            raise RepageError(f"The database is in use ({exc}): stop the server first.",
+                              "ฐานข้อมูลกำลังถูกใช้งานอยู่ กรุณาหยุดเซิร์ฟเวอร์ก่อน") from exc
+        try:
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}").fetchall()
+            conn.execute("VACUUM").fetchall()
+        except sqlite3.OperationalError as exc:
+            raise RepageError(f"The database could not be rewritten ({exc}); it keeps its "
+                              "old pages. Free as much disk as the file takes and try again.",
+                              "เขียนฐานข้อมูลใหม่ไม่สำเร็จ ข้อมูลยังอยู่ครบเหมือนเดิม "
+                              "กรุณาเพิ่มพื้นที่ว่างในดิสก์ให้เท่ากับขนาดไฟล์แล้วลองใหม่") from exc
+        finally:
+            conn.execute("PRAGMA journal_mode=WAL").fetchall()
+        return before, int(conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def database_kind(engine: Engine) -> str:

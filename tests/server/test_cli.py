@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -156,3 +158,50 @@ def test_docs_describe_every_command() -> None:
     commands = set(sub.choices or ())
     assert "unlock-user" in commands
     assert commands - rows == set()
+
+
+def _old_style_database(data_dir: Path) -> Path:
+    """A database file as every one was made before 8 KB pages: 4 KB pages, WAL."""
+    path = data_dir / "district.sqlite3"
+    with closing(sqlite3.connect(path)) as raw:  # closed: an open one is a user of the file
+        raw.execute("PRAGMA page_size=4096")
+        raw.execute("PRAGMA journal_mode=WAL")
+    run_cli(data_dir, "migrate")
+    run_cli(data_dir, "create-district", "2403")
+    run_cli(data_dir, "add-user", "--district", "2403", "--role", "officer",
+            "--name", "นางสาวสุดา ขยันงาน")
+    return path
+
+
+def _file_settings(path: Path) -> tuple[int, str, str]:
+    with closing(sqlite3.connect(path)) as raw:
+        return (raw.execute("PRAGMA page_size").fetchone()[0],
+                raw.execute("PRAGMA journal_mode").fetchone()[0],
+                raw.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def test_repage_rewrites_an_old_database_with_8_kb_pages(tmp_path: Path) -> None:
+    path = _old_style_database(tmp_path)
+    assert _file_settings(path) == (4096, "wal", "ok")
+    out = run_cli(tmp_path, "repage").stdout
+    assert "rewritten with 8 KB pages (was 4 KB)" in out and "เขียนใหม่" in out
+    assert _file_settings(path) == (8192, "wal", "ok")
+    assert "นางสาวสุดา ขยันงาน" in run_cli(tmp_path, "list-users").stdout  # nothing lost
+    assert "already has 8 KB pages" in run_cli(tmp_path, "repage").stdout
+
+
+def test_repage_refuses_while_the_database_is_in_use(tmp_path: Path) -> None:
+    path = _old_style_database(tmp_path)
+    with closing(sqlite3.connect(path)) as server_like:  # as a running server's connections
+        server_like.execute("SELECT count(*) FROM users").fetchone()
+        result = run_cli(tmp_path, "repage", check=False)
+    assert result.returncode == 2
+    assert "stop the server first" in result.stderr and "หยุดเซิร์ฟเวอร์" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _file_settings(path) == (4096, "wal", "ok")
+
+
+def test_repage_without_a_database_says_so(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "repage", check=False)
+    assert result.returncode == 2
+    assert "no database file" in result.stderr and "ไม่พบไฟล์ฐานข้อมูล" in result.stderr
