@@ -61,8 +61,9 @@ def json_text(value: Any) -> str:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except (orjson.JSONEncodeError, UnicodeDecodeError):
         # What orjson refuses and the standard library writes (integers past 64 bits, lone
-        # surrogates): exactly the text this column held before orjson. (NaN, which orjson
-        # would write as null, never gets here: a push carrying it is refused.)
+        # surrogates): exactly the text this column held before orjson. (A NaN float is
+        # the one difference: orjson writes null where the standard library wrote the
+        # invalid JSON token NaN. Pushes refuse NaN before they get here.)
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
