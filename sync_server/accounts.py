@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from sync_server.auth import ROLES
 from sync_server.db.records import ensure_feed_counter
 from sync_server.db.tables import devices, districts, users
+from sync_server.errors import BilingualError
 
 __all__ = [
     "AccountError",
@@ -35,13 +36,8 @@ __all__ = [
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(BilingualError):
     """A bad admin request, with an English and a Thai message."""
-
-    def __init__(self, message_en: str, message_th: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_th = message_th
 
     def __str__(self) -> str:
         return f"{self.message_en} / {self.message_th}"

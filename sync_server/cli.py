@@ -26,7 +26,8 @@ from sync_server.accounts import (
 )
 from sync_server.audit import audit
 from sync_server.auth import create_device, enrolment_url, issue_enrolment_code, revoke_device
-from sync_server.db.engine import RepageError, make_engine, migrate, repage
+from sync_server.db.engine import make_engine, migrate, repage
+from sync_server.errors import BilingualError
 from sync_server.ratelimit import reset
 from sync_server.settings import Settings
 from sync_server.web.signin_throttle import clear
@@ -98,8 +99,8 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     engine = make_engine(settings.database_url)
     try:
         return _run(args, settings, engine)
-    except (AccountError, RepageError) as exc:
-        print(f"error: {exc.message_en}\nข้อผิดพลาด: {exc.message_th}", file=sys.stderr)
+    except BilingualError as exc:  # AccountError, RepageError
+        print(exc.terminal_text(), file=sys.stderr)
         return 2
     finally:
         engine.dispose()

@@ -45,6 +45,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from sync_server.errors import BilingualError
+
 __all__ = ["PAGE_SIZE", "RepageError", "WriterFileLock", "database_kind", "json_text",
            "make_engine", "migrate", "read_only", "repage"]
 
@@ -191,13 +193,8 @@ def read_only(engine: Engine) -> Engine:
 _READ_ONLY: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
-class RepageError(Exception):
-    """`repage` could not run; the file is as it was. English and Thai messages."""
-
-    def __init__(self, message_en: str, message_th: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_th = message_th
+class RepageError(BilingualError):
+    """`repage` could not run; the file is as it was."""
 
 
 def repage(engine: Engine) -> tuple[int, int]:

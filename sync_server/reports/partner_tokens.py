@@ -21,10 +21,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sync_server.accounts import AccountError, create_user
+from sync_server.accounts import create_user
 from sync_server.audit import audit
 from sync_server.auth import Principal, create_device, revoke_device
 from sync_server.db.tables import devices, users
+from sync_server.errors import BilingualError
 
 __all__ = ["IssuedToken", "PartnerToken", "issue_partner_token", "list_partner_tokens",
            "main", "revoke_partner_token"]
@@ -48,11 +49,8 @@ class PartnerToken:
     last_seen_at: datetime | None
 
 
-class TokenError(ValueError):
-    def __init__(self, message_en: str, message_th: str) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_th = message_th
+class TokenError(BilingualError):
+    """A partner token request refused (English and Thai)."""
 
 
 def _clean_agency(name: str) -> str:
@@ -144,8 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("no such active token / ไม่พบโทเค็นนี้", file=sys.stderr)
                 return 1
         return 0
-    except (TokenError, AccountError) as exc:  # AccountError: e.g. no such district
-        print(f"error: {exc.message_en}\nข้อผิดพลาด: {exc.message_th}", file=sys.stderr)
+    except BilingualError as exc:  # TokenError, or AccountError: e.g. no such district
+        print(exc.terminal_text(), file=sys.stderr)
         return 2
     finally:
         engine.dispose()
