@@ -16,7 +16,7 @@ from sync_server import __version__
 from sync_server.api import core, device_health, enrol
 from sync_server.api import records as records_api
 from sync_server.db.engine import make_engine
-from sync_server.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from sync_server.middleware import AccessLogMiddleware, BodyLimitMiddleware, NulUrlMiddleware
 from sync_server.openapi import install_openapi
 from sync_server.problems import install_problem_handlers
 from sync_server.reports import routes as reports_routes
@@ -55,8 +55,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     install_problem_handlers(app)
-    # Outermost first: the access log sees the body limit's 413 answers too.
+    # The last added is the outermost: the access log sees the 413 and NUL answers too.
     app.add_middleware(BodyLimitMiddleware, limit_for=settings.body_limit_for)
+    app.add_middleware(NulUrlMiddleware)
     app.add_middleware(AccessLogMiddleware)
 
     app.include_router(core.router)

@@ -53,7 +53,8 @@ PROTOCOL_REQUESTS: dict[tuple[str, str], dict[str, Any]] = {
          "schema": {"type": "integer", "minimum": 1, "maximum": 50 * 1024 * 1024}},
         {"name": "Upload-Metadata", "in": "header", "required": True,
          "description": "tus metadata: `sha256 <base64 of the photo's 64-hex SHA-256>`, "
-                        "optionally more `key base64` pairs after commas",
+                        "optionally more `key base64` pairs after commas; each value is "
+                        "UTF-8 text without a NUL character",
          "schema": {"type": "string", "format": TUS_METADATA_FORMAT}}]},
     ("/api/v1/uploads/", "head"): {"parameters": [_TUS_VERSION]},
     ("/api/v1/uploads/", "patch"): {

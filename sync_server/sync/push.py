@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -111,29 +111,49 @@ MAX_FIELD_DEPTH = 32
 _MAX_INT = 2**31 - 1
 
 
-def _text_problem(value: Any, check_text: bool = True) -> str | None:
-    """Why `value` (a JSON value) cannot be stored, or None: too deeply nested, or (with
-    `check_text`) a string that is not valid Unicode (a lone surrogate from a `\\ud800`
-    escape). Without `check_text` only containers are visited."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
+class _Unstorable(NamedTuple):
+    en: str
+    th: str
+    path: str  # JSON pointer into the change
+
+
+def _pointer(parts: tuple[str | int, ...]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _text_problem(value: Any, check_text: bool = True,
+                  root: tuple[str, ...] = ("fields",)) -> _Unstorable | None:
+    """Why `value` (a JSON value, at `root` in the change) cannot be stored, or None: too
+    deeply nested, or (with `check_text`) a string or key that is not valid Unicode (a lone
+    surrogate from a `\\ud800` escape) or holds a NUL character (a `\\u0000` escape;
+    PostgreSQL's text and jsonb cannot hold it, and a district moved from SQLite to
+    PostgreSQL must fit). Without `check_text` only containers are visited."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, root)]
     while stack:
-        item, depth = stack.pop()
+        item, parts = stack.pop()
         if isinstance(item, str):
+            if "\x00" in item:
+                return _Unstorable("a text holds a NUL character (U+0000)",
+                                   "ข้อความมีอักขระ NUL (U+0000) ซึ่งเก็บไม่ได้", _pointer(parts))
             if not item.isascii():
                 try:
                     item.encode("utf-8")
                 except UnicodeEncodeError:
-                    return "a text contains a lone surrogate (not valid Unicode)"
+                    return _Unstorable("a text holds a lone surrogate (not valid Unicode)",
+                                       "ข้อความเสียหาย (ไม่ใช่ Unicode ที่ถูกต้อง)", _pointer(parts))
         elif isinstance(item, dict | list):
-            if depth >= MAX_FIELD_DEPTH:
-                return f"nested deeper than {MAX_FIELD_DEPTH} levels"
-            children = item.values() if isinstance(item, dict) else item
+            if len(parts) - len(root) >= MAX_FIELD_DEPTH:
+                return _Unstorable(f"nested deeper than {MAX_FIELD_DEPTH} levels",
+                                   f"ข้อมูลซ้อนกันลึกเกิน {MAX_FIELD_DEPTH} ชั้น", _pointer(parts))
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
             if check_text:
-                if isinstance(item, dict):
-                    stack.extend((k, depth + 1) for k in item)
-                stack.extend((v, depth + 1) for v in children)
+                for key, child in pairs:
+                    if isinstance(key, str):  # a key is text too: checked as one
+                        stack.append((key, (*parts, key)))
+                    stack.append((child, (*parts, key)))
             else:
-                stack.extend((v, depth + 1) for v in children if isinstance(v, dict | list))
+                stack.extend((child, (*parts, key)) for key, child in pairs
+                             if isinstance(child, dict | list))
     return None
 
 
@@ -202,12 +222,15 @@ def _parse(raw: Any, ctx: PushContext, check_text: bool = True) -> Change | Chan
     if problem is None and change.deleted:
         # NaN / Infinity (Python's json reads them) are refused by the schemas, but a
         # delete is not validated; PostgreSQL's jsonb would refuse the whole group.
-        problem = _non_finite(change.fields)
+        non_finite = _non_finite(change.fields)
+        if non_finite is not None:
+            problem = _Unstorable(non_finite, "ตัวเลข NaN หรือ Infinity เก็บไม่ได้", "/fields")
     if problem is None and check_text:
-        problem = _text_problem(list(change.clocks)) or _text_problem(list(change.base_clocks))
+        problem = (_text_problem(change.clocks, root=("clocks",))
+                   or _text_problem(change.base_clocks, root=("base_clocks",)))
     if problem is not None:
-        return _reject(cid, "unstorable_value", "ข้อมูลบางช่องเก็บไม่ได้ (ข้อความเสียหายหรือซ้อนกันลึกเกินไป)",
-                       f"A field cannot be stored: {problem}.", ["/fields"])
+        return _reject(cid, "unstorable_value", f"ข้อมูลนี้เก็บไม่ได้: {problem.th}",
+                       f"A field cannot be stored: {problem.en}.", [problem.path])
     return change
 
 
@@ -218,8 +241,9 @@ def parse_changes(ctx: PushContext, raw_changes: Sequence[Any], *,
                   check_text: bool = True) -> ParsedPush:
     """Shape checks of a push, done before the push waits for the district's writer.
 
-    `check_text=False` when the JSON text had no surrogate escape (see
-    `sync_server.sync.routes.push_body`): no string can then hold a lone surrogate."""
+    `check_text=False` when the JSON text had no surrogate or NUL escape (see
+    `sync_server.sync.routes.push_body`): no string can then hold a lone surrogate or a
+    NUL (JSON text cannot carry either unescaped)."""
     return [_parse(raw, ctx, check_text) for raw in raw_changes]
 
 

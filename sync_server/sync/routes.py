@@ -133,20 +133,20 @@ def _bad_body(detail_en: str, detail_th: str) -> Problem:
 async def push_body(request: Request) -> list[Any]:
     """The change list of a push, from JSON or gzip JSON (`Content-Encoding: gzip`).
 
-    Sets `request.state.lone_surrogates_possible`: only a `\\uD800`-`\\uDFFF` escape in the
-    JSON text can give a string a lone surrogate, so without one the per-string check
-    (`push.parse_changes`) is skipped."""
+    Sets `request.state.unsafe_text_possible`: only a `\\uD800`-`\\uDFFF` escape in the
+    JSON text can give a string a lone surrogate, and only `\\u0000` a NUL, so without one
+    the per-string check (`push.parse_changes`) is skipped."""
     raw = await request.body()
     encoding = request.headers.get("content-encoding", "identity").lower().strip()
     if len(raw) > _DECODE_INLINE or (encoding == "gzip" and len(raw) > _DECODE_INLINE // 8):
         changes, escaped = await run_in_threadpool(_decode_push, raw, encoding)
     else:
         changes, escaped = _decode_push(raw, encoding)
-    request.state.lone_surrogates_possible = escaped
+    request.state.unsafe_text_possible = escaped
     return changes
 
 
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+_UNSAFE_ESCAPE = re.compile(rb"\\u(?:[dD][89abcdefABCDEF]|0000)")
 
 
 def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
@@ -181,7 +181,7 @@ def _decode_push(raw: bytes, encoding: str) -> tuple[list[Any], bool]:
                       "ส่งการเปลี่ยนแปลงมากเกินไปในครั้งเดียว",
                       f"Send at most {MAX_BATCH} changes per push.",
                       f"ส่งได้ไม่เกิน {MAX_BATCH} รายการต่อครั้ง")
-    return changes, _SURROGATE_ESCAPE.search(raw) is not None
+    return changes, _UNSAFE_ESCAPE.search(raw) is not None
 
 
 def _validate(record_type: str, record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -317,7 +317,7 @@ async def push(
         changes = await push_body(request)
         ctx = PushContext(principal.district_code, principal.device_id, principal.user_id)
         parsed = parse_changes(ctx, changes, check_text=getattr(
-            request.state, "lone_surrogates_possible", True))
+            request.state, "unsafe_text_possible", True))
         results: list[ChangeResult]
         if any(isinstance(p, Change) for p in parsed):
             try:

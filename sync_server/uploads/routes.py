@@ -122,6 +122,8 @@ def parse_metadata(header: str) -> dict[str, str]:
             out[key] = base64.b64decode(value, validate=True).decode("utf-8") if value else ""
         except (binascii.Error, UnicodeDecodeError) as exc:
             raise ValueError(f"metadata {key!r} is not base64 UTF-8") from exc
+        if "\x00" in out[key]:  # stored as JSON text, which PostgreSQL refuses with a NUL
+            raise ValueError(f"metadata {key!r} holds a NUL character")
     return out
 
 
@@ -165,7 +167,8 @@ def tus_create(
         metadata = parse_metadata(request.headers.get("upload-metadata", ""))
     except ValueError as exc:
         raise _problem(400, "bad_upload_metadata", "Upload-Metadata not valid",
-                       "ข้อมูลประกอบไฟล์ไม่ถูกต้อง", str(exc), "ข้อมูลประกอบต้องเป็น base64") from exc
+                       "ข้อมูลประกอบไฟล์ไม่ถูกต้อง", str(exc),
+                       "ข้อมูลประกอบต้องเป็น base64 ของข้อความ UTF-8 ที่ไม่มีอักขระ NUL") from exc
     sha = metadata.get("sha256", "").lower()
     if not SHA256_RE.match(sha):
         raise _problem(400, "sha256_missing", "The photo's SHA-256 is needed",

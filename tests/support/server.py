@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,12 @@ from sync_server.auth import create_device, issue_enrolment_code
 from sync_server.cli import default_workers
 from sync_server.db.engine import make_engine, migrate
 from sync_server.settings import Settings, default_sqlite_url
-from tests.support.pg import create_database, drop_database, require_pg_admin_url
+from tests.support.pg import (
+    create_database,
+    drop_database,
+    require_pg_admin_url,
+    throwaway_database,
+)
 
 __all__ = [
     "Actor",
@@ -235,6 +241,29 @@ def start_server(
         server.process.wait(timeout=5)
     engine.dispose()
     raise RuntimeError(f"server did not start; log:\n{log_path.read_text(errors='replace')}")
+
+
+# `params=` of a fixture that runs its tests against a server on each database.
+EACH_DATABASE = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def server_on(database: str, data_dir: Path) -> Iterator[ServerProcess]:
+    """A real server (one process) on SQLite, or on a throwaway PostgreSQL database,
+    stopped (and the database dropped) after the block."""
+    if database == "sqlite":
+        server = start_server(data_dir)
+        try:
+            yield server
+        finally:
+            server.stop()
+        return
+    with throwaway_database() as url:
+        server = start_server(data_dir, database_url=url)
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 def _wait_healthy(server: ServerProcess, timeout: float, workers: int) -> bool:
