@@ -60,6 +60,7 @@ from tests.support.pg import (
 )
 
 __all__ = [
+    "EACH_DATABASE",
     "Actor",
     "NewUser",
     "ServerProcess",
@@ -67,6 +68,7 @@ __all__ = [
     "free_port",
     "make_app",
     "server_factory",
+    "server_on",
     "start_server",
 ]
 
