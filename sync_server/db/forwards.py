@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from sync_server.db.ids import id_query
 from sync_server.db.tables import producer_forwards
 
 __all__ = ["find_forward", "resolve_forwards"]
@@ -37,12 +38,8 @@ def resolve_forwards(conn: Connection, district_code: str, producer_ids: Iterabl
     while wanted:
         asked |= wanted
         found: dict[str, str] = {}
-        ordered = sorted(wanted)
-        for start in range(0, len(ordered), 500):
-            found.update((row.old_id, row.new_id) for row in conn.execute(
-                sa.select(producer_forwards.c.old_id, producer_forwards.c.new_id).where(
-                    producer_forwards.c.old_id.in_(ordered[start:start + 500]),
-                    producer_forwards.c.district_code == district_code)))
+        found.update((row.old_id, row.new_id)
+                     for row in _FORWARDS.rows(conn, sorted(wanted), district=district_code))
         step.update(found)
         wanted = set(found.values()) - asked
     final: dict[str, str] = {}
@@ -55,3 +52,9 @@ def resolve_forwards(conn: Connection, district_code: str, producer_ids: Iterabl
         if current != start_id:
             final[start_id] = current
     return final
+
+
+_FORWARDS = id_query(
+    lambda match: sa.select(producer_forwards.c.old_id, producer_forwards.c.new_id).where(
+        match, producer_forwards.c.district_code == sa.bindparam("district")),
+    producer_forwards.c.old_id)

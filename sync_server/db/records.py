@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from recordsync.merge import RecordState
 from sync_server.db.bulk import JsonText, execute_many
+from sync_server.db.ids import id_query
 from sync_server.db.record_text import record_search_text, title_sort_key
 from sync_server.db.tables import districts, feed_counters, records
 
@@ -256,13 +257,11 @@ class RecordWriter:
     def load(self, record_ids: Iterable[str]) -> None:
         """Read the stored state of `record_ids` (any district: the caller checks)."""
         wanted = sorted(set(record_ids) - self.rows.keys())
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            for r in self.conn.execute(_LOAD_RECORDS, {"ids": chunk}):
-                self.rows[r.id] = Loaded(r.record_type, r.district_code,
-                                         RecordState(dict(r.data or {}), dict(r.clocks or {}),
-                                                     bool(r.deleted)),
-                                         r.subdistrict_code, True, int(r.schema_version))
+        for r in _LOAD_RECORDS.rows(self.conn, wanted):
+            self.rows[r.id] = Loaded(r.record_type, r.district_code,
+                                     RecordState(dict(r.data or {}), dict(r.clocks or {}),
+                                                 bool(r.deleted)),
+                                     r.subdistrict_code, True, int(r.schema_version))
 
     def get(self, record_id: str) -> Loaded | None:
         return self.rows.get(record_id)
@@ -341,13 +340,11 @@ class RecordWriter:
         """
         ids = sorted(producers)
         having: set[str] = set()
-        for start in range(0, len(ids), 500):
-            # Only `producer_id IN (...)` in SQL, so SQLite uses ix_records_producer; with a
-            # district filter too it picked the district's index and scanned the district.
-            for r in self.conn.execute(_RECORDS_OF_PRODUCERS,
-                                       {"ids": ids[start:start + 500]}):
-                if r.record_type != "producer" and r.district_code == self.district_code:
-                    having.add(r.producer_id)
+        # Only `producer_id IN (...)` in SQL, so SQLite uses ix_records_producer; with a
+        # district filter too it picked the district's index and scanned the district.
+        for r in _RECORDS_OF_PRODUCERS.rows(self.conn, ids):
+            if r.record_type != "producer" and r.district_code == self.district_code:
+                having.add(r.producer_id)
         for producer_id in sorted(having):
             subdistrict = producers[producer_id]
             moving = [r.id for r in self.conn.execute(
@@ -395,14 +392,15 @@ class RecordWriter:
 _INSERT_RECORD = records.insert()
 # Statements built once (building and cloning an IN expression per push group showed up in
 # the write lock's profile).
-_LOAD_RECORDS = (
-    sa.select(records.c.id, records.c.record_type, records.c.district_code, records.c.data,
-              records.c.clocks, records.c.deleted, records.c.subdistrict_code,
-              records.c.schema_version)
-    .where(records.c.id.in_(sa.bindparam("ids", expanding=True))))
-_RECORDS_OF_PRODUCERS = (
-    sa.select(records.c.producer_id, records.c.district_code, records.c.record_type)
-    .where(records.c.producer_id.in_(sa.bindparam("ids", expanding=True))))
+_LOAD_RECORDS = id_query(
+    lambda match: sa.select(records.c.id, records.c.record_type, records.c.district_code,
+                            records.c.data, records.c.clocks, records.c.deleted,
+                            records.c.subdistrict_code, records.c.schema_version).where(match),
+    records.c.id)
+_RECORDS_OF_PRODUCERS = id_query(
+    lambda match: sa.select(records.c.producer_id, records.c.district_code,
+                            records.c.record_type).where(match),
+    records.c.producer_id)
 _HAND_DOWN = (
     records.update().where(records.c.id == sa.bindparam("b_id"))
     .values(subdistrict_code=sa.bindparam("subdistrict_code"), seq=sa.bindparam("seq")))

@@ -43,6 +43,7 @@ from recordsync.merge import MergeResult, RecordState, is_deleted, merge_change
 from sync_server.db.bulk import JsonText, execute_many
 from sync_server.db.engine import json_text
 from sync_server.db.forwards import resolve_forwards
+from sync_server.db.ids import id_query
 from sync_server.db.records import Loaded, RecordWriter, RowMeta, lock_district, row_meta
 from sync_server.db.tables import change_log, conflicts
 
@@ -515,14 +516,11 @@ def _rewrite_references(change: Change, stored: Loaded | None, forwards: Mapping
 
 
 def _already_logged(conn: Connection, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        found.update(r[0] for r in conn.execute(_LOGGED, {"ids": ids[start:start + 500]}))
-    return found
+    return {r[0] for r in _LOGGED.rows(conn, ids)}
 
 
-_LOGGED = sa.select(change_log.c.change_id).where(
-    change_log.c.change_id.in_(sa.bindparam("ids", expanding=True)))
+_LOGGED = id_query(lambda match: sa.select(change_log.c.change_id).where(match),
+                   change_log.c.change_id)
 
 
 def _merge_one(
