@@ -17,6 +17,7 @@ from sync_server.db.records import get_record
 from sync_server.db.tables import conflicts
 from tests.support.browser import OutsideGuard, launch_chromium
 from tests.support.server import create_actors
+from tests.support.tags import unique_tag
 from tests.web.conftest import PASSWORD, Office, make_conflict, producer, put
 
 pytestmark = pytest.mark.browser
@@ -66,7 +67,7 @@ def sign_in(page: Any, office: Office, who: str) -> None:
 
 def test_sign_in_and_register_on_laptop_and_tablet(browser: Any, guard: OutsideGuard,
                                                     office: Office) -> None:
-    tag = uuid.uuid4().hex[:6]
+    tag = unique_tag(6)  # searched for below
     producer(office.engine, f"กลุ่มทอผ้าไหมบ้านโยธะกา {tag}", "240307", phone="0812223333")
     producer(office.engine, f"น้ำพริกนรกแม่บุญเรือน {tag}", "240301")
     for name, viewport in (("laptop", LAPTOP), ("tablet", TABLET)):

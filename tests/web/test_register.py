@@ -10,6 +10,7 @@ import pytest
 
 from schemas.textfold import search_terms
 from sync_server.web.register import parse_filters
+from tests.support.tags import unique_tag
 from tests.web.conftest import OTHER_DISTRICT, Office, producer, put, signed_in
 
 
@@ -22,7 +23,7 @@ def district(office: Office) -> dict[str, str]:
     """A few producers with products and visits, and one in another district."""
     soon = (date.today() + timedelta(days=30)).isoformat()
     later = (date.today() + timedelta(days=400)).isoformat()
-    tag = uuid.uuid4().hex[:8]  # keeps this test's producers apart from other tests'
+    tag = unique_tag()  # keeps this test's producers apart from other tests'
     ids = {
         "weave": producer(office.engine, f"กลุ่มทอผ้าบ้านหมอนทอง {tag}", "240304",
                           phone="0812345678", id_number="3240300012345"),
