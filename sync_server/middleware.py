@@ -41,6 +41,18 @@ def _too_large(limit: int) -> Problem:
     return problem
 
 
+async def _send_problem(send: Send, problem: Problem) -> None:
+    """Answer `problem` before the app has read the body, and close the connection (the
+    unread body would otherwise be taken for the next request)."""
+    body = _problem_bytes(problem)
+    await send({"type": "http.response.start", "status": problem.status, "headers": [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+    ]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def _nul_in_url() -> Problem:
     return Problem(400, "nul_in_url", "NUL character in the address", "ที่อยู่มีอักขระ NUL",
                    "The address holds a NUL character (%00), which no page or API accepts. "
@@ -61,7 +73,7 @@ class NulUrlMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and (b"%00" in scope.get("query_string", b"")
                                         or "\x00" in scope["path"]):
-            await BodyLimitMiddleware._send_problem(send, _nul_in_url())
+            await _send_problem(send, _nul_in_url())
             return
         await self.app(scope, receive, send)
 
@@ -91,7 +103,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = -1
                 if declared > limit:
-                    await self._send_problem(send, _too_large(limit))
+                    await _send_problem(send, _too_large(limit))
                     return
         received = 0
 
@@ -117,17 +129,7 @@ class BodyLimitMiddleware:
         except Problem as problem:
             if problem.status != 413 or started:
                 raise
-            await self._send_problem(send, problem)
-
-    @staticmethod
-    async def _send_problem(send: Send, problem: Problem) -> None:
-        body = _problem_bytes(problem)
-        await send({"type": "http.response.start", "status": problem.status, "headers": [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"connection", b"close"),
-        ]})
-        await send({"type": "http.response.body", "body": body})
+            await _send_problem(send, problem)
 
 
 class AccessLogMiddleware:

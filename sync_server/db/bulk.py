@@ -93,6 +93,9 @@ def execute_many(conn: Connection, statement: Executable,
         return
     keys = tuple(rows[0])
     prepared = _prepare(conn, statement, keys)
+    # Outside a transaction psycopg would begin one that SQLAlchemy does not see: then an
+    # executemany, which begins it the usual way.
+    copy_sql = prepared.copy_sql if conn.in_transaction() else None
     columns = [(name, processor) for name, processor in
                zip(prepared.names, prepared.processors, strict=True)]
     # A value shared by every row (the group's `now`, its district) is processed once: the
@@ -115,14 +118,11 @@ def execute_many(conn: Connection, statement: Executable,
                 out = processor(raw)
                 last_raw[i], last_out[i] = raw, out
                 values.append(out)
-        params.append(values if prepared.copy_sql is not None
+        params.append(values if copy_sql is not None
                       else tuple(values) if prepared.positional
                       else dict(zip(prepared.names, values, strict=True)))
-    if prepared.copy_sql is not None and conn.in_transaction():
-        _copy(conn, prepared.copy_sql, params)
-    elif prepared.copy_sql is not None:  # psycopg would begin a transaction we do not see
-        conn.exec_driver_sql(prepared.sql, [dict(zip(prepared.names, values, strict=True))
-                                            for values in params])
+    if copy_sql is not None:
+        _copy(conn, copy_sql, params)
     else:
         conn.exec_driver_sql(prepared.sql, params)
 

@@ -206,13 +206,13 @@ def repage(engine: Engine) -> tuple[int, int]:
     file is back in WAL mode in every case. Raises `RepageError` otherwise.
     """
     path = engine.url.database if engine.dialect.name == "sqlite" else None
-    if path and path != ":memory:" and not os.path.exists(path):
-        raise RepageError(f"There is no database file at {path}.",
-                          f"ไม่พบไฟล์ฐานข้อมูลที่ {path}")
     if not path or path == ":memory:":
         raise RepageError("Only an SQLite database file can be repaged (PostgreSQL chooses "
                           "its own page size).",
                           "ใช้ได้กับไฟล์ฐานข้อมูล SQLite เท่านั้น (PostgreSQL กำหนดขนาดหน้าเอง)")
+    if not os.path.exists(path):
+        raise RepageError(f"There is no database file at {path}.",
+                          f"ไม่พบไฟล์ฐานข้อมูลที่ {path}")
     engine.dispose()  # none of this process's pooled connections may hold the file
     conn = sqlite3.connect(path, isolation_level=None, timeout=0)
     try:

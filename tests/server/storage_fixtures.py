@@ -16,15 +16,14 @@ from tests.support.pg import (
     require_pg_admin_url,
     throwaway_database,
 )
-
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+from tests.support.server import EACH_DATABASE
 
 
 def _sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'district.sqlite3'}"
 
 
-@pytest.fixture(params=DATABASES)
+@pytest.fixture(params=EACH_DATABASE)
 def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An engine on an EMPTY database of each kind."""
     if request.param == "sqlite":
@@ -52,7 +51,7 @@ def pg_migrated_template() -> Iterator[str]:
     drop_database(admin_url, url)
 
 
-@pytest.fixture(params=DATABASES)
+@pytest.fixture(params=EACH_DATABASE)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated engine of each kind."""
     if request.param == "sqlite":

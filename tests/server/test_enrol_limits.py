@@ -10,10 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.support.server import ServerProcess
+from tests.support.server import EACH_DATABASE, ServerProcess
 
 RATE_LIMIT = 10  # the default: failed enrolment attempts per client address per 10 minutes
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def _client(source_ip: str) -> httpx.Client:
@@ -25,7 +24,7 @@ def _enrol(client: httpx.Client, server: ServerProcess, code: str) -> httpx.Resp
                        json={"code": code, "device_name": "โทรศัพท์อบรม"})
 
 
-@pytest.mark.parametrize("database", DATABASES)
+@pytest.mark.parametrize("database", EACH_DATABASE)
 def test_twenty_officers_on_one_wifi_all_enrol_and_guessing_is_still_throttled(
         server_factory: Callable[..., ServerProcess], database: str) -> None:
     server = server_factory(database)

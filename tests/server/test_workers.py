@@ -12,9 +12,8 @@ import httpx
 import pytest
 
 from tests.support.pg import create_database, drop_database, require_pg_admin_url
-from tests.support.server import ServerProcess, start_server
+from tests.support.server import EACH_DATABASE, ServerProcess, start_server
 
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 RATE_LIMIT = 10  # the default: enrolment attempts per client IP per 10 minutes
 
 
@@ -30,7 +29,7 @@ class Pair:
                             timeout=60)
 
 
-@pytest.fixture(scope="module", params=DATABASES)
+@pytest.fixture(scope="module", params=EACH_DATABASE)
 def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[Pair]:
     """Two server processes on ONE database (SQLite file or PostgreSQL)."""

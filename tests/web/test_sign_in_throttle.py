@@ -23,12 +23,11 @@ from sync_server.accounts import create_district, create_user
 from sync_server.db.tables import audit_log, signin_throttle
 from sync_server.web.signin_throttle import FREE_FAILURES, MAX_DELAY, delay_after
 from tests.support.pg import create_database, drop_database, require_pg_admin_url
-from tests.support.server import ServerProcess, start_server
+from tests.support.server import EACH_DATABASE, ServerProcess, start_server
 
 DISTRICT, OTHER = "2403", "2401"
 PASSWORD = "ตรวจงาน-2569"
 ADDRESS_LIMIT = 12  # failed sign-ins per address (the server's default is 30)
-DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 @dataclass
@@ -74,7 +73,7 @@ def _start(database: str) -> Iterator[Site]:
                 cleanup()
 
 
-@pytest.fixture(scope="module", params=DATABASES)
+@pytest.fixture(scope="module", params=EACH_DATABASE)
 def site(request: pytest.FixtureRequest) -> Iterator[Site]:
     """Both databases: for what depends on transactions and locks."""
     yield from _start(request.param)
