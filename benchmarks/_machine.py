@@ -38,3 +38,37 @@ def machine_lines() -> str:
 def machine_inline() -> str:
     """The same in one sentence fragment."""
     return f"`{uname_a()}`, nproc {os.cpu_count()}, CPU {cpu_model()}"
+
+
+def drift(constraints: str | None = None) -> list[str]:
+    """Where the installed packages differ from constraints.txt (the versions the README's
+    commands install): one line per package, empty when none. A benchmark run in a venv
+    that drifted measures something else than the README's system: round 6 found the
+    working venv without uvloop, which the README's install has, 18 % slower."""
+    from importlib import metadata
+    from pathlib import Path
+
+    path = Path(constraints) if constraints else Path(__file__).parent.parent / "constraints.txt"
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, _, pinned = line.partition("==")
+        try:
+            installed: str | None = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed != pinned:
+            found.append(f"{name}: installed {installed or 'nothing'}, constraints.txt {pinned}")
+    return found
+
+
+def require_readme_environment() -> None:
+    """Stop (exit 2) when the installed packages are not the README's (`drift`)."""
+    import sys
+
+    if differences := drift():
+        sys.exit("error: this venv is not what the README's commands install, so a benchmark "
+                 "here would not measure the README's system:\n  " + "\n  ".join(differences)
+                 + "\nrun: .venv/bin/pip install -c constraints.txt -e '.[web,server,dev]'")

@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._machine import machine_inline  # noqa: E402
+from benchmarks._machine import machine_inline, require_readme_environment  # noqa: E402
 from fieldapp import services as sv  # noqa: E402
 from fieldapp.logic.drafts import decide_draft_save  # noqa: E402
 from tests.app.seed import producer_name, seed  # noqa: E402
@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
+    require_readme_environment()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         base_list = cold_start(5, work, args.runs)

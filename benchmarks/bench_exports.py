@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from benchmarks._machine import machine_lines  # noqa: E402
+from benchmarks._machine import machine_lines, require_readme_environment  # noqa: E402
 from sync_server.db.engine import make_engine, migrate  # noqa: E402
 
 TARGET_SECONDS = 60.0
@@ -213,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", choices=("read", "xlsx"), help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    require_readme_environment()
     if args.child:
         print(json.dumps(child(args.child, args.database_url)))
         return 0

@@ -115,6 +115,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
+    from benchmarks._machine import require_readme_environment
+    require_readme_environment()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         results["sqlite"] = measure(None, Path(tmp) / "sqlite", args.devices, args.batches,

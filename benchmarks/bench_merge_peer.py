@@ -54,7 +54,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._machine import machine_inline  # noqa: E402
+from benchmarks._machine import machine_inline, require_readme_environment  # noqa: E402
 from recordsync.hlc import HybridLogicalClock  # noqa: E402
 from sync_server.cli import default_workers  # noqa: E402
 
@@ -499,9 +499,12 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, help="py-spy raw profiles into this folder")
     parser.add_argument("--no-peer", action="store_true")
     args = parser.parse_args()
+    require_readme_environment()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     print(f"# bench_merge_peer {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine_inline()}")
-    print(f"# {PUSHES} pushes of {RECORDS} records per phone\n")
+    from sync_server.serving import runtime
+    print(f"# {PUSHES} pushes of {RECORDS} records per phone; our server on "
+          f"{', '.join(runtime())}, packages as in constraints.txt\n")
     print("| server | phones | records/s | p50 ms | p95 ms | 5xx | unfinished | bytes sent"
           " | ÷ peer |")
     print("|---|---|---|---|---|---|---|---|---|")

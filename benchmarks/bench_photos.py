@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image, ImageOps  # noqa: E402
 
-from benchmarks._machine import cpu_model, uname_a  # noqa: E402
+from benchmarks._machine import cpu_model, require_readme_environment, uname_a  # noqa: E402
 from fieldapp.photos import PhotoStore, perceptual_hash, process_photo  # noqa: E402
 from fieldapp.photos.imaging import MEMORY_BUDGET  # noqa: E402
 from tests.photos import photogen  # noqa: E402
@@ -189,6 +189,7 @@ def main() -> None:
     parser.add_argument("--scenes", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "bench-photos.md")
     args = parser.parse_args()
+    require_readme_environment()
 
     photos = []
     for seed in range(args.scenes):

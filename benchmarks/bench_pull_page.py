@@ -46,7 +46,7 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy.engine import Connection, Engine  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
 
-from benchmarks._machine import machine_inline  # noqa: E402
+from benchmarks._machine import machine_inline, require_readme_environment  # noqa: E402
 from benchmarks.bench_merge_peer import survey_fields  # noqa: E402
 from recordsync.hlc import HybridLogicalClock  # noqa: E402
 from recordsync.merge import RecordState  # noqa: E402
@@ -214,6 +214,7 @@ def main() -> None:
     parser.add_argument("--contention", action="store_true",
                         help="also with a CPU-bound thread, in the pool and on the loop")
     args = parser.parse_args()
+    require_readme_environment()
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine_inline()}")
     print(f"{args.records} producers, {args.page} a page")
     with tempfile.TemporaryDirectory() as tmp:

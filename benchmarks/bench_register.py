@@ -234,6 +234,8 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--data", choices=["national", "one-district", "both"], default="both")
     args = parser.parse_args()
+    from benchmarks._machine import require_readme_environment
+    require_readme_environment()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     if "postgresql" in kinds and not os.environ.get("TAMBON_PG_ADMIN_URL"):
         print("TAMBON_PG_ADMIN_URL not set: run `source scripts/lib.sh && start_postgres`; "

@@ -215,6 +215,8 @@ def main() -> None:
                         help="the table against jsonschema instead")
     parser.add_argument("--seconds", type=float, default=1.0, help="per cell, --jsonschema")
     args = parser.parse_args()
+    from benchmarks._machine import require_readme_environment
+    require_readme_environment()
     if args.jsonschema:
         against_jsonschema(args.seconds)
     else:

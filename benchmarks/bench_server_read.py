@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
-from benchmarks._machine import machine_lines  # noqa: E402
+from benchmarks._machine import machine_lines, require_readme_environment  # noqa: E402
 from benchmarks.gen_national import DEMO_DISTRICT, PRODUCERS, PRODUCTS, generate  # noqa: E402
 from sync_server.accounts import create_user  # noqa: E402
 from sync_server.auth import create_device  # noqa: E402
@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     args = parser.parse_args(argv)
+    require_readme_environment()
     results = []
     for database in args.databases.split(","):
         with tempfile.TemporaryDirectory(prefix="tambon-bench-") as temp:

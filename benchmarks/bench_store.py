@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from tinydb import TinyDB  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
-from benchmarks._machine import cpu_model, uname_a  # noqa: E402
+from benchmarks._machine import cpu_model, require_readme_environment, uname_a  # noqa: E402
 from fieldapp.store import (  # noqa: E402
     AtomicJSONStorage,
     DeviceStore,
@@ -168,6 +168,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=100, help="timed saves per size")
     parser.add_argument("--write", action="store_true", help="write docs/bench-store.md")
     args = parser.parse_args()
+    require_readme_environment()
     rows = []
     with tempfile.TemporaryDirectory(dir=ROOT / "benchmarks") as tmp:
         folder = Path(tmp)

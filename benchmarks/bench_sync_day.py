@@ -112,6 +112,8 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=15)
     parser.add_argument("--long-edge", type=int, default=1600)
     args = parser.parse_args()
+    from benchmarks._machine import require_readme_environment
+    require_readme_environment()
     link = {"bandwidth_bps": BANDWIDTH, "latency_ms": 100}
     runs = {
         "baseline: 256 kbit/s, no resets": Faults(**link),

@@ -240,9 +240,8 @@ def _print_code(settings: Settings, code: str, qr: Path | None) -> None:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
     from sync_server.middleware import configure_logging
+    from sync_server.serving import serve_one, serve_processes
     # Workers are separate processes that build the app from the environment.
     os.environ.setdefault("TAMBON_DATA_DIR", str(settings.data_dir))
     os.environ.setdefault("DATABASE_URL", settings.database_url)
@@ -256,11 +255,8 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"serving on http://{args.host}:{args.port} with {workers} worker process"
           f"{'es' if workers > 1 else ''}", flush=True)
     if workers > 1:
-        from sync_server.serving import serve_processes
         return serve_processes(args.host, args.port, workers)
-    uvicorn.run("sync_server.asgi:create", factory=True, host=args.host, port=args.port,
-                access_log=False, log_config=None, proxy_headers=False)
-    return 0
+    return serve_one(args.host, args.port)
 
 
 def default_workers() -> int:

@@ -60,3 +60,17 @@ def closure_of_every_extra() -> dict[str, str]:
 
 def test_constraints_pin_the_whole_closure_at_the_installed_versions() -> None:
     assert pinned() == closure_of_every_extra()
+
+
+def test_benchmarks_refuse_a_venv_that_drifted(tmp_path: Path) -> None:
+    """benchmarks/_machine.drift: what a benchmark checks before it measures anything."""
+    from benchmarks._machine import drift
+
+    constraints = tmp_path / "constraints.txt"
+    constraints.write_text(f"# a comment\npackaging=={md.version('packaging')}\n"
+                           "pytest==0.0.1  # pinned elsewhere\nno-such-package-here==1.0\n",
+                           encoding="utf-8")
+    assert drift(str(constraints)) == [
+        f"pytest: installed {md.version('pytest')}, constraints.txt 0.0.1",
+        "no-such-package-here: installed nothing, constraints.txt 1.0"]
+    assert drift() == []  # this venv is the README's install (CI: a fresh one)
