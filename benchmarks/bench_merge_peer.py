@@ -19,7 +19,8 @@ the run's start is unfinished.
 
 Printed per run: records/s (records acknowledged / wall time), push p50 and p95, 5xx met,
 unfinished pushes, request bytes, and ours ÷ peer in the same round. `--pull`: pull p95
-while 100 phones push (100 other phones page the feed meanwhile). `--pg`: ours on
+while 100 phones push (100 other phones page the feed meanwhile, asking for gzip as the
+phone's httpx does; `BENCH_PULL_ENCODING=identity` for plain pages). `--pg`: ours on
 PostgreSQL (TAMBON_PG_ADMIN_URL) with `--workers` 2 and 4. `--profile DIR`: py-spy records
 our server during each SQLite run (raw collapsed stacks of the GIL holder, summarised).
 """
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import time
 import uuid
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +61,8 @@ from recordsync.hlc import HybridLogicalClock  # noqa: E402
 from sync_server.cli import default_workers  # noqa: E402
 
 PUSHES = 10
+# What pullers send as Accept-Encoding: httpx's default, as the phone's sync client.
+PULL_ENCODING = os.environ.get("BENCH_PULL_ENCODING", "gzip, deflate")
 RECORDS = 20
 OURS_LABEL = f"ours, SQLite, as the README ({default_workers()} workers)"
 CACHE = Path(os.environ.get("TAMBON_BENCH_CACHE", Path.home() / ".cache" / "tambon-bench"))
@@ -103,6 +107,7 @@ class RunResult:
     refused: int = 0  # records the server answered but did not store (must stay 0)
     pull_latencies: list[float] = field(default_factory=list)
     pull_errors: int = 0  # pulls answered with an error status (must stay 0)
+    pull_bytes: int = 0  # pull answers' bodies as sent (gzip when the server compressed)
     dropped: int = 0  # connections the server closed without answering (sent again)
 
     @property
@@ -119,7 +124,8 @@ class RunResult:
     def line(self, peer: RunResult | None = None) -> str:
         ratio = f" | {self.per_s / peer.per_s:.2f}×" if peer and peer.per_s else ""
         pull = (f" | pull p95 {self.pct(self.pull_latencies, 95):,.0f} ms "
-                f"({len(self.pull_latencies)} pulls, {self.pull_errors} failed)"
+                f"({len(self.pull_latencies)} pulls, {self.pull_errors} failed, "
+                f"{self.pull_bytes // max(1, len(self.pull_latencies)):,} B each)"
                 if self.pull_latencies or self.pull_errors else "")
         refused = f" ({self.refused} REFUSED)" if self.refused else ""
         refused += f" ({self.dropped} connections DROPPED)" if self.dropped else ""
@@ -371,13 +377,16 @@ async def run_load(result: RunResult, url: str, bodies: list[list[bytes]],
         try:
             while not done_pushing.is_set():
                 sent_at = time.perf_counter()
-                status, _h, answer = await http.send(http.request_bytes(
+                status, answer_headers, answer = await http.send(http.request_bytes(
                     "GET", f"{pull_path}?since={since}&limit=200", h), result)
                 if status != 200:
                     result.pull_errors += 1
                     await asyncio.sleep(0.2)
                     continue
                 result.pull_latencies.append(time.perf_counter() - sent_at)
+                result.pull_bytes += len(answer)
+                if answer_headers.get("content-encoding") == "gzip":
+                    answer = zlib.decompress(answer, wbits=31)
                 # The page's tail says where to go on (the phone decodes the records on its
                 # own CPU; decoding 200 KB here would make the generator the bottleneck).
                 found = _NEXT.search(answer, max(0, len(answer) - 200))
@@ -432,7 +441,9 @@ def run_ours(root: Path, phones: int, deadline_s: float, *, label: str,
         bodies = [our_bodies(device_id, i) for i, (device_id, _t) in enumerate(pushers)]
         headers = [{"Authorization": f"Bearer {t}", "Content-Encoding": "gzip",
                     "Content-Type": "application/json"} for _d, t in pushers]
-        pullers = [{"Authorization": f"Bearer {t}"} for _d, t in server.tokens[phones:]]
+        # As the phone's httpx asks by default: gzip pages (sync_server/encoding.py).
+        pullers = [{"Authorization": f"Bearer {t}", "Accept-Encoding": PULL_ENCODING}
+                   for _d, t in server.tokens[phones:]]
         result = RunResult(label, phones)
         spy = None
         if profile is not None:

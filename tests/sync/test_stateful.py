@@ -55,7 +55,8 @@ class FlakyTransport(httpx.AsyncBaseTransport):
     async def _forward(self, request: httpx.Request, body: bytes) -> httpx.Response:
         copy = httpx.Request(request.method, request.url, headers=request.headers, content=body)
         response = await self.inner.handle_async_request(copy)
-        content = await response.aread()
+        # The bytes as sent (a gzip pull page stays gzip for the client to inflate).
+        content = b"".join([chunk async for chunk in response.aiter_raw()])
         return httpx.Response(response.status_code, headers=response.headers, content=content,
                               request=request)
 
