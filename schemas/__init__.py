@@ -35,7 +35,7 @@ from schemas._finalize import missing_for_finalize
 from schemas._formats import FORMAT_CHECKER, make_format_checker
 from schemas._issues import ISSUE_CODES, ValidationIssue
 from schemas._loader import RECORD_TYPES, load_schema, warm_up
-from schemas._validate import Mode, is_empty, validate_record
+from schemas._validate import Mode, cleared_unknown_fields, is_empty, validate_record
 from schemas._versions import SCHEMA_VERSION, UPGRADES, register_upgrade, upgrade_record
 from schemas._warnings import has_valid_standard, record_warnings
 from schemas.codes import KIND_FIELDS, code_label, codes
@@ -74,6 +74,7 @@ __all__ = [
     "be_to_ce",
     "ce_to_be",
     "check_digit",
+    "cleared_unknown_fields",
     "code_label",
     "codes",
     "current_year_be",

@@ -14,7 +14,8 @@ from schemas import geo
 from schemas._fields import field_label, find_field
 from schemas._formats import FormatDetail
 
-__all__ = ["ISSUE_CODES", "SchemaFailure", "ValidationIssue", "issue", "translate"]
+__all__ = ["ISSUE_CODES", "SchemaFailure", "ValidationIssue", "issue", "translate",
+           "unknown_field"]
 
 
 class SchemaFailure(Protocol):
@@ -213,10 +214,7 @@ def _translate_one(record_type: str, error: SchemaFailure) -> Iterator[Validatio
         known = set(schema.get("properties", {}))
         for name in instance if isinstance(instance, Mapping) else ():
             if name not in known:
-                yield issue([*parts, name], "unknown_field",
-                            f"ไม่รู้จักช่องข้อมูล {name!r} (แอปอาจเก่าเกินไป หรือข้อมูลผิดรูปแบบ)",
-                            f"Unknown field {name!r} (the app may be out of date, or the data "
-                            "is malformed)")
+                yield unknown_field([*parts, name])
         return
     if keyword == "format" and value == "th-address":
         # the checker stops at the first problem; list them all
@@ -259,6 +257,15 @@ def _translate_one(record_type: str, error: SchemaFailure) -> Iterator[Validatio
     shown = _number(value)
     yield issue(parts, code, th.format(label=th_label, value=shown, unit=unit_th),
                 en.format(label=en_label, value=shown, unit=unit_en))
+
+
+def unknown_field(parts: Sequence[str | int]) -> ValidationIssue:
+    """A field the record type does not have (its name is the last part)."""
+    name = parts[-1]
+    return issue(parts, "unknown_field",
+                 f"ไม่รู้จักช่องข้อมูล {name!r} (แอปอาจเก่าเกินไป หรือข้อมูลผิดรูปแบบ)",
+                 f"Unknown field {name!r} (the app may be out of date, or the data "
+                 "is malformed)")
 
 
 def translate(record_type: str, errors: Iterable[SchemaFailure]) -> list[ValidationIssue]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BASE_URI", "RECORD_TYPES", "collector", "compiled_validator", "fast_check",
            "jsonschema_format_checker", "load_schema", "record_validator_class",
-           "reference_validator", "registry", "resolve", "warm_up"]
+           "reference_validator", "registry", "resolve", "top_level_fields", "warm_up"]
 
 
 def _finite_number(checker: object, instance: object) -> bool:
@@ -84,6 +84,15 @@ def _compiled(record_type: str, partial: bool) -> dict[str, Any]:
     if partial:
         schema.pop("required", None)
     return schema
+
+
+@cache
+def top_level_fields(record_type: str) -> frozenset[str] | None:
+    """The fields a record of this type may have, or None when its schema allows others."""
+    schema = _compiled(record_type, False)
+    if schema.get("additionalProperties", True) is not False:
+        return None
+    return frozenset(schema.get("properties", {}))
 
 
 @cache

@@ -11,12 +11,12 @@ from typing import Any, Literal
 from schemas._collect import collect_errors
 from schemas._errors import SchemaError, UnknownRecordType
 from schemas._fields import field_label, required_final_groups, required_final_paths
-from schemas._issues import NOT_BLANK, ValidationIssue, issue, translate
-from schemas._loader import RECORD_TYPES, collector, fast_check
+from schemas._issues import NOT_BLANK, ValidationIssue, issue, translate, unknown_field
+from schemas._loader import RECORD_TYPES, collector, fast_check, top_level_fields
 from schemas._versions import SCHEMA_VERSION, Upgrade, upgrade_record
 from schemas.cleantext import text_issues
 
-__all__ = ["Mode", "is_empty", "validate_record"]
+__all__ = ["Mode", "cleared_unknown_fields", "is_empty", "validate_record"]
 
 Mode = Literal["draft", "final", "partial"]
 _NOT_BLANK = re.compile(NOT_BLANK)
@@ -177,3 +177,17 @@ def validate_record(record_type: str, record: object, mode: Mode = "draft", *,
     if mode == "final":
         issues.extend(_final_issues(record_type, cleaned, {i.pointer for i in issues}))
     return issues
+
+
+def cleared_unknown_fields(record_type: str, fields: Mapping[str, Any],
+                           schema_version: object = SCHEMA_VERSION) -> list[ValidationIssue]:
+    """`unknown_field` for each field a change clears (sets to None) that the record type
+    does not have. `validate_record` reads None as empty, so the merged record would pass
+    and keep the field's clock for good; a value for such a field is `unknown_field`, and
+    so is clearing it. Only for a change at this model's version: an older one's fields
+    are renamed by the upgrades before validation."""
+    known = top_level_fields(record_type)
+    if known is None or schema_version != SCHEMA_VERSION:
+        return []
+    return [unknown_field([name]) for name, value in fields.items()
+            if value is None and name not in known]

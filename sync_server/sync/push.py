@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection
 from recordsync.changes import RECORD_TYPES, SERVER_OWNED_FIELDS, Change
 from recordsync.hlc import ClockDriftError, HybridLogicalClock, Timestamp
 from recordsync.merge import MergeResult, RecordState, is_deleted, merge_change
+from schemas import cleared_unknown_fields
 from sync_server.db.bulk import JsonText, execute_many
 from sync_server.db.engine import json_text
 from sync_server.db.forwards import resolve_forwards
@@ -232,7 +233,20 @@ def _parse(raw: Any, ctx: PushContext, check_text: bool = True) -> Change | Chan
     if problem is not None:
         return _reject(cid, "unstorable_value", f"ข้อมูลนี้เก็บไม่ได้: {problem.th}",
                        f"A field cannot be stored: {problem.en}.", [problem.path])
+    cleared = cleared_unknown_fields(change.record_type, change.fields, version)
+    if cleared:
+        return _invalid(cid, [{"path": i.pointer, "message_th": i.message_th,
+                               "message_en": i.message_en} for i in cleared])
     return change
+
+
+def _invalid(cid: str, errors: Sequence[Mapping[str, Any]]) -> ChangeResult:
+    """`validation_failed`: the record the change would make is not valid (`Validator`)."""
+    return _reject(cid, "validation_failed", "ข้อมูลไม่ถูกต้อง: " + "; ".join(
+                       str(e.get("message_th", "")) for e in errors),
+                   "The record is not valid: " + "; ".join(
+                       str(e.get("message_en", "")) for e in errors),
+                   [str(e.get("path", "/")) for e in errors])
 
 
 ParsedPush = list["Change | ChangeResult"]
@@ -654,12 +668,7 @@ def _merge_into(
                 errors = validate(change.record_type, {**state.data, "id": change.record_id,
                                                        "schema_version": change.schema_version})
             if errors:
-                return _reject(
-                    change.change_id, "validation_failed", "ข้อมูลไม่ถูกต้อง: " + "; ".join(
-                        str(e.get("message_th", "")) for e in errors),
-                    "The record is not valid: " + "; ".join(
-                        str(e.get("message_en", "")) for e in errors),
-                    [str(e.get("path", "/")) for e in errors])
+                return _invalid(change.change_id, errors)
         batch.put(change.record_id, change.record_type, state, change.schema_version, meta,
                   encoded)
     for conflict in merged.conflicts:

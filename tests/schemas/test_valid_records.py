@@ -10,7 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemas import ISSUE_CODES, RECORD_TYPES, find_field, validate_record
+from schemas import (
+    ISSUE_CODES,
+    RECORD_TYPES,
+    SCHEMA_VERSION,
+    cleared_unknown_fields,
+    find_field,
+    load_schema,
+    validate_record,
+)
 
 from .strategies import VALID
 from .test_compiled_schema import paths, set_path, values_for
@@ -52,6 +60,23 @@ def test_an_unknown_field_is_refused_with_its_path(record_type: str, data: st.Da
     record["nickname"] = "พี่ใหญ่"
     issues = validate_record(record_type, record)
     assert [(i.path, i.code) for i in issues] == [("nickname", "unknown_field")]
+
+
+@pytest.mark.parametrize("record_type", RECORD_TYPES)
+@SETTINGS
+@given(data=st.data(), names=st.lists(st.text(min_size=1, max_size=12), max_size=4),
+       values=st.lists(st.none() | st.integers() | st.text(max_size=3), max_size=4))
+def test_clearing_an_unknown_field_is_refused(record_type: str, data: st.DataObject,
+                                             names: list[str], values: list[Any]) -> None:
+    """A change's fields: each one set to None that the type lacks is `unknown_field`, in
+    order; known ones, and unknown ones with a value (validate_record's), are not."""
+    fields = {**data.draw(VALID[record_type]), **dict(zip(names, values, strict=False))}
+    known = set(load_schema(record_type)["properties"])
+    issues = cleared_unknown_fields(record_type, fields)
+    assert [(i.pointer, i.code) for i in issues] == [
+        ("/" + name.replace("~", "~0").replace("/", "~1"), "unknown_field")
+        for name, value in fields.items() if value is None and name not in known]
+    assert cleared_unknown_fields(record_type, fields, SCHEMA_VERSION + 1) == []
 
 
 # (record type, field, a wrong value, expected path, expected code)

@@ -99,6 +99,33 @@ def test_bad_changes_are_rejected_with_paths(district: District) -> None:
     assert corrupt.status_code == 400 and corrupt.json()["code"] == "malformed_push"
 
 
+def test_clearing_a_field_the_record_type_lacks_is_refused(district: District) -> None:
+    """None reads as empty, so the merged record would pass and keep the unknown field's
+    clock (and a null) for good; it is refused as a value for that field is. Clearing a
+    field the type has is an edit like any other."""
+    phone = district.devices[0]
+    record_id = uuid.uuid4().hex
+    created = producer_change(phone.device_id, record_id, wall_clock_ms(), name_th="ร้านลุงมี",
+                              notes="ขายดี")
+    clutter = producer_change(phone.device_id, record_id, wall_clock_ms() + 1, nickname=None)
+    mixed = producer_change(phone.device_id, record_id, wall_clock_ms() + 2, notes=None,
+                            nickname=None)
+    cleared = producer_change(phone.device_id, record_id, wall_clock_ms() + 3, notes=None)
+    with running_server(district) as server:
+        results = httpx.post(server.base_url + "/api/v1/sync/push",
+                             json={"changes": [created, clutter, mixed, cleared]},
+                             headers=phone.headers).json()["results"]
+        [record] = httpx.get(server.base_url + "/api/v1/sync/pull",
+                             headers=phone.headers).json()["records"]
+    assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "applied"]
+    for refused in results[1:3]:
+        assert refused["code"] == "validation_failed" and refused["paths"] == ["/nickname"]
+        assert "ไม่รู้จักช่องข้อมูล 'nickname'" in refused["reason_th"]
+        assert "Unknown field 'nickname'" in refused["reason_en"]
+    assert "nickname" not in record["data"] and "nickname" not in record["clocks"]
+    assert record["data"].get("notes") is None and "notes" in record["clocks"]
+
+
 def test_invalid_record_is_rejected_and_nothing_stored(district: District) -> None:
     phone = district.devices[0]
     record_id = uuid.uuid4().hex
