@@ -9,7 +9,8 @@ Real server processes on 127.0.0.1 (`sync_server/serving.py`):
 - a port another program holds is a clear error in English and Thai, exit 2 (one process
   or several);
 - every process runs on uvloop's event loop and httptools' parser (the installed server
-  extra), says so in its log and has uvloop's library mapped.
+  extra), says so in its log and has uvloop's library mapped;
+- the app compiles every record validator as it is built, before the first push.
 """
 
 from __future__ import annotations
@@ -162,3 +163,22 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path, workers: str) -> None:
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "เปิดพอร์ต" in done.stderr
+
+
+def test_the_app_compiles_every_validator_as_it_is_built(tmp_path: Path) -> None:
+    """docs/record-model.md promises it: the first phone's push does not pay ~20 ms for
+    compiling the record validators. In a fresh interpreter, so nothing else warmed them."""
+    code = (
+        "import os, sys\n"
+        "from schemas import RECORD_TYPES\n"
+        "from schemas._loader import collector, fast_check\n"
+        "from sync_server.app import create_app\n"
+        "from sync_server.settings import Settings\n"
+        "assert fast_check.cache_info().currsize == 0\n"
+        "create_app(Settings.for_data_dir(sys.argv[1]))\n"
+        "want = 2 * len(RECORD_TYPES)\n"
+        "got = (collector.cache_info().currsize, fast_check.cache_info().currsize)\n"
+        "sys.exit(0 if got == (want, want) else f'compiled {got}, want {want}')\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr + done.stdout
