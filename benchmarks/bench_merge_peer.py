@@ -1,7 +1,7 @@
 """Sync merge under load against a peer: our server vs a PouchDB server (CouchDB protocol).
 
     .venv/bin/python benchmarks/bench_merge_peer.py [--sizes 10,50,100,200] [--repeats 1]
-        [--pg] [--pg-workers 2,4] [--pg-sizes 50] [--pull] [--profile DIR]
+        [--pg] [--pg-workers 2,4] [--pg-sizes 50] [--pull] [--profile DIR] [--link-mbps N]
 
 The peer: `pouchdb-server` (LevelDB) installed from npm into a cache folder
 (`$TAMBON_BENCH_CACHE`, default `~/.cache/tambon-bench`; `npm install pouchdb-server`) and
@@ -20,7 +20,9 @@ the run's start is unfinished.
 Printed per run: records/s (records acknowledged / wall time), push p50 and p95, 5xx met,
 unfinished pushes, request bytes, and ours ÷ peer in the same round. `--pull`: pull p95
 while 100 phones push (100 other phones page the feed meanwhile, asking for gzip as the
-phone's httpx does; `BENCH_PULL_ENCODING=identity` for plain pages). `--pg`: ours on
+phone's httpx does; `BENCH_PULL_ENCODING=identity` for plain pages). `--link-mbps N`:
+every run (peer and ours) through one shared link of N Mbit/s each way, as the phones at
+the monthly meeting share the office's Wi-Fi. `--pg`: ours on
 PostgreSQL (TAMBON_PG_ADMIN_URL) with `--workers` 2 and 4. `--profile DIR`: py-spy records
 our server during each SQLite run (raw collapsed stacks of the GIL holder, summarised).
 """
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gzip
 import json
 import os
@@ -422,13 +425,35 @@ def _stored(body: Any) -> int:
     return sum(1 for r in body["results"] if r["status"] in ("applied", "already_had"))
 
 
+# `--link-mbps`: every phone of a run reaches the server through one shared link of this
+# many Mbit/s each way (the district office's Wi-Fi at the monthly meeting), 2 ms each way.
+LINK_MBPS: float | None = None
+
+
+@contextlib.contextmanager
+def through_link(base: str) -> Iterator[str]:
+    """`base`, or the address of a proxy that gives all connections one shared link
+    (`tests/support/faultproxy.py`: one token bucket per direction) when `LINK_MBPS`."""
+    if LINK_MBPS is None:
+        yield base
+        return
+    from tests.support.faultproxy import FaultProxy, Faults
+
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    proxy = FaultProxy(upstream=(host, int(port)),
+                       faults=Faults(latency_ms=2, bandwidth_bps=int(LINK_MBPS * 1e6)))
+    with proxy.running() as (proxy_host, proxy_port):
+        yield f"http://{proxy_host}:{proxy_port}"
+
+
 def run_peer(base: str, phones: int, deadline_s: float) -> RunResult:
     db = f"district_{uuid.uuid4().hex[:8]}"
     httpx.put(f"{base}/{db}", timeout=30).raise_for_status()
     bodies = [peer_bodies(i) for i in range(phones)]
     headers = [{"Content-Type": "application/json"} for _ in range(phones)]
     result = RunResult("PouchDB server", phones)
-    asyncio.run(run_load(result, f"{base}/{db}/_bulk_docs", bodies, headers, deadline_s))
+    with through_link(base) as url:
+        asyncio.run(run_load(result, f"{url}/{db}/_bulk_docs", bodies, headers, deadline_s))
     return result
 
 
@@ -456,9 +481,9 @@ def run_ours(root: Path, phones: int, deadline_s: float, *, label: str,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
         try:
-            asyncio.run(run_load(result, f"{server.base_url}/api/v1/sync/push", bodies,
-                                 headers, deadline_s, pullers,
-                                 f"{server.base_url}/api/v1/sync/pull"))
+            with through_link(server.base_url) as url:
+                asyncio.run(run_load(result, f"{url}/api/v1/sync/push", bodies, headers,
+                                     deadline_s, pullers, f"{url}/api/v1/sync/pull"))
         finally:
             if spy is not None:
                 spy.send_signal(2)
@@ -509,13 +534,19 @@ def main() -> None:
     parser.add_argument("--pull", action="store_true", help="pull p95 while 100 push")
     parser.add_argument("--profile", type=Path, help="py-spy raw profiles into this folder")
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--link-mbps", type=float,
+                        help="every run through one shared link of this many Mbit/s")
     args = parser.parse_args()
     require_readme_environment()
+    global LINK_MBPS
+    LINK_MBPS = args.link_mbps
     sizes = [int(s) for s in args.sizes.split(",") if s]
     print(f"# bench_merge_peer {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine_inline()}")
     from sync_server.serving import runtime
+    link = (f"; every run through one shared {LINK_MBPS:g} Mbit/s link, 2 ms each way"
+            if LINK_MBPS else "")
     print(f"# {PUSHES} pushes of {RECORDS} records per phone; our server on "
-          f"{', '.join(runtime())}, packages as in constraints.txt\n")
+          f"{', '.join(runtime())}, packages as in constraints.txt{link}\n")
     print("| server | phones | records/s | p50 ms | p95 ms | 5xx | unfinished | bytes sent"
           " | ÷ peer |")
     print("|---|---|---|---|---|---|---|---|---|")
