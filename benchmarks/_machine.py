@@ -40,21 +40,36 @@ def machine_inline() -> str:
     return f"`{uname_a()}`, nproc {os.cpu_count()}, CPU {cpu_model()}"
 
 
+def pins(constraints: str | None = None) -> dict[str, str]:
+    """constraints.txt (or the file `constraints`) as {canonical package name: version};
+    ValueError for a line that is not an exact `name==version` pin."""
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    path = Path(constraints) if constraints else Path(__file__).parent.parent / "constraints.txt"
+    found: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            requirement = Requirement(line)
+            specs = list(requirement.specifier)
+            if len(specs) != 1 or specs[0].operator != "==":
+                raise ValueError(f"not an exact pin: {line}")
+            found[canonicalize_name(requirement.name)] = specs[0].version
+    return found
+
+
 def drift(constraints: str | None = None) -> list[str]:
     """Where the installed packages differ from constraints.txt (the versions the README's
     commands install): one line per package, empty when none. A benchmark run in a venv
     that drifted measures something else than the README's system: round 6 found the
     working venv without uvloop, which the README's install has, 18 % slower."""
     from importlib import metadata
-    from pathlib import Path
 
-    path = Path(constraints) if constraints else Path(__file__).parent.parent / "constraints.txt"
     found = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        name, _, pinned = line.partition("==")
+    for name, pinned in pins(constraints).items():
         try:
             installed: str | None = metadata.version(name)
         except metadata.PackageNotFoundError:

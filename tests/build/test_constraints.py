@@ -17,19 +17,13 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from benchmarks._machine import pins
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def pinned() -> dict[str, str]:
-    pins: dict[str, str] = {}
-    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            requirement = Requirement(line)
-            [spec] = requirement.specifier
-            assert spec.operator == "==", f"not an exact pin: {line}"
-            pins[canonicalize_name(requirement.name)] = spec.version
-    return pins
+    return pins()  # exact pins only, or ValueError
 
 
 def closure_of_every_extra() -> dict[str, str]:
